@@ -1,0 +1,110 @@
+//! Who is calling: roles, API tokens and the callers they stand for.
+
+use rand::RngExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Employer,
+    Provider,
+    Coach,
+    Jobseeker,
+    Analyst,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Employer,
+        Role::Provider,
+        Role::Coach,
+        Role::Jobseeker,
+        Role::Analyst,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Employer => "employer",
+            Role::Provider => "provider",
+            Role::Coach => "coach",
+            Role::Jobseeker => "jobseeker",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// The kind of organisation a user of this role must belong to.
+    pub fn organisation_kind(self) -> Option<&'static str> {
+        match self {
+            Role::Employer => Some("employer"),
+            Role::Provider => Some("provider"),
+            _ => None,
+        }
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub user_id: String,
+    pub role: Role,
+    pub organisation_id: Option<String>,
+}
+
+impl Caller {
+    /// May this caller change offers of `organisation_id`?
+    pub fn manages(&self, organisation_id: &str) -> bool {
+        self.role == Role::Admin || self.organisation_id.as_deref() == Some(organisation_id)
+    }
+}
+
+/// A fresh token ("bl_" and 64 hex digits) and the hash to store.
+pub fn new_token() -> (String, String) {
+    let bytes: [u8; 32] = rand::rng().random();
+    let token = format!("bl_{}", hex::encode(bytes));
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_unique_and_hash_stably() {
+        let (a, hash_a) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(hash_token(&a), hash_a);
+        assert_ne!(a, hash_a, "the stored form is not the token");
+        assert_eq!(a.len(), 3 + 64);
+    }
+
+    #[test]
+    fn only_own_organisation_or_admin_manages() {
+        let employer = Caller {
+            user_id: "u".into(),
+            role: Role::Employer,
+            organisation_id: Some("org-1".into()),
+        };
+        assert!(employer.manages("org-1"));
+        assert!(!employer.manages("org-2"));
+        let admin = Caller {
+            role: Role::Admin,
+            organisation_id: None,
+            ..employer
+        };
+        assert!(admin.manages("org-2"));
+    }
+}

@@ -1,0 +1,158 @@
+//! What each command does.
+
+use std::io::Write;
+
+use tokio::net::TcpListener;
+
+use crate::app::{App, StartOptions, serve};
+use crate::auth::{Role, new_token};
+use crate::config::{Cli, Command, GenerateArgs, SeedArgs, ServeArgs, StorageArgs, UserAddArgs, UserCommand};
+use crate::fixtures::{self, OfferSet};
+use crate::generate;
+use crate::offers::indexing::{DocSource, rebuild};
+use crate::search::SearchIndex;
+use crate::skills::Vocabulary;
+use crate::storage::{Store, UserRow};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => run_server(cli.serve).await,
+        Some(Command::Serve(args)) => run_server(args).await,
+        Some(Command::User(UserCommand::Add(args))) => add_user(args).await,
+        Some(Command::Seed(args)) => seed(args).await,
+        Some(Command::Reindex(args)) => reindex(args).await,
+        Some(Command::Generate(args)) => generate_files(args),
+    }
+}
+
+async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
+    let app = App::start(&StartOptions {
+        database_url: args.storage.database.database_url,
+        index_dir: args.storage.index_dir,
+        demo: !args.no_demo,
+    })
+    .await?;
+    let listener = TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
+    serve(listener, app.state.clone(), shutdown_signal()).await?;
+    app.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
+    let role = Role::parse(&args.role).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown role '{}': use admin, employer, provider, coach, jobseeker or analyst",
+            args.role
+        )
+    })?;
+    let store = Store::connect(&args.database.database_url).await?;
+    fixtures::ensure_reference(&store).await?;
+    match (role.organisation_kind(), &args.org) {
+        (Some(kind), Some(org)) => {
+            let found = store.organisation_kind(org).await?;
+            anyhow::ensure!(
+                found.as_deref() == Some(kind),
+                "organisation '{org}' is not a known {kind}"
+            );
+        }
+        (Some(kind), None) => anyhow::bail!(
+            "a {} needs --org with the id of its {kind} organisation",
+            role.as_str()
+        ),
+        (None, Some(_)) => anyhow::bail!("--org is only for employers and providers"),
+        (None, None) => {}
+    }
+    let name = args.name.trim();
+    anyhow::ensure!(
+        !name.is_empty() && name.chars().count() <= 100,
+        "--name must be 1 to 100 characters"
+    );
+    let user = UserRow {
+        id: format!("usr-{}", uuid::Uuid::now_v7().simple()),
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        organisation_id: args.org,
+    };
+    let (token, hash) = new_token();
+    let token_id = format!("tok-{}", uuid::Uuid::now_v7().simple());
+    store
+        .create_user_with_token(&user, &token_id, &hash, None)
+        .await?;
+    store.close().await;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Gebruiker aangemaakt / user created: {} ({}, {})",
+        user.id, user.name, user.role
+    )?;
+    writeln!(out, "API-token (wordt maar één keer getoond / shown only once):")?;
+    writeln!(out, "{token}")?;
+    Ok(())
+}
+
+async fn seed(args: SeedArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    fixtures::ensure_reference(&store).await?;
+    match &args.from {
+        Some(dir) => fixtures::load_offers(&store, &OfferSet::from_dir(dir)?).await?,
+        None => {
+            if !fixtures::load_demo_if_empty(&store).await? {
+                println!(
+                    "De database heeft al aanbod; demo niet geladen. / The database already has offers; demo not loaded."
+                );
+            }
+        }
+    }
+    store.close().await;
+    println!(
+        "Klaar. Een draaiende server pikt de wijzigingen op; anders bouwt 'reindex' of de volgende start de index bij."
+    );
+    Ok(())
+}
+
+async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    fixtures::ensure_reference(&store).await?;
+    let source = DocSource {
+        geo: std::sync::Arc::new(store.load_geo().await?),
+        vocabulary: std::sync::Arc::new(Vocabulary::new(store.skills().await?)),
+        store: store.clone(),
+    };
+    let opened = SearchIndex::open(&args.index_dir)?;
+    let started = std::time::Instant::now();
+    let (_, count) = rebuild(&source, opened.indexer).await?;
+    store.close().await;
+    println!(
+        "Index herbouwd / rebuilt: {count} documenten in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn generate_files(args: GenerateArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.residents == 0,
+        "--residents is not supported yet: resident profiles arrive with the matching work (issue 3)"
+    );
+    let written = generate::write(&args)?;
+    println!("{written}");
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! The command line. Every flag can also come from the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://banenlift.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "banenlift",
+    version,
+    about = "Banenlift: werk en opleiding dichtbij, voor elke Haagse wijk",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Without a command, Banenlift serves with these options.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service.
+    Serve(ServeArgs),
+    /// Manage users and their API tokens.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo data (or a generated set) into the database.
+    Seed(SeedArgs),
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex(StorageArgs),
+    /// Write deterministic synthetic offers in the fixtures' format.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created when missing).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Directory of the search index (derived data; safe to delete).
+    #[arg(long, env = "BANENLIFT_INDEX_DIR", default_value = "index")]
+    pub index_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "BANENLIFT_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Do not load the demo data into an empty database.
+    #[arg(long, env = "BANENLIFT_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints a new API token as the last line.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// admin, employer, provider, coach, jobseeker or analyst.
+    #[arg(long)]
+    pub role: String,
+    /// The organisation of an employer or provider.
+    #[arg(long)]
+    pub org: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// A directory written by `banenlift generate`; without it, the demo data.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 1000)]
+    pub vacancies: usize,
+    #[arg(long, default_value_t = 100)]
+    pub trainings: usize,
+    /// Residents are written once resident profiles exist (see README).
+    #[arg(long, default_value_t = 0)]
+    pub residents: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}

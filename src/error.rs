@@ -1,0 +1,155 @@
+//! The one error type of the service and HTTP layer, rendered as
+//! `application/problem+json` (RFC 9457). Internal causes are logged, never
+//! shown.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::search::SearchError;
+use crate::storage::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("bad request: {detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine code and a bilingual title.
+    fn code_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest { code, .. } => (code, "Ongeldige aanvraag / Bad request"),
+            Self::Unauthorized => ("unauthorized", "Inloggen nodig / Authentication required"),
+            Self::Forbidden(_) => ("forbidden", "Geen toegang / Forbidden"),
+            Self::NotFound(_) => ("not_found", "Niet gevonden / Not found"),
+            Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::PayloadTooLarge => ("payload_too_large", "Te groot / Payload too large"),
+            Self::Validation(_) => ("validation_failed", "Ongeldige velden / Invalid fields"),
+            Self::Internal(_) => ("internal", "Interne fout / Internal error"),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest { detail, .. } => detail.clone(),
+            Self::Unauthorized => {
+                "Stuur een geldige API-token mee als 'Authorization: Bearer …'. / Send a valid bearer token."
+                    .into()
+            }
+            Self::Forbidden(d) | Self::NotFound(d) | Self::Conflict(d) => d.clone(),
+            Self::PayloadTooLarge => {
+                "De aanvraag is groter dan toegestaan (1 MiB). / The body exceeds 1 MiB.".into()
+            }
+            Self::Validation(errors) => format!(
+                "{} veld(en) kloppen niet; zie 'errors'. / {} field(s) are invalid; see 'errors'.",
+                errors.len(),
+                errors.len()
+            ),
+            Self::Internal(_) => "Er ging iets mis aan onze kant. / Something went wrong on our side.".into(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        let status = self.status();
+        let (code, title) = self.code_and_title();
+        let errors = match &self {
+            Self::Validation(errors) => Some(errors.as_slice()),
+            _ => None,
+        };
+        let body = Problem {
+            kind: format!("/problemen/{code}"),
+            title,
+            status: status.as_u16(),
+            detail: self.detail(),
+            code,
+            errors,
+        };
+        let mut response = (status, Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        if error.is_unique_violation() {
+            return Self::Conflict("Dit bestaat al. / This already exists.".into());
+        }
+        Self::Internal(error.into())
+    }
+}
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        Self::Internal(error.into())
+    }
+}

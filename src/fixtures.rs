@@ -1,0 +1,480 @@
+//! Reference and demo data shipped in `fixtures/`, compiled into the binary
+//! so it starts anywhere. Loaded through the `Store` like any other write.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use time::Date;
+
+use crate::geo::{Postcode, Wijk};
+use crate::offers::{date_day_number, today};
+use crate::storage::{
+    OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow, VacancyRow,
+};
+
+const WIJKEN_CSV: &str = include_str!("../fixtures/wijken.csv");
+const WIJKEN_GEOJSON: &str = include_str!("../fixtures/wijken.geojson");
+const POSTCODES_CSV: &str = include_str!("../fixtures/postcodes.csv");
+const SKILLS_CSV: &str = include_str!("../fixtures/skills.csv");
+const OCCUPATIONS_CSV: &str = include_str!("../fixtures/occupations.csv");
+const OCCUPATION_SKILLS_CSV: &str = include_str!("../fixtures/occupation_skills.csv");
+const DEMO_ORGANISATIONS: &str = include_str!("../fixtures/demo/organisations.jsonl");
+const DEMO_VACANCIES: &str = include_str!("../fixtures/demo/vacancies.jsonl");
+const DEMO_TRAININGS: &str = include_str!("../fixtures/demo/trainings.jsonl");
+
+/// Demo and generated data's dates are written relative to this day; on load they move
+/// by the days since, so the demo never goes stale.
+pub const DEMO_REFERENCE_DATE: Date = time::macros::date!(2026 - 11 - 27);
+
+/// Multi-valued cells are separated like this in the CSV fixtures.
+const LIST_SEPARATOR: &str = " | ";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    #[error("fixture {file}: {message}")]
+    Parse { file: &'static str, message: String },
+    #[error(transparent)]
+    Store(#[from] crate::storage::StoreError),
+}
+
+fn parse_error(file: &'static str, message: impl ToString) -> FixtureError {
+    FixtureError::Parse {
+        file,
+        message: message.to_string(),
+    }
+}
+
+/// Loads the reference data into a database that has none yet.
+pub async fn ensure_reference(store: &Store) -> Result<(), FixtureError> {
+    if !store.has_reference_data().await? {
+        store.insert_reference(&reference_data()?).await?;
+        tracing::info!("loaded reference data: wijken, postcodes, skills, occupations");
+    }
+    Ok(())
+}
+
+/// Loads the demo organisations and offers when the database has no offers.
+/// Returns whether it loaded them.
+pub async fn load_demo_if_empty(store: &Store) -> Result<bool, FixtureError> {
+    if store.count_offers().await? > 0 {
+        return Ok(false);
+    }
+    load_offers(store, &OfferSet::demo()?).await?;
+    Ok(true)
+}
+
+/// Organisations, vacancies and trainings in the fixtures' JSON Lines format:
+/// the demo data, or what `banenlift generate` wrote.
+pub struct OfferSet {
+    pub organisations: Vec<OrganisationFixture>,
+    pub vacancies: Vec<VacancyFixture>,
+    pub trainings: Vec<TrainingFixture>,
+}
+
+impl OfferSet {
+    pub fn demo() -> Result<Self, FixtureError> {
+        Ok(Self {
+            organisations: jsonl_rows("demo/organisations.jsonl", DEMO_ORGANISATIONS)?,
+            vacancies: jsonl_rows("demo/vacancies.jsonl", DEMO_VACANCIES)?,
+            trainings: jsonl_rows("demo/trainings.jsonl", DEMO_TRAININGS)?,
+        })
+    }
+
+    pub fn from_dir(dir: &std::path::Path) -> Result<Self, FixtureError> {
+        let read =
+            |name: &'static str| std::fs::read_to_string(dir.join(name)).map_err(|e| parse_error(name, e));
+        Ok(Self {
+            organisations: jsonl_rows("organisations.jsonl", &read("organisations.jsonl")?)?,
+            vacancies: jsonl_rows("vacancies.jsonl", &read("vacancies.jsonl")?)?,
+            trainings: jsonl_rows("trainings.jsonl", &read("trainings.jsonl")?)?,
+        })
+    }
+}
+
+/// Inserts a set, moving its dates from the reference day to today.
+pub async fn load_offers(store: &Store, set: &OfferSet) -> Result<(), FixtureError> {
+    const BATCH: usize = 5_000;
+    let shift = date_day_number(today()) - date_day_number(DEMO_REFERENCE_DATE);
+    let organisations: Vec<OrganisationRow> = set.organisations.iter().cloned().map(Into::into).collect();
+    store.insert_organisations(&organisations).await?;
+    for chunk in set.vacancies.chunks(BATCH) {
+        let rows: Vec<VacancyRow> = chunk.iter().cloned().map(|v| v.into_row(shift)).collect();
+        store.insert_vacancies(&rows).await?;
+    }
+    for chunk in set.trainings.chunks(BATCH) {
+        let rows: Vec<TrainingRow> = chunk.iter().cloned().map(|t| t.into_row(shift)).collect();
+        store.insert_trainings(&rows).await?;
+    }
+    tracing::info!(
+        organisations = organisations.len(),
+        vacancies = set.vacancies.len(),
+        trainings = set.trainings.len(),
+        "loaded offers"
+    );
+    Ok(())
+}
+
+pub fn reference_data() -> Result<ReferenceData, FixtureError> {
+    Ok(ReferenceData {
+        wijken: wijken()?,
+        postcodes: postcodes()?,
+        skills: skills()?,
+        occupations: occupations()?,
+        occupation_skills: occupation_skills()?,
+    })
+}
+
+fn csv_rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, FixtureError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| parse_error(file, e))
+}
+
+fn jsonl_rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, FixtureError> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line).map_err(|e| parse_error(file, format!("line {}: {e}", n + 1)))
+        })
+        .collect()
+}
+
+fn list(cell: &str) -> Vec<String> {
+    cell.split(LIST_SEPARATOR)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct WijkCsv {
+    wijk_code: String,
+    wijk_nummer: i64,
+    wijk_naam: String,
+    stadsdeel: String,
+    centroid_lat: f64,
+    centroid_lon: f64,
+    inner_point_lat: f64,
+    inner_point_lon: f64,
+    area_km2_cbs2023: f64,
+}
+
+#[derive(Deserialize)]
+struct GeoJson {
+    features: Vec<Feature>,
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    properties: FeatureProperties,
+    geometry: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct FeatureProperties {
+    wijk_code: String,
+}
+
+pub fn wijken() -> Result<Vec<(Wijk, String)>, FixtureError> {
+    let geojson: GeoJson =
+        serde_json::from_str(WIJKEN_GEOJSON).map_err(|e| parse_error("wijken.geojson", e))?;
+    let geometries: HashMap<String, String> = geojson
+        .features
+        .into_iter()
+        .map(|f| (f.properties.wijk_code, f.geometry.to_string()))
+        .collect();
+    csv_rows::<WijkCsv>("wijken.csv", WIJKEN_CSV)?
+        .into_iter()
+        .map(|w| {
+            let geometry = geometries
+                .get(&w.wijk_code)
+                .cloned()
+                .ok_or_else(|| parse_error("wijken.geojson", format!("no polygon for {}", w.wijk_code)))?;
+            let wijk = Wijk {
+                code: w.wijk_code,
+                number: w.wijk_nummer,
+                name: w.wijk_naam,
+                stadsdeel: w.stadsdeel,
+                lat: w.centroid_lat,
+                lon: w.centroid_lon,
+                inner_lat: w.inner_point_lat,
+                inner_lon: w.inner_point_lon,
+                area_km2: w.area_km2_cbs2023,
+            };
+            Ok((wijk, geometry))
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct PostcodeCsv {
+    pc4: String,
+    woonplaats: String,
+    soort: String,
+    lat: f64,
+    lon: f64,
+    wijk_code: Option<String>,
+}
+
+fn postcodes() -> Result<Vec<Postcode>, FixtureError> {
+    Ok(csv_rows::<PostcodeCsv>("postcodes.csv", POSTCODES_CSV)?
+        .into_iter()
+        // PO-box-only postcodes have no place where anyone lives or works.
+        .filter(|p| p.soort != "postbus")
+        .map(|p| Postcode {
+            pc4: p.pc4,
+            woonplaats: p.woonplaats,
+            lat: p.lat,
+            lon: p.lon,
+            wijk_code: p.wijk_code.filter(|c| !c.is_empty()),
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct SkillCsv {
+    id: String,
+    label_nl: String,
+    aliases: String,
+    misspellings: String,
+    esco_uri: Option<String>,
+    category: String,
+    label_en: String,
+}
+
+fn skills() -> Result<Vec<SkillRow>, FixtureError> {
+    Ok(csv_rows::<SkillCsv>("skills.csv", SKILLS_CSV)?
+        .into_iter()
+        .map(|s| SkillRow {
+            id: s.id,
+            label: s.label_nl,
+            label_en: s.label_en,
+            category: s.category,
+            esco_uri: s.esco_uri.filter(|u| !u.is_empty()),
+            aliases: list(&s.aliases),
+            misspellings: list(&s.misspellings),
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct OccupationCsv {
+    uri: String,
+    isco_code: String,
+    label_nl: String,
+    alt_labels_nl: String,
+    label_en: String,
+    sector: String,
+}
+
+fn occupations() -> Result<Vec<OccupationRow>, FixtureError> {
+    Ok(csv_rows::<OccupationCsv>("occupations.csv", OCCUPATIONS_CSV)?
+        .into_iter()
+        .map(|o| OccupationRow {
+            uri: o.uri,
+            isco_code: o.isco_code,
+            label: o.label_nl,
+            alt_labels: o.alt_labels_nl,
+            label_en: o.label_en,
+            sector: o.sector,
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+struct OccupationSkillCsv {
+    occupation_uri: String,
+    skill_id: String,
+    relation: String,
+}
+
+fn occupation_skills() -> Result<Vec<(String, String, String)>, FixtureError> {
+    Ok(
+        csv_rows::<OccupationSkillCsv>("occupation_skills.csv", OCCUPATION_SKILLS_CSV)?
+            .into_iter()
+            .map(|r| (r.occupation_uri, r.skill_id, r.relation))
+            .collect(),
+    )
+}
+
+/// An organisation as the fixtures (and `banenlift generate`) write it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct OrganisationFixture {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub sector: String,
+    pub description: String,
+    pub wijk: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub alliance: bool,
+    pub fictitious: bool,
+}
+
+impl From<OrganisationFixture> for OrganisationRow {
+    fn from(o: OrganisationFixture) -> Self {
+        OrganisationRow {
+            id: o.id,
+            name: o.name,
+            kind: o.kind,
+            sector: o.sector,
+            description: o.description,
+            wijk_code: Some(o.wijk),
+            lat: Some(o.lat),
+            lon: Some(o.lon),
+            alliance: o.alliance,
+            fictitious: o.fictitious,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct VacancyFixture {
+    pub id: String,
+    pub organisation_id: String,
+    pub title: String,
+    pub description: String,
+    pub occupation_uri: Option<String>,
+    pub sector: String,
+    pub contract: String,
+    pub hours_min: i64,
+    pub hours_max: i64,
+    pub education: String,
+    pub dutch_level: String,
+    pub salary_min: Option<f64>,
+    pub salary_max: Option<f64>,
+    pub salary_period: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    pub wijk: String,
+    pub posted_on: String,
+    pub closes_on: Option<String>,
+    pub bbl: bool,
+    pub banenafspraak: bool,
+    pub parttime: bool,
+    pub skills_required: Vec<String>,
+    pub skills_optional: Vec<String>,
+    pub apply: String,
+    pub fictitious: bool,
+}
+
+impl VacancyFixture {
+    fn into_row(self, shift_days: i64) -> VacancyRow {
+        VacancyRow {
+            id: self.id,
+            organisation_id: self.organisation_id,
+            organisation_name: String::new(),
+            title: self.title,
+            description: self.description,
+            occupation_uri: self.occupation_uri,
+            sector: self.sector,
+            contract: self.contract,
+            hours_min: self.hours_min,
+            hours_max: self.hours_max,
+            education: self.education,
+            dutch_level: self.dutch_level,
+            salary_min: self.salary_min,
+            salary_max: self.salary_max,
+            salary_period: self.salary_period,
+            lat: self.lat,
+            lon: self.lon,
+            wijk_code: self.wijk,
+            posted_on: shift_date(&self.posted_on, shift_days),
+            closes_on: self.closes_on.map(|d| shift_date(&d, shift_days)),
+            bbl: self.bbl,
+            banenafspraak: self.banenafspraak,
+            parttime: self.parttime,
+            apply: self.apply,
+            status: "open".into(),
+            fictitious: self.fictitious,
+            skills_required: self.skills_required,
+            skills_optional: self.skills_optional,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct TrainingFixture {
+    pub id: String,
+    pub organisation_id: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub crebo: Option<String>,
+    pub level: Option<String>,
+    pub duration_weeks: i64,
+    pub hours_per_week: i64,
+    pub cost: String,
+    pub price_eur: Option<f64>,
+    pub lat: f64,
+    pub lon: f64,
+    pub wijk: String,
+    pub languages: Vec<String>,
+    pub dutch_level: String,
+    pub skills: Vec<String>,
+    pub occupations: Vec<String>,
+    pub bbl: bool,
+    pub starts_on: Option<String>,
+    pub fictitious: bool,
+}
+
+impl TrainingFixture {
+    fn into_row(self, shift_days: i64) -> TrainingRow {
+        TrainingRow {
+            id: self.id,
+            organisation_id: self.organisation_id,
+            organisation_name: String::new(),
+            title: self.title,
+            description: self.description,
+            kind: self.kind,
+            crebo: self.crebo,
+            level: self.level,
+            duration_weeks: self.duration_weeks,
+            hours_per_week: self.hours_per_week,
+            cost: self.cost,
+            price_eur: self.price_eur,
+            lat: self.lat,
+            lon: self.lon,
+            wijk_code: self.wijk,
+            languages: self.languages,
+            dutch_level: self.dutch_level,
+            bbl: self.bbl,
+            starts_on: self.starts_on.map(|d| shift_date(&d, shift_days)),
+            status: "open".into(),
+            fictitious: self.fictitious,
+            skills: self.skills,
+            occupations: self.occupations,
+            sector: None,
+        }
+    }
+}
+
+fn shift_date(iso: &str, days: i64) -> String {
+    Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]"))
+        .ok()
+        .and_then(|d| d.checked_add(time::Duration::days(days)))
+        .map_or_else(|| iso.to_string(), |d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifts_dates_by_whole_days() {
+        assert_eq!(shift_date("2026-11-27", 5), "2026-12-02");
+        assert_eq!(shift_date("2026-11-27", -27), "2026-10-31");
+    }
+
+    #[test]
+    fn reference_fixtures_parse_with_all_44_wijken() {
+        let data = reference_data().expect("fixtures parse");
+        assert_eq!(data.wijken.len(), 44);
+        assert!(data.skills.len() >= 300);
+        assert!(data.postcodes.iter().all(|p| p.pc4.len() == 4));
+    }
+}

@@ -1,0 +1,177 @@
+//! `banenlift generate`: deterministic synthetic offers at any size, in the
+//! fixtures' JSON Lines format, for benchmarks. Each generated offer is a
+//! demo offer varied in employer, place, hours and dates, so texts stay
+//! realistic Dutch while the volume grows.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+
+use crate::config::GenerateArgs;
+use crate::fixtures::{self, OfferSet, OrganisationFixture, TrainingFixture, VacancyFixture};
+use crate::geo::Wijk;
+
+pub const MAX_ROWS: usize = 1_000_000;
+/// One generated employer per this many vacancies (at least the demo's).
+const VACANCIES_PER_EMPLOYER: usize = 20;
+/// How far (in degrees, about 150 m) a generated place may lie from the
+/// wijk's inner point.
+const JITTER_DEGREES: f64 = 0.0015;
+
+pub fn write(args: &GenerateArgs) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        args.vacancies <= MAX_ROWS && args.trainings <= MAX_ROWS,
+        "at most {MAX_ROWS} vacancies and trainings"
+    );
+    let demo = OfferSet::demo()?;
+    let wijken: Vec<Wijk> = fixtures::wijken()?.into_iter().map(|(w, _)| w).collect();
+    let mut rng = StdRng::seed_from_u64(args.seed);
+    let employers = organisations(
+        &demo,
+        "employer",
+        args.vacancies.div_ceil(VACANCIES_PER_EMPLOYER),
+        &wijken,
+        &mut rng,
+    );
+    let providers = organisations(
+        &demo,
+        "provider",
+        args.trainings.div_ceil(VACANCIES_PER_EMPLOYER),
+        &wijken,
+        &mut rng,
+    );
+    std::fs::create_dir_all(&args.out)?;
+    write_jsonl(
+        &args.out.join("organisations.jsonl"),
+        employers.iter().chain(&providers),
+    )?;
+    let vacancies = (0..args.vacancies).map(|i| vacancy(&demo.vacancies, &employers, i, &wijken, &mut rng));
+    write_jsonl(&args.out.join("vacancies.jsonl"), vacancies)?;
+    let mut rng = StdRng::seed_from_u64(args.seed ^ 0x5eed);
+    let trainings = (0..args.trainings).map(|i| training(&demo.trainings, &providers, i, &wijken, &mut rng));
+    write_jsonl(&args.out.join("trainings.jsonl"), trainings)?;
+    Ok(format!(
+        "{} organisaties, {} vacatures, {} opleidingen geschreven naar {}",
+        employers.len() + providers.len(),
+        args.vacancies,
+        args.trainings,
+        args.out.display()
+    ))
+}
+
+fn write_jsonl<T: Serialize>(path: &Path, rows: impl Iterator<Item = T>) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    for row in rows {
+        serde_json::to_writer(&mut out, &row)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn pick<'a, T>(items: &'a [T], rng: &mut StdRng) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn place(wijken: &[Wijk], rng: &mut StdRng) -> (String, f64, f64) {
+    let wijk = pick(wijken, rng);
+    let jitter = |rng: &mut StdRng| rng.random_range(-JITTER_DEGREES..JITTER_DEGREES);
+    (
+        wijk.code.clone(),
+        wijk.inner_lat + jitter(rng),
+        wijk.inner_lon + jitter(rng),
+    )
+}
+
+fn organisations(
+    demo: &OfferSet,
+    kind: &str,
+    count: usize,
+    wijken: &[Wijk],
+    rng: &mut StdRng,
+) -> Vec<OrganisationFixture> {
+    let templates: Vec<&OrganisationFixture> = demo.organisations.iter().filter(|o| o.kind == kind).collect();
+    (0..count.max(templates.len()))
+        .map(|i| {
+            let template = templates[i % templates.len()];
+            let (wijk, lat, lon) = place(wijken, rng);
+            OrganisationFixture {
+                id: format!("gen-{kind}-{i:07}"),
+                name: format!("{} (vestiging {})", template.name, i / templates.len() + 1),
+                wijk,
+                lat,
+                lon,
+                alliance: rng.random_bool(0.35),
+                fictitious: true,
+                ..template.clone()
+            }
+        })
+        .collect()
+}
+
+fn vacancy(
+    templates: &[VacancyFixture],
+    employers: &[OrganisationFixture],
+    i: usize,
+    wijken: &[Wijk],
+    rng: &mut StdRng,
+) -> VacancyFixture {
+    let template = pick(templates, rng);
+    let same_sector: Vec<&OrganisationFixture> =
+        employers.iter().filter(|e| e.sector == template.sector).collect();
+    let employer = if same_sector.is_empty() {
+        pick(employers, rng)
+    } else {
+        *pick(&same_sector, rng)
+    };
+    let (wijk, lat, lon) = place(wijken, rng);
+    let hours_max = rng.random_range(template.hours_min.max(1)..=template.hours_max.max(1));
+    let hours_min = rng
+        .random_range(0..=hours_max)
+        .max(template.hours_min.min(hours_max));
+    let posted = rng.random_range(0..70);
+    VacancyFixture {
+        id: format!("gen-vac-{i:07}"),
+        organisation_id: employer.id.clone(),
+        wijk,
+        lat,
+        lon,
+        hours_min,
+        hours_max,
+        parttime: hours_min < 32,
+        posted_on: days_before_reference(posted),
+        closes_on: Some(days_before_reference(-rng.random_range(14..120))),
+        fictitious: true,
+        ..template.clone()
+    }
+}
+
+fn training(
+    templates: &[TrainingFixture],
+    providers: &[OrganisationFixture],
+    i: usize,
+    wijken: &[Wijk],
+    rng: &mut StdRng,
+) -> TrainingFixture {
+    let template = pick(templates, rng);
+    let (wijk, lat, lon) = place(wijken, rng);
+    TrainingFixture {
+        id: format!("gen-trn-{i:07}"),
+        organisation_id: pick(providers, rng).id.clone(),
+        wijk,
+        lat,
+        lon,
+        starts_on: Some(days_before_reference(-rng.random_range(0..150))),
+        fictitious: true,
+        ..template.clone()
+    }
+}
+
+/// A date `days` before the fixtures' reference day (negative: after it).
+fn days_before_reference(days: i64) -> String {
+    (fixtures::DEMO_REFERENCE_DATE - time::Duration::days(days)).to_string()
+}

@@ -1,0 +1,332 @@
+//! Vacancies and training offers: the service functions behind the API.
+//! Handlers call these; these call the store and the index.
+
+pub mod codes;
+pub mod indexing;
+pub mod routes;
+pub mod search;
+pub mod training;
+pub mod vacancy;
+mod validate;
+
+use std::time::Duration;
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::geo::Geo;
+use crate::skills::Vocabulary;
+use codes::Code;
+use training::{TrainingInput, TrainingView};
+use vacancy::{VacancyInput, VacancyView};
+
+/// How long a write waits for its change to become searchable before it
+/// answers anyway (the change is stored either way).
+const WAIT_FOR_INDEX: Duration = Duration::from_secs(2);
+const MAX_ID_CHARS: usize = 64;
+
+/// The loaded reference data that checks and views need.
+pub struct Context<'a> {
+    pub geo: &'a Geo,
+    pub vocabulary: &'a Vocabulary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WijkRef {
+    pub code: String,
+    pub name: String,
+    pub stadsdeel: String,
+}
+
+impl WijkRef {
+    fn new(code: &str, geo: &Geo) -> Self {
+        let wijk = geo.find_wijk(code);
+        Self {
+            code: code.to_string(),
+            name: wijk.map(|w| w.name.clone()).unwrap_or_default(),
+            stadsdeel: wijk.map(|w| w.stadsdeel.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillRef {
+    pub id: String,
+    pub label: String,
+}
+
+impl SkillRef {
+    fn list(ids: &[String], vocabulary: &Vocabulary) -> Vec<SkillRef> {
+        ids.iter()
+            .map(|id| SkillRef {
+                id: id.clone(),
+                label: vocabulary
+                    .get(id)
+                    .map(|s| s.label.clone())
+                    .unwrap_or_else(|| id.clone()),
+            })
+            .collect()
+    }
+}
+
+fn parse_ordinal<C: Code>(code: &str) -> Option<u64> {
+    C::parse(code).map(Code::ordinal)
+}
+
+/// Days since 1970-01-01 of an ISO date.
+pub fn day_number(iso: &str) -> Option<i64> {
+    let date = Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    Some(date_day_number(date))
+}
+
+pub fn date_day_number(date: Date) -> i64 {
+    i64::from(date.to_julian_day()) - i64::from(time::macros::date!(1970 - 01 - 01).to_julian_day())
+}
+
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+fn missing_after_check() -> AppError {
+    AppError::Internal(anyhow::anyhow!("a checked field was missing after validation"))
+}
+
+/// Offers are public, so another organisation's offer is refused (403)
+/// rather than hidden.
+fn ensure_manages(caller: &Caller, organisation_id: &str, role: Role) -> Result<(), AppError> {
+    if (caller.role == role || caller.role == Role::Admin) && caller.manages(organisation_id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Dit aanbod is van een andere organisatie. / This offer belongs to another organisation.".into(),
+        ))
+    }
+}
+
+fn check_id(id: &str) -> Result<(), AppError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok { Ok(()) } else { Err(not_found()) }
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("Dit aanbod bestaat niet. / This offer does not exist.".into())
+}
+
+fn new_id(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Which organisation a write is for: an employer or provider writes for its
+/// own; an admin must name one. Naming another organisation is refused.
+async fn target_organisation(
+    state: &AppState,
+    caller: &Caller,
+    named: Option<String>,
+    role: Role,
+) -> Result<String, AppError> {
+    if caller.role != role && caller.role != Role::Admin {
+        return Err(AppError::Forbidden(format!(
+            "Alleen een {} of beheerder mag dit. / Only a {} or admin may do this.",
+            role.as_str(),
+            role.as_str()
+        )));
+    }
+    let organisation = match (caller.role, named, &caller.organisation_id) {
+        (Role::Admin, Some(named), _) => named,
+        (Role::Admin, None, _) => {
+            return Err(AppError::invalid(
+                "organisation_id",
+                "Verplicht voor een beheerder. / Required for an admin.",
+            ));
+        }
+        (_, None, Some(own)) => own.clone(),
+        (_, Some(named), Some(own)) if named == *own => named,
+        (_, Some(_), _) => {
+            return Err(AppError::invalid(
+                "organisation_id",
+                "Je mag alleen voor je eigen organisatie plaatsen. / You may only post for your own organisation.",
+            ));
+        }
+        (_, None, None) => {
+            return Err(AppError::Forbidden(
+                "Je account hoort bij geen organisatie. / Your account has no organisation.".into(),
+            ));
+        }
+    };
+    let expected = role.organisation_kind().unwrap_or_default();
+    match state.store.organisation_kind(&organisation).await? {
+        Some(kind) if kind == expected => Ok(organisation),
+        _ => Err(AppError::invalid(
+            "organisation_id",
+            "Onbekende organisatie van deze soort. / Unknown organisation of this kind.",
+        )),
+    }
+}
+
+async fn check_occupations(state: &AppState, uris: &[String]) -> Result<(), AppError> {
+    for uri in uris {
+        if !state.store.occupation_exists(uri).await? {
+            return Err(AppError::invalid(
+                "occupation_uri",
+                format!("Onbekend ESCO-beroep '{uri}'. / Unknown ESCO occupation."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// After a write: wake the indexer and wait (bounded) until the change is
+/// searchable, so the writer sees it in search right away.
+async fn await_searchable(state: &AppState, seq: i64) {
+    state.index_notify.notify_one();
+    if tokio::time::timeout(WAIT_FOR_INDEX, state.search.wait_for(seq))
+        .await
+        .is_err()
+    {
+        tracing::warn!(seq, "write not yet searchable after the wait; it will be shortly");
+    }
+}
+
+pub async fn get_vacancy(state: &AppState, id: &str) -> Result<VacancyView, AppError> {
+    check_id(id)?;
+    let row = state.store.vacancy(id).await?.ok_or_else(not_found)?;
+    Ok(VacancyView::new(row, &state.context()))
+}
+
+pub async fn create_vacancy(
+    state: &AppState,
+    caller: &Caller,
+    input: VacancyInput,
+) -> Result<VacancyView, AppError> {
+    let organisation =
+        target_organisation(state, caller, input.organisation_id.clone(), Role::Employer).await?;
+    check_occupations(state, input.occupation_uri.as_slice()).await?;
+    let id = new_id("vac");
+    let row = input.into_row(&state.context(), id.clone(), organisation, today().to_string())?;
+    let seq = state.store.insert_vacancies(std::slice::from_ref(&row)).await?;
+    await_searchable(state, seq).await;
+    get_vacancy(state, &id).await
+}
+
+pub async fn update_vacancy(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: VacancyInput,
+) -> Result<VacancyView, AppError> {
+    let current = editable_vacancy(state, caller, id).await?;
+    if input
+        .organisation_id
+        .as_ref()
+        .is_some_and(|o| *o != current.organisation_id)
+    {
+        return Err(AppError::invalid(
+            "organisation_id",
+            "Een vacature verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
+        ));
+    }
+    check_occupations(state, input.occupation_uri.as_slice()).await?;
+    let mut row = input.into_row(
+        &state.context(),
+        id.to_string(),
+        current.organisation_id,
+        current.posted_on,
+    )?;
+    row.fictitious = current.fictitious;
+    let seq = state.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+    await_searchable(state, seq).await;
+    get_vacancy(state, id).await
+}
+
+/// Closing leaves search but keeps the record.
+pub async fn close_vacancy(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let mut row = editable_vacancy(state, caller, id).await?;
+    row.status = "closed".into();
+    let seq = state.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+    await_searchable(state, seq).await;
+    Ok(())
+}
+
+/// A vacancy the caller may change.
+async fn editable_vacancy(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<crate::storage::VacancyRow, AppError> {
+    check_id(id)?;
+    let row = state.store.vacancy(id).await?.ok_or_else(not_found)?;
+    ensure_manages(caller, &row.organisation_id, Role::Employer)?;
+    Ok(row)
+}
+
+pub async fn get_training(state: &AppState, id: &str) -> Result<TrainingView, AppError> {
+    check_id(id)?;
+    let row = state.store.training(id).await?.ok_or_else(not_found)?;
+    Ok(TrainingView::new(row, &state.context()))
+}
+
+pub async fn create_training(
+    state: &AppState,
+    caller: &Caller,
+    input: TrainingInput,
+) -> Result<TrainingView, AppError> {
+    let organisation =
+        target_organisation(state, caller, input.organisation_id.clone(), Role::Provider).await?;
+    check_occupations(state, &input.occupations).await?;
+    let id = new_id("trn");
+    let row = input.into_row(&state.context(), id.clone(), organisation)?;
+    let seq = state.store.insert_trainings(std::slice::from_ref(&row)).await?;
+    await_searchable(state, seq).await;
+    get_training(state, &id).await
+}
+
+pub async fn update_training(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: TrainingInput,
+) -> Result<TrainingView, AppError> {
+    let current = editable_training(state, caller, id).await?;
+    if input
+        .organisation_id
+        .as_ref()
+        .is_some_and(|o| *o != current.organisation_id)
+    {
+        return Err(AppError::invalid(
+            "organisation_id",
+            "Een opleiding verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
+        ));
+    }
+    check_occupations(state, &input.occupations).await?;
+    let mut row = input.into_row(&state.context(), id.to_string(), current.organisation_id)?;
+    row.fictitious = current.fictitious;
+    let seq = state.store.update_training(&row).await?.ok_or_else(not_found)?;
+    await_searchable(state, seq).await;
+    get_training(state, id).await
+}
+
+pub async fn close_training(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let mut row = editable_training(state, caller, id).await?;
+    row.status = "closed".into();
+    let seq = state.store.update_training(&row).await?.ok_or_else(not_found)?;
+    await_searchable(state, seq).await;
+    Ok(())
+}
+
+async fn editable_training(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<crate::storage::TrainingRow, AppError> {
+    check_id(id)?;
+    let row = state.store.training(id).await?.ok_or_else(not_found)?;
+    ensure_manages(caller, &row.organisation_id, Role::Provider)?;
+    Ok(row)
+}

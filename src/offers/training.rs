@@ -1,0 +1,252 @@
+//! A training offer: the body a provider sends, its checks, and what readers
+//! get.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
+use super::validate::Checker;
+use super::{Context, SkillRef, WijkRef, day_number, missing_after_check, parse_ordinal};
+use crate::error::AppError;
+use crate::search::{OfferDoc, OfferKind};
+use crate::storage::TrainingRow;
+
+const MAX_LANGUAGES: usize = 8;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingInput {
+    /// Only an admin names the organisation; a provider posts for its own.
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    #[serde(default)]
+    pub crebo: Option<String>,
+    /// The MBO level a course leads to (`mbo1`…`mbo4`); none for short courses.
+    #[serde(default)]
+    pub level: Option<String>,
+    pub duration_weeks: i64,
+    pub hours_per_week: i64,
+    pub cost: String,
+    #[serde(default)]
+    pub price_eur: Option<f64>,
+    pub wijk: String,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub dutch_level: String,
+    #[serde(default)]
+    pub bbl: bool,
+    #[serde(default)]
+    pub starts_on: Option<String>,
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub occupations: Vec<String>,
+}
+
+impl TrainingInput {
+    pub fn into_row(
+        self,
+        ctx: &Context<'_>,
+        id: String,
+        organisation_id: String,
+    ) -> Result<TrainingRow, AppError> {
+        let mut check = Checker::default();
+        let title = check.text("title", &self.title, 3, 120);
+        let description = check.text("description", &self.description, 20, 5000);
+        let kind = check.code::<TrainingKind>("kind", &self.kind);
+        let cost = check.code::<Cost>("cost", &self.cost);
+        let dutch_level = check.code::<DutchLevel>("dutch_level", &self.dutch_level);
+        let level = self
+            .level
+            .as_deref()
+            .and_then(|l| check.code::<Education>("level", l));
+        if !(1..=260).contains(&self.duration_weeks) {
+            check.fail(
+                "duration_weeks",
+                "Duur: 1 tot 260 weken. / Duration: 1 to 260 weeks.",
+            );
+        }
+        check.hours(0, self.hours_per_week, 40);
+        if let Some(crebo) = &self.crebo
+            && !(crebo.len() == 5 && crebo.chars().all(|c| c.is_ascii_digit()))
+        {
+            check.fail(
+                "crebo",
+                "Een crebocode heeft 5 cijfers. / A crebo code has 5 digits.",
+            );
+        }
+        self.check_price(&mut check, cost);
+        let languages = self.check_languages(&mut check);
+        let starts_on = check.date("starts_on", self.starts_on.as_deref());
+        let skills = check.skills("skills", &self.skills, ctx.vocabulary);
+        let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
+        check.finish()?;
+        let (Some(kind), Some(cost), Some(dutch_level), Some(location)) = (kind, cost, dutch_level, location)
+        else {
+            return Err(missing_after_check());
+        };
+        Ok(TrainingRow {
+            id,
+            organisation_id,
+            organisation_name: String::new(),
+            title,
+            description,
+            kind: kind.code().into(),
+            crebo: self.crebo,
+            level: level.map(|l| l.code().into()),
+            duration_weeks: self.duration_weeks,
+            hours_per_week: self.hours_per_week,
+            cost: cost.code().into(),
+            price_eur: self.price_eur,
+            lat: location.point.lat,
+            lon: location.point.lon,
+            wijk_code: location.wijk_code,
+            languages,
+            dutch_level: dutch_level.code().into(),
+            bbl: self.bbl,
+            starts_on,
+            status: "open".into(),
+            fictitious: false,
+            skills,
+            occupations: self.occupations,
+            sector: None,
+        })
+    }
+
+    fn check_price(&self, check: &mut Checker, cost: Option<Cost>) {
+        match (cost, self.price_eur) {
+            (Some(Cost::Gratis), Some(p)) if p != 0.0 => check.fail(
+                "price_eur",
+                "Een gratis opleiding heeft geen prijs. / A free course has no price.",
+            ),
+            (_, Some(p)) if !(p.is_finite() && (0.0..=100_000.0).contains(&p)) => {
+                check.fail("price_eur", "Prijs: 0 tot 100.000 euro. / Price out of range.")
+            }
+            _ => {}
+        }
+    }
+
+    /// ISO 639-1 codes such as `nl`, `en`, `ar`; Dutch when none are given.
+    fn check_languages(&self, check: &mut Checker) -> Vec<String> {
+        let valid = |l: &String| l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase());
+        if self.languages.len() > MAX_LANGUAGES || !self.languages.iter().all(valid) {
+            check.fail(
+                "languages",
+                "Gebruik taalcodes als \"nl\", \"en\", \"ar\". / Use ISO 639-1 codes.",
+            );
+        }
+        if self.languages.is_empty() {
+            vec!["nl".to_string()]
+        } else {
+            self.languages.clone()
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrainingView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub provider: String,
+    pub organisation_id: String,
+    pub kind: String,
+    pub crebo: Option<String>,
+    pub level: Option<String>,
+    pub sector: Option<String>,
+    pub duration_weeks: i64,
+    pub hours_per_week: i64,
+    pub cost: String,
+    pub price_eur: Option<f64>,
+    pub wijk: WijkRef,
+    pub lat: f64,
+    pub lon: f64,
+    pub languages: Vec<String>,
+    pub dutch_level: String,
+    pub bbl: bool,
+    pub starts_on: Option<String>,
+    pub status: String,
+    pub fictitious: bool,
+    pub skills: Vec<SkillRef>,
+    pub occupations: Vec<String>,
+}
+
+impl TrainingView {
+    pub fn new(row: TrainingRow, ctx: &Context<'_>) -> Self {
+        Self {
+            wijk: WijkRef::new(&row.wijk_code, ctx.geo),
+            skills: SkillRef::list(&row.skills, ctx.vocabulary),
+            id: row.id,
+            title: row.title,
+            description: row.description,
+            provider: row.organisation_name,
+            organisation_id: row.organisation_id,
+            kind: row.kind,
+            crebo: row.crebo,
+            level: row.level,
+            sector: row.sector,
+            duration_weeks: row.duration_weeks,
+            hours_per_week: row.hours_per_week,
+            cost: row.cost,
+            price_eur: row.price_eur,
+            lat: row.lat,
+            lon: row.lon,
+            languages: row.languages,
+            dutch_level: row.dutch_level,
+            bbl: row.bbl,
+            starts_on: row.starts_on,
+            status: row.status,
+            fictitious: row.fictitious,
+            occupations: row.occupations,
+        }
+    }
+}
+
+/// The searchable view of an open training; `None` once it is closed.
+pub fn training_doc(row: &TrainingRow, ctx: &Context<'_>) -> Option<OfferDoc> {
+    if row.status != "open" {
+        return None;
+    }
+    let wijk = ctx.geo.find_wijk(&row.wijk_code)?;
+    let hours = row.hours_per_week.max(0) as u64;
+    Some(OfferDoc {
+        kind: OfferKind::Training,
+        id: row.id.clone(),
+        title: row.title.clone(),
+        description: row.description.clone(),
+        organisation: row.organisation_name.clone(),
+        skill_text: row
+            .skills
+            .iter()
+            .map(|s| ctx.vocabulary.index_text(s))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        sector: row.sector.as_deref().and_then(parse_ordinal::<Sector>),
+        contract: None,
+        education: Some(
+            row.level
+                .as_deref()
+                .and_then(parse_ordinal::<Education>)
+                .unwrap_or(0),
+        ),
+        dutch_level: parse_ordinal::<DutchLevel>(&row.dutch_level).unwrap_or(0),
+        training_kind: parse_ordinal::<TrainingKind>(&row.kind),
+        cost: parse_ordinal::<Cost>(&row.cost),
+        hours_min: hours,
+        hours_max: hours,
+        bbl: row.bbl,
+        banenafspraak: false,
+        wijk: ctx.geo.wijk_ordinal(&wijk.code)?,
+        stadsdeel: crate::geo::stadsdeel_ordinal(&wijk.stadsdeel)?,
+        lat: row.lat,
+        lon: row.lon,
+        posted_day: row.starts_on.as_deref().and_then(day_number).unwrap_or(0),
+        closes_day: i64::MAX,
+    })
+}

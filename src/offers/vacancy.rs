@@ -1,0 +1,259 @@
+//! A vacancy: the body an employer sends, its checks, and what readers get.
+
+use serde::{Deserialize, Serialize};
+
+use super::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
+use super::validate::Checker;
+use super::{Context, SkillRef, WijkRef, day_number, parse_ordinal};
+use crate::error::AppError;
+use crate::search::{OfferDoc, OfferKind};
+use crate::storage::VacancyRow;
+
+/// Below this many hours a job counts as part-time.
+const FULL_TIME_HOURS: i64 = 32;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VacancyInput {
+    /// Only an admin names the organisation; an employer posts for its own.
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub occupation_uri: Option<String>,
+    pub sector: String,
+    pub contract: String,
+    pub hours_min: i64,
+    pub hours_max: i64,
+    pub education: String,
+    pub dutch_level: String,
+    #[serde(default)]
+    pub salary_min: Option<f64>,
+    #[serde(default)]
+    pub salary_max: Option<f64>,
+    #[serde(default)]
+    pub salary_period: Option<String>,
+    pub wijk: String,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub closes_on: Option<String>,
+    #[serde(default)]
+    pub bbl: bool,
+    #[serde(default)]
+    pub banenafspraak: bool,
+    pub apply: String,
+    #[serde(default)]
+    pub skills_required: Vec<String>,
+    #[serde(default)]
+    pub skills_optional: Vec<String>,
+}
+
+impl VacancyInput {
+    /// Checks every field and builds the row to store.
+    pub fn into_row(
+        self,
+        ctx: &Context<'_>,
+        id: String,
+        organisation_id: String,
+        posted_on: String,
+    ) -> Result<VacancyRow, AppError> {
+        let mut check = Checker::default();
+        let title = check.text("title", &self.title, 3, 120);
+        let description = check.text("description", &self.description, 20, 5000);
+        let apply = check.text("apply", &self.apply, 3, 1000);
+        let sector = check.code::<Sector>("sector", &self.sector);
+        let contract = check.code::<Contract>("contract", &self.contract);
+        let education = check.code::<Education>("education", &self.education);
+        let dutch_level = check.code::<DutchLevel>("dutch_level", &self.dutch_level);
+        check.hours(self.hours_min, self.hours_max, 40);
+        let salary_period = self.check_salary(&mut check);
+        let closes_on = check.date("closes_on", self.closes_on.as_deref());
+        if closes_on.as_deref().is_some_and(|c| c < posted_on.as_str()) {
+            check.fail(
+                "closes_on",
+                "De sluitdatum ligt in het verleden. / The closing date has passed.",
+            );
+        }
+        let required = check.skills("skills_required", &self.skills_required, ctx.vocabulary);
+        let optional = check.skills("skills_optional", &self.skills_optional, ctx.vocabulary);
+        if optional.iter().any(|s| required.contains(s)) {
+            check.fail(
+                "skills_optional",
+                "Een vaardigheid is vereist óf een pré. / A skill is required or optional, not both.",
+            );
+        }
+        let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
+        check.finish()?;
+        let (Some(sector), Some(contract), Some(education), Some(dutch_level), Some(location)) =
+            (sector, contract, education, dutch_level, location)
+        else {
+            return Err(super::missing_after_check());
+        };
+        Ok(VacancyRow {
+            id,
+            organisation_id,
+            organisation_name: String::new(),
+            title,
+            description,
+            occupation_uri: self.occupation_uri.filter(|u| !u.trim().is_empty()),
+            sector: sector.code().into(),
+            contract: contract.code().into(),
+            hours_min: self.hours_min,
+            hours_max: self.hours_max,
+            education: education.code().into(),
+            dutch_level: dutch_level.code().into(),
+            salary_min: self.salary_min,
+            salary_max: self.salary_max,
+            salary_period: salary_period.map(|p| p.code().into()),
+            lat: location.point.lat,
+            lon: location.point.lon,
+            wijk_code: location.wijk_code,
+            posted_on,
+            closes_on,
+            bbl: self.bbl,
+            banenafspraak: self.banenafspraak,
+            parttime: self.hours_min < FULL_TIME_HOURS,
+            apply,
+            status: "open".into(),
+            fictitious: false,
+            skills_required: required,
+            skills_optional: optional,
+        })
+    }
+
+    fn check_salary(&self, check: &mut Checker) -> Option<SalaryPeriod> {
+        let given = self.salary_min.is_some() || self.salary_max.is_some();
+        let period = self
+            .salary_period
+            .as_deref()
+            .and_then(|p| check.code::<SalaryPeriod>("salary_period", p));
+        if !given {
+            return period;
+        }
+        let valid = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && (0.0..=1_000_000.0).contains(&v));
+        let ordered = match (self.salary_min, self.salary_max) {
+            (Some(min), Some(max)) => min <= max,
+            _ => true,
+        };
+        if !valid(self.salary_min) || !valid(self.salary_max) || !ordered {
+            check.fail(
+                "salary_min",
+                "Salaris: 0 ≤ salary_min ≤ salary_max. / Salary out of range.",
+            );
+        }
+        if self.salary_period.is_none() {
+            check.fail(
+                "salary_period",
+                "Zeg of het salaris per uur, maand of jaar is. / Give the salary period.",
+            );
+        }
+        period
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct VacancyView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub employer: String,
+    pub organisation_id: String,
+    pub occupation_uri: Option<String>,
+    pub sector: String,
+    pub contract: String,
+    pub hours_min: i64,
+    pub hours_max: i64,
+    pub parttime: bool,
+    pub education: String,
+    pub dutch_level: String,
+    pub salary_min: Option<f64>,
+    pub salary_max: Option<f64>,
+    pub salary_period: Option<String>,
+    pub wijk: WijkRef,
+    pub lat: f64,
+    pub lon: f64,
+    pub posted_on: String,
+    pub closes_on: Option<String>,
+    pub bbl: bool,
+    pub banenafspraak: bool,
+    pub apply: String,
+    pub status: String,
+    pub fictitious: bool,
+    pub skills_required: Vec<SkillRef>,
+    pub skills_optional: Vec<SkillRef>,
+}
+
+impl VacancyView {
+    pub fn new(row: VacancyRow, ctx: &Context<'_>) -> Self {
+        Self {
+            wijk: WijkRef::new(&row.wijk_code, ctx.geo),
+            skills_required: SkillRef::list(&row.skills_required, ctx.vocabulary),
+            skills_optional: SkillRef::list(&row.skills_optional, ctx.vocabulary),
+            id: row.id,
+            title: row.title,
+            description: row.description,
+            employer: row.organisation_name,
+            organisation_id: row.organisation_id,
+            occupation_uri: row.occupation_uri,
+            sector: row.sector,
+            contract: row.contract,
+            hours_min: row.hours_min,
+            hours_max: row.hours_max,
+            parttime: row.parttime,
+            education: row.education,
+            dutch_level: row.dutch_level,
+            salary_min: row.salary_min,
+            salary_max: row.salary_max,
+            salary_period: row.salary_period,
+            lat: row.lat,
+            lon: row.lon,
+            posted_on: row.posted_on,
+            closes_on: row.closes_on,
+            bbl: row.bbl,
+            banenafspraak: row.banenafspraak,
+            apply: row.apply,
+            status: row.status,
+            fictitious: row.fictitious,
+        }
+    }
+}
+
+/// The searchable view of an open vacancy; `None` once it is closed.
+pub fn vacancy_doc(row: &VacancyRow, ctx: &Context<'_>) -> Option<OfferDoc> {
+    if row.status != "open" {
+        return None;
+    }
+    let wijk = ctx.geo.find_wijk(&row.wijk_code)?;
+    let skills = row.skills_required.iter().chain(&row.skills_optional);
+    Some(OfferDoc {
+        kind: OfferKind::Vacancy,
+        id: row.id.clone(),
+        title: row.title.clone(),
+        description: row.description.clone(),
+        organisation: row.organisation_name.clone(),
+        skill_text: skills
+            .map(|s| ctx.vocabulary.index_text(s))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        sector: parse_ordinal::<Sector>(&row.sector),
+        contract: parse_ordinal::<Contract>(&row.contract),
+        education: parse_ordinal::<Education>(&row.education),
+        dutch_level: parse_ordinal::<DutchLevel>(&row.dutch_level).unwrap_or(0),
+        training_kind: None,
+        cost: None,
+        hours_min: row.hours_min.max(0) as u64,
+        hours_max: row.hours_max.max(0) as u64,
+        bbl: row.bbl,
+        banenafspraak: row.banenafspraak,
+        wijk: ctx.geo.wijk_ordinal(&wijk.code)?,
+        stadsdeel: crate::geo::stadsdeel_ordinal(&wijk.stadsdeel)?,
+        lat: row.lat,
+        lon: row.lon,
+        posted_day: day_number(&row.posted_on).unwrap_or(0),
+        closes_day: row.closes_on.as_deref().and_then(day_number).unwrap_or(i64::MAX),
+    })
+}

@@ -1,0 +1,184 @@
+//! Field-by-field checks of an offer body. Every problem is collected, so
+//! the person filling in a form sees all of them at once.
+
+use time::Date;
+
+use super::codes::Code;
+use crate::error::{AppError, FieldError};
+use crate::geo::{Geo, Point};
+use crate::skills::Vocabulary;
+
+/// How far a given point may lie from the centre of the wijk it names.
+const MAX_KM_FROM_WIJK: f64 = 10.0;
+const MAX_SKILLS: usize = 25;
+
+pub struct Location {
+    pub wijk_code: String,
+    pub point: Point,
+}
+
+#[derive(Default)]
+pub struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
+    }
+
+    /// Trimmed text of `min..=max` characters.
+    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        let trimmed = value.trim();
+        let len = trimmed.chars().count();
+        if len < min || len > max {
+            self.fail(
+                field,
+                format!("Moet {min} tot {max} tekens lang zijn. / Must be {min} to {max} characters."),
+            );
+        }
+        trimmed.to_string()
+    }
+
+    pub fn code<C: Code>(&mut self, field: &str, value: &str) -> Option<C> {
+        let parsed = C::parse(value);
+        if parsed.is_none() {
+            self.fail(
+                field,
+                format!(
+                    "Onbekende waarde '{value}'; kies uit: {}. / Unknown value.",
+                    C::list()
+                ),
+            );
+        }
+        parsed
+    }
+
+    pub fn hours(&mut self, min: i64, max: i64, ceiling: i64) {
+        if !(0..=ceiling).contains(&min) || !(1..=ceiling).contains(&max) || min > max {
+            self.fail(
+                "hours_min",
+                format!("Uren: 0 ≤ hours_min ≤ hours_max ≤ {ceiling}, hours_max ≥ 1. / Hours out of range."),
+            );
+        }
+    }
+
+    pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value?.trim();
+        match Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(date) => Some(date.to_string()),
+            Err(_) => {
+                self.fail(
+                    field,
+                    "Gebruik een datum als 2027-01-31. / Use a date like 2027-01-31.",
+                );
+                None
+            }
+        }
+    }
+
+    /// Skill names (id, label or alias) resolved to vocabulary ids.
+    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &Vocabulary) -> Vec<String> {
+        if names.len() > MAX_SKILLS {
+            self.fail(
+                field,
+                format!("Hoogstens {MAX_SKILLS} vaardigheden. / At most {MAX_SKILLS} skills."),
+            );
+            return Vec::new();
+        }
+        let mut ids: Vec<String> = Vec::new();
+        for name in names {
+            match vocabulary.resolve(name) {
+                Some(skill) if !ids.contains(&skill.id) => ids.push(skill.id.clone()),
+                Some(_) => {}
+                None => self.fail(
+                    field,
+                    format!("Onbekende vaardigheid '{name}'; zoek via /api/v1/skills. / Unknown skill."),
+                ),
+            }
+        }
+        ids
+    }
+
+    /// A wijk (code or name), optionally with an exact point inside it.
+    pub fn location(
+        &mut self,
+        geo: &Geo,
+        wijk: &str,
+        lat: Option<f64>,
+        lon: Option<f64>,
+    ) -> Option<Location> {
+        let Some(found) = geo.find_wijk(wijk) else {
+            self.fail("wijk", format!("Onbekende wijk '{wijk}'. / Unknown wijk."));
+            return None;
+        };
+        let inner = Point {
+            lat: found.inner_lat,
+            lon: found.inner_lon,
+        };
+        let point = match (lat, lon) {
+            (None, None) => inner,
+            (Some(lat), Some(lon)) => match Point::new(lat, lon) {
+                Some(p) if p.distance_km(found.centroid()) <= MAX_KM_FROM_WIJK => p,
+                _ => {
+                    self.fail(
+                        "lat",
+                        "Deze plek ligt niet in of bij de wijk. / The point is not near the wijk.",
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.fail("lat", "Geef lat en lon samen. / Give lat and lon together.");
+                return None;
+            }
+        };
+        Some(Location {
+            wijk_code: found.code.clone(),
+            point,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_problem() {
+        let mut check = Checker::default();
+        check.text("title", " ", 3, 10);
+        check.hours(30, 20, 40);
+        check.date("closes_on", Some("31-01-2027"));
+        assert!(
+            check
+                .code::<super::super::codes::Sector>("sector", "ruimtevaart")
+                .is_none()
+        );
+        let Err(AppError::Validation(errors)) = check.finish() else {
+            panic!("expected validation errors");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "hours_min", "closes_on", "sector"]);
+    }
+
+    #[test]
+    fn accepts_good_values() {
+        let mut check = Checker::default();
+        assert_eq!(check.text("title", "  Kok  ", 3, 10), "Kok");
+        check.hours(0, 40, 40);
+        assert_eq!(check.date("d", Some("2027-01-31")).as_deref(), Some("2027-01-31"));
+        assert!(check.finish().is_ok());
+    }
+}

@@ -1,0 +1,110 @@
+//! What the index holds of one open offer, and its tantivy document.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::Term;
+
+use super::schema::{Fields, NO_CODE};
+
+/// Which kind of offer a document is; also the prefix of its index key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferKind {
+    Vacancy,
+    Training,
+}
+
+impl OfferKind {
+    pub fn ordinal(self) -> u64 {
+        match self {
+            Self::Vacancy => 0,
+            Self::Training => 1,
+        }
+    }
+
+    /// The outbox's `entity` value.
+    pub fn entity(self) -> &'static str {
+        match self {
+            Self::Vacancy => "vacancy",
+            Self::Training => "training",
+        }
+    }
+
+    pub fn from_entity(entity: &str) -> Option<Self> {
+        match entity {
+            "vacancy" => Some(Self::Vacancy),
+            "training" => Some(Self::Training),
+            _ => None,
+        }
+    }
+
+    pub fn key(self, id: &str) -> String {
+        format!("{}:{id}", self.entity())
+    }
+
+    pub fn key_term(self, fields: &Fields, id: &str) -> Term {
+        Term::from_field_text(fields.key, &self.key(id))
+    }
+}
+
+/// The searchable view of an offer. Codes are ordinals of the lists in
+/// `offers::codes` (or `NO_CODE`); days count from 1970-01-01.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferDoc {
+    pub kind: OfferKind,
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub organisation: String,
+    /// Labels and aliases of the offer's skills, so "vorkheftruck" finds a
+    /// vacancy that asks for "Heftruck rijden".
+    pub skill_text: String,
+    pub sector: Option<u64>,
+    pub contract: Option<u64>,
+    pub education: Option<u64>,
+    pub dutch_level: u64,
+    pub training_kind: Option<u64>,
+    pub cost: Option<u64>,
+    pub hours_min: u64,
+    pub hours_max: u64,
+    pub bbl: bool,
+    pub banenafspraak: bool,
+    pub wijk: u64,
+    pub stadsdeel: u64,
+    pub lat: f64,
+    pub lon: f64,
+    pub posted_day: i64,
+    /// `i64::MAX` when the offer has no closing date.
+    pub closes_day: i64,
+}
+
+impl OfferDoc {
+    pub fn to_document(&self, f: &Fields) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, self.kind.key(&self.id));
+        doc.add_text(f.id, &self.id);
+        doc.add_u64(f.kind, self.kind.ordinal());
+        doc.add_text(f.title, &self.title);
+        doc.add_text(f.description, &self.description);
+        doc.add_text(f.skills, &self.skill_text);
+        doc.add_text(f.organisation, &self.organisation);
+        for text in [&self.title, &self.skill_text, &self.description] {
+            doc.add_text(f.words, text);
+        }
+        doc.add_u64(f.sector, self.sector.unwrap_or(NO_CODE));
+        doc.add_u64(f.contract, self.contract.unwrap_or(NO_CODE));
+        doc.add_u64(f.education, self.education.unwrap_or(NO_CODE));
+        doc.add_u64(f.dutch_level, self.dutch_level);
+        doc.add_u64(f.training_kind, self.training_kind.unwrap_or(NO_CODE));
+        doc.add_u64(f.cost, self.cost.unwrap_or(NO_CODE));
+        doc.add_u64(f.hours_min, self.hours_min);
+        doc.add_u64(f.hours_max, self.hours_max);
+        doc.add_u64(f.bbl, u64::from(self.bbl));
+        doc.add_u64(f.banenafspraak, u64::from(self.banenafspraak));
+        doc.add_u64(f.wijk, self.wijk);
+        doc.add_u64(f.stadsdeel, self.stadsdeel);
+        doc.add_f64(f.lat, self.lat);
+        doc.add_f64(f.lon, self.lon);
+        doc.add_i64(f.posted_day, self.posted_day);
+        doc.add_i64(f.closes_day, self.closes_day);
+        doc
+    }
+}

@@ -1,0 +1,223 @@
+//! Opening the index directory, and the one writer that changes it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
+use tokio::sync::watch;
+
+use super::SearchError;
+use super::document::{OfferDoc, OfferKind};
+use super::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
+use super::spelling::Spelling;
+
+/// Memory budget of the writer across its threads.
+const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+
+/// Stored with every commit: which schema wrote it and how far into the
+/// outbox it reaches.
+#[derive(Debug, Serialize, Deserialize)]
+struct CommitPayload {
+    schema_version: u32,
+    outbox_seq: i64,
+}
+
+/// The read side, shared by every request.
+pub struct SearchIndex {
+    reader: IndexReader,
+    pub(super) fields: Fields,
+    spelling: RwLock<Arc<Spelling>>,
+    committed: watch::Sender<i64>,
+}
+
+/// The only writer. Owned by one task: the sync loop while serving, or the
+/// `reindex` command.
+pub struct Indexer {
+    writer: IndexWriter,
+    search: Arc<SearchIndex>,
+}
+
+/// One outbox entry resolved: the offer's current document, or `None` when it
+/// must leave the index (closed, expired or gone).
+pub struct IndexChange {
+    pub kind: OfferKind,
+    pub id: String,
+    pub doc: Option<OfferDoc>,
+}
+
+pub struct Opened {
+    pub search: Arc<SearchIndex>,
+    pub indexer: Indexer,
+    /// True when the index is new, from another schema version, or never
+    /// finished a commit: the caller must rebuild it from the database.
+    pub needs_rebuild: bool,
+}
+
+impl SearchIndex {
+    /// Opens `<dir>/v<SCHEMA_VERSION>`, creating it when missing and removing
+    /// directories of other schema versions.
+    pub fn open(dir: &Path) -> Result<Opened, SearchError> {
+        let path = versioned_dir(dir);
+        remove_other_versions(dir)?;
+        let existing = path.join("meta.json").exists();
+        let index = if existing {
+            Index::open_in_dir(&path)?
+        } else {
+            std::fs::create_dir_all(&path)?;
+            Index::create(MmapDirectory::open(&path)?, build_schema().0, Default::default())?
+        };
+        Self::from_index(index)
+    }
+
+    /// An index in memory, for tests of the pure search path.
+    pub fn in_ram() -> Result<Opened, SearchError> {
+        Self::from_index(Index::create_in_ram(build_schema().0))
+    }
+
+    fn from_index(index: Index) -> Result<Opened, SearchError> {
+        let (expected, fields) = build_schema();
+        if index.schema() != expected {
+            return Err(SearchError::SchemaMismatch);
+        }
+        register_analyzers(&index);
+        let payload = read_payload(&index)?;
+        let needs_rebuild = payload
+            .as_ref()
+            .is_none_or(|p| p.schema_version != SCHEMA_VERSION);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index
+            .writer(WRITER_HEAP_BYTES)
+            .map_err(SearchError::from_writer)?;
+        let search = Arc::new(SearchIndex {
+            spelling: RwLock::new(Arc::new(Spelling::default())),
+            committed: watch::Sender::new(payload.map_or(0, |p| p.outbox_seq)),
+            reader,
+            fields,
+        });
+        search.refresh()?;
+        Ok(Opened {
+            indexer: Indexer {
+                writer,
+                search: search.clone(),
+            },
+            search,
+            needs_rebuild,
+        })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn spelling(&self) -> Arc<Spelling> {
+        self.spelling.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The last outbox position that is searchable.
+    pub fn committed_seq(&self) -> i64 {
+        *self.committed.borrow()
+    }
+
+    /// Waits until the outbox position `seq` is searchable.
+    pub async fn wait_for(&self, seq: i64) {
+        let mut rx = self.committed.subscribe();
+        // The sender lives as long as `self`, so this only ends when reached.
+        let _ = rx.wait_for(|committed| *committed >= seq).await;
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    fn refresh(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let spelling = Spelling::from_searcher(&self.reader.searcher(), self.fields.words)?;
+        *self.spelling.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(spelling);
+        Ok(())
+    }
+
+    fn committed(&self, seq: i64) {
+        self.committed.send_replace(seq);
+    }
+}
+
+impl Indexer {
+    pub fn search(&self) -> &Arc<SearchIndex> {
+        &self.search
+    }
+
+    /// Applies resolved outbox entries and commits them with the position
+    /// they reach, so a restart resumes after it. Blocking: call it off the
+    /// async runtime.
+    pub fn apply(&mut self, changes: Vec<IndexChange>, outbox_seq: i64) -> Result<(), SearchError> {
+        let fields = self.search.fields;
+        for change in changes {
+            self.writer.delete_term(change.kind.key_term(&fields, &change.id));
+            if let Some(doc) = change.doc {
+                self.writer.add_document(doc.to_document(&fields))?;
+            }
+        }
+        self.commit(outbox_seq)
+    }
+
+    /// Replaces the whole index with `docs`. Blocking.
+    pub fn rebuild(
+        &mut self,
+        docs: impl Iterator<Item = OfferDoc>,
+        outbox_seq: i64,
+    ) -> Result<u64, SearchError> {
+        let fields = self.search.fields;
+        self.writer.delete_all_documents()?;
+        let mut count = 0;
+        for doc in docs {
+            self.writer.add_document(doc.to_document(&fields))?;
+            count += 1;
+        }
+        self.commit(outbox_seq)?;
+        Ok(count)
+    }
+
+    fn commit(&mut self, outbox_seq: i64) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&CommitPayload {
+            schema_version: SCHEMA_VERSION,
+            outbox_seq,
+        })?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.search.refresh()?;
+        self.search.committed(outbox_seq);
+        Ok(())
+    }
+}
+
+fn versioned_dir(dir: &Path) -> PathBuf {
+    dir.join(format!("v{SCHEMA_VERSION}"))
+}
+
+fn remove_other_versions(dir: &Path) -> Result<(), SearchError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let current = versioned_dir(dir);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_version_dir = entry.file_name().to_string_lossy().starts_with('v') && path.is_dir();
+        if is_version_dir && path != current {
+            std::fs::remove_dir_all(&path)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_payload(index: &Index) -> Result<Option<CommitPayload>, SearchError> {
+    let metas = index.load_metas()?;
+    Ok(metas
+        .payload
+        .and_then(|p| serde_json::from_str::<CommitPayload>(&p).ok()))
+}

@@ -1,0 +1,262 @@
+//! The tantivy index: a derived view of the open offers in the database.
+//! `schema` fixes its shape, `index` opens it and owns the one writer, and
+//! `search` below answers queries without ever passing user text to a query
+//! parser. `offers::indexing` feeds it from the database's outbox.
+
+mod collector;
+pub mod document;
+mod index;
+pub mod schema;
+mod spelling;
+
+use serde::Serialize;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, TantivyError};
+
+pub use collector::{FacetCounts, Filters, Near, Sort};
+pub use document::{OfferDoc, OfferKind};
+pub use index::{IndexChange, Indexer, Opened, SearchIndex};
+
+use collector::{Candidate, OfferCollector};
+use schema::{Fields, dutch_analyzer, tokens, words_analyzer};
+use spelling::MIN_CORRECTABLE_CHARS;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index error: {0}")]
+    Tantivy(#[from] TantivyError),
+    #[error("search index is locked by another process (is a server running on this index?)")]
+    Locked,
+    #[error("index directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("index payload: {0}")]
+    Payload(#[from] serde_json::Error),
+    #[error("index directory: {0}")]
+    Directory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("the index on disk has another schema than this version expects")]
+    SchemaMismatch,
+}
+
+impl SearchError {
+    fn from_writer(error: TantivyError) -> Self {
+        match error {
+            TantivyError::LockFailure(..) => Self::Locked,
+            other => Self::Tantivy(other),
+        }
+    }
+}
+
+/// Query weights per field: a word in the title counts most, then the
+/// skills (labels and aliases), then the organisation, then the description.
+const FIELD_BOOSTS: [(FieldName, f32); 4] = [
+    (FieldName::Title, 3.0),
+    (FieldName::Skills, 2.0),
+    (FieldName::Organisation, 1.2),
+    (FieldName::Description, 1.0),
+];
+
+#[derive(Clone, Copy)]
+enum FieldName {
+    Title,
+    Skills,
+    Organisation,
+    Description,
+}
+
+/// Common Dutch words that would only narrow an AND search.
+const STOP_WORDS: &[&str] = &[
+    "de", "het", "een", "en", "of", "in", "op", "met", "voor", "van", "te", "aan", "bij", "naar", "als",
+    "die", "dat", "er", "om", "tot", "ik", "je", "zijn", "is", "the", "and", "or", "a",
+];
+
+const SNIPPET_CHARS: usize = 180;
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub text: String,
+    pub filters: Filters,
+    pub near: Option<Near>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: String,
+    pub organisation: String,
+    pub score: f32,
+    pub snippet: String,
+    pub distance_km: Option<f64>,
+    pub wijk: u64,
+    pub hours_min: u64,
+    pub hours_max: u64,
+    pub education: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    pub facets: FacetCounts,
+    pub corrections: Vec<Correction>,
+}
+
+impl SearchIndex {
+    /// Runs one search. Blocking (tantivy IO): call it off the async runtime.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.searcher();
+        let (words, corrections) = self.words_with_corrections(&request.text, &searcher)?;
+        let query = self.build_query(&words);
+        let scored = !words.is_empty();
+        let collector = OfferCollector {
+            filters: request.filters.clone(),
+            near: request.near,
+            sort: request.sort,
+            keep: request.offset + request.limit,
+            scored,
+        };
+        let collected = searcher.search(&query, &collector)?;
+        let page: Vec<&Candidate> = collected.top.iter().skip(request.offset).collect();
+        let hits = self.hits(&searcher, &*query, &page)?;
+        Ok(SearchResults {
+            total: collected.total,
+            hits,
+            facets: collected.facets,
+            corrections,
+        })
+    }
+
+    /// The query's words as the index would read them, with unknown words of
+    /// five or more letters replaced by the nearest indexed word.
+    fn words_with_corrections(
+        &self,
+        text: &str,
+        searcher: &tantivy::Searcher,
+    ) -> Result<(Vec<String>, Vec<Correction>), SearchError> {
+        // Only stop words left (say "de", or "AND(") means: browse everything.
+        let mut words = tokens(&mut words_analyzer(), text);
+        words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+        let spelling = self.spelling();
+        let mut corrections = Vec::new();
+        for word in &mut words {
+            if word.chars().count() < MIN_CORRECTABLE_CHARS {
+                continue;
+            }
+            if searcher.doc_freq(&Term::from_field_text(self.fields.words, word))? > 0 {
+                continue;
+            }
+            if let Some(better) = spelling.correct(word) {
+                corrections.push(Correction {
+                    from: word.clone(),
+                    to: better.clone(),
+                });
+                *word = better;
+            }
+        }
+        Ok((words, corrections))
+    }
+
+    /// Every word must match in some field (AND); fields add up with their
+    /// boosts. Built from terms, never parsed, so no input is a syntax error.
+    fn build_query(&self, words: &[String]) -> Box<dyn Query> {
+        if words.is_empty() {
+            return Box::new(AllQuery);
+        }
+        let mut stemmer = dutch_analyzer();
+        let per_word = words
+            .iter()
+            .map(|word| {
+                let fields_for_word = tokens(&mut stemmer, word)
+                    .into_iter()
+                    .flat_map(|stem| field_clauses(&self.fields, &stem))
+                    .collect();
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(fields_for_word)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_word))
+    }
+
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        page: &[&Candidate],
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        let mut snippets = SnippetGenerator::create(searcher, query, self.fields.description)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        page.iter()
+            .map(|candidate| {
+                let doc: TantivyDocument = searcher.doc(candidate.address)?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let snippet = snippets.snippet_from_doc(&doc);
+                let snippet = if snippet.is_empty() {
+                    lead_of(&text(self.fields.description))
+                } else {
+                    snippet.to_html()
+                };
+                Ok(SearchHit {
+                    id: text(self.fields.id),
+                    title: text(self.fields.title),
+                    organisation: text(self.fields.organisation),
+                    score: candidate.score,
+                    snippet,
+                    distance_km: candidate.distance_km,
+                    wijk: candidate.wijk,
+                    hours_min: candidate.hours_min,
+                    hours_max: candidate.hours_max,
+                    education: candidate.education,
+                })
+            })
+            .collect()
+    }
+}
+
+fn field_clauses(fields: &Fields, stem: &str) -> Vec<(Occur, Box<dyn Query>)> {
+    FIELD_BOOSTS
+        .iter()
+        .map(|(name, boost)| {
+            let field = match name {
+                FieldName::Title => fields.title,
+                FieldName::Skills => fields.skills,
+                FieldName::Organisation => fields.organisation,
+                FieldName::Description => fields.description,
+            };
+            let term = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), *boost)) as Box<dyn Query>,
+            )
+        })
+        .collect()
+}
+
+/// The start of a description, HTML-escaped like a snippet, for hits that
+/// matched on other fields or for browsing without words.
+fn lead_of(description: &str) -> String {
+    let mut lead: String = description.chars().take(SNIPPET_CHARS).collect();
+    if lead.len() < description.len() {
+        if let Some(cut) = lead.rfind(' ') {
+            lead.truncate(cut);
+        }
+        lead.push('…');
+    }
+    htmlescape::encode_minimal(&lead)
+}

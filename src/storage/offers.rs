@@ -1,0 +1,600 @@
+//! Organisations, vacancies and trainings, and the outbox that feeds the
+//! index. Every write to an offer appends to the outbox in the same
+//! transaction.
+
+use std::collections::HashMap;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite};
+
+use super::{Store, StoreError, Tx, now_unix};
+use crate::search::OfferKind;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub sector: String,
+    pub description: String,
+    pub wijk_code: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub alliance: bool,
+    pub fictitious: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VacancyRow {
+    pub id: String,
+    pub organisation_id: String,
+    /// Read from the organisation; ignored on writes.
+    pub organisation_name: String,
+    pub title: String,
+    pub description: String,
+    pub occupation_uri: Option<String>,
+    pub sector: String,
+    pub contract: String,
+    pub hours_min: i64,
+    pub hours_max: i64,
+    pub education: String,
+    pub dutch_level: String,
+    pub salary_min: Option<f64>,
+    pub salary_max: Option<f64>,
+    pub salary_period: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    pub wijk_code: String,
+    pub posted_on: String,
+    pub closes_on: Option<String>,
+    pub bbl: bool,
+    pub banenafspraak: bool,
+    pub parttime: bool,
+    pub apply: String,
+    pub status: String,
+    pub fictitious: bool,
+    pub skills_required: Vec<String>,
+    pub skills_optional: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingRow {
+    pub id: String,
+    pub organisation_id: String,
+    /// Read from the organisation; ignored on writes.
+    pub organisation_name: String,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub crebo: Option<String>,
+    pub level: Option<String>,
+    pub duration_weeks: i64,
+    pub hours_per_week: i64,
+    pub cost: String,
+    pub price_eur: Option<f64>,
+    pub lat: f64,
+    pub lon: f64,
+    pub wijk_code: String,
+    pub languages: Vec<String>,
+    pub dutch_level: String,
+    pub bbl: bool,
+    pub starts_on: Option<String>,
+    pub status: String,
+    pub fictitious: bool,
+    pub skills: Vec<String>,
+    pub occupations: Vec<String>,
+    /// The sector of the first occupation it leads to; read only.
+    pub sector: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub kind: OfferKind,
+    pub entity_id: String,
+}
+
+macro_rules! vacancy_select {
+    () => {
+        "SELECT v.*, o.name AS organisation_name FROM vacancies v JOIN organisations o ON o.id = v.organisation_id"
+    };
+}
+
+macro_rules! training_select {
+    () => {
+        "SELECT t.*, o.name AS organisation_name,
+           (SELECT oc.sector FROM training_occupations tro JOIN occupations oc ON oc.uri = tro.occupation_uri
+             WHERE tro.training_id = t.id ORDER BY tro.occupation_uri LIMIT 1) AS sector
+         FROM trainings t JOIN organisations o ON o.id = t.organisation_id"
+    };
+}
+
+impl Store {
+    pub async fn insert_organisations(&self, rows: &[OrganisationRow]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for o in rows {
+            sqlx::query(
+                "INSERT INTO organisations (id, name, kind, sector, description, wijk_code, lat, lon, alliance, fictitious, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&o.id)
+            .bind(&o.name)
+            .bind(&o.kind)
+            .bind(&o.sector)
+            .bind(&o.description)
+            .bind(&o.wijk_code)
+            .bind(o.lat)
+            .bind(o.lon)
+            .bind(o.alliance)
+            .bind(o.fictitious)
+            .bind(now_unix())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn organisation_kind(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn count_offers(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM vacancies) + (SELECT COUNT(*) FROM trainings)")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Inserts new vacancies in one transaction; returns the outbox position
+    /// of the last one.
+    pub async fn insert_vacancies(&self, rows: &[VacancyRow]) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut seq = 0;
+        for v in rows {
+            let now = now_unix();
+            sqlx::query(
+                "INSERT INTO vacancies (id, organisation_id, title, description, occupation_uri, sector, contract,
+                   hours_min, hours_max, education, dutch_level, salary_min, salary_max, salary_period, lat, lon,
+                   wijk_code, posted_on, closes_on, bbl, banenafspraak, parttime, apply, status, fictitious,
+                   created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&v.id)
+            .bind(&v.organisation_id)
+            .bind(&v.title)
+            .bind(&v.description)
+            .bind(&v.occupation_uri)
+            .bind(&v.sector)
+            .bind(&v.contract)
+            .bind(v.hours_min)
+            .bind(v.hours_max)
+            .bind(&v.education)
+            .bind(&v.dutch_level)
+            .bind(v.salary_min)
+            .bind(v.salary_max)
+            .bind(&v.salary_period)
+            .bind(v.lat)
+            .bind(v.lon)
+            .bind(&v.wijk_code)
+            .bind(&v.posted_on)
+            .bind(&v.closes_on)
+            .bind(v.bbl)
+            .bind(v.banenafspraak)
+            .bind(v.parttime)
+            .bind(&v.apply)
+            .bind(&v.status)
+            .bind(v.fictitious)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            insert_vacancy_skills(&mut tx, v).await?;
+            seq = append_outbox(&mut tx, OfferKind::Vacancy, &v.id).await?;
+        }
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Replaces the editable fields and skills of a vacancy. `None` when it
+    /// does not exist.
+    pub async fn update_vacancy(&self, v: &VacancyRow) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE vacancies SET title = ?, description = ?, occupation_uri = ?, sector = ?, contract = ?,
+               hours_min = ?, hours_max = ?, education = ?, dutch_level = ?, salary_min = ?, salary_max = ?,
+               salary_period = ?, lat = ?, lon = ?, wijk_code = ?, closes_on = ?, bbl = ?, banenafspraak = ?,
+               parttime = ?, apply = ?, status = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&v.title)
+        .bind(&v.description)
+        .bind(&v.occupation_uri)
+        .bind(&v.sector)
+        .bind(&v.contract)
+        .bind(v.hours_min)
+        .bind(v.hours_max)
+        .bind(&v.education)
+        .bind(&v.dutch_level)
+        .bind(v.salary_min)
+        .bind(v.salary_max)
+        .bind(&v.salary_period)
+        .bind(v.lat)
+        .bind(v.lon)
+        .bind(&v.wijk_code)
+        .bind(&v.closes_on)
+        .bind(v.bbl)
+        .bind(v.banenafspraak)
+        .bind(v.parttime)
+        .bind(&v.apply)
+        .bind(&v.status)
+        .bind(now_unix())
+        .bind(&v.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        sqlx::query("DELETE FROM vacancy_skills WHERE vacancy_id = ?")
+            .bind(&v.id)
+            .execute(&mut *tx)
+            .await?;
+        insert_vacancy_skills(&mut tx, v).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Vacancy, &v.id).await?;
+        tx.commit().await?;
+        Ok(Some(seq))
+    }
+
+    pub async fn vacancy(&self, id: &str) -> Result<Option<VacancyRow>, StoreError> {
+        let row = sqlx::query(concat!(vacancy_select!(), " WHERE v.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut skills = self.vacancy_skills_for(&[id.to_string()]).await?;
+        Ok(Some(vacancy_from_row(
+            &row,
+            skills.remove(id).unwrap_or_default(),
+        )))
+    }
+
+    /// Vacancies with an id after `after`, in id order: keyset pages for
+    /// rebuilding the index in bounded memory.
+    pub async fn vacancies_after(&self, after: &str, limit: i64) -> Result<Vec<VacancyRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            vacancy_select!(),
+            " WHERE v.id > ? ORDER BY v.id LIMIT ?"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
+        let mut skills = self.vacancy_skills_for(&ids).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let id: String = r.get("id");
+                vacancy_from_row(r, skills.remove(&id).unwrap_or_default())
+            })
+            .collect())
+    }
+
+    async fn vacancy_skills_for(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<(String, bool)>>, StoreError> {
+        let mut out: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+            "SELECT vacancy_id, skill_id, required FROM vacancy_skills WHERE vacancy_id IN (",
+        );
+        push_id_list(&mut query, ids);
+        query.push(" ORDER BY vacancy_id, skill_id");
+        for row in query.build().fetch_all(&self.pool).await? {
+            out.entry(row.get("vacancy_id"))
+                .or_default()
+                .push((row.get("skill_id"), row.get("required")));
+        }
+        Ok(out)
+    }
+
+    pub async fn insert_trainings(&self, rows: &[TrainingRow]) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut seq = 0;
+        for t in rows {
+            let now = now_unix();
+            sqlx::query(
+                "INSERT INTO trainings (id, organisation_id, title, description, kind, crebo, level, duration_weeks,
+                   hours_per_week, cost, price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on,
+                   status, fictitious, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&t.id)
+            .bind(&t.organisation_id)
+            .bind(&t.title)
+            .bind(&t.description)
+            .bind(&t.kind)
+            .bind(&t.crebo)
+            .bind(&t.level)
+            .bind(t.duration_weeks)
+            .bind(t.hours_per_week)
+            .bind(&t.cost)
+            .bind(t.price_eur)
+            .bind(t.lat)
+            .bind(t.lon)
+            .bind(&t.wijk_code)
+            .bind(t.languages.join(","))
+            .bind(&t.dutch_level)
+            .bind(t.bbl)
+            .bind(&t.starts_on)
+            .bind(&t.status)
+            .bind(t.fictitious)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            insert_training_links(&mut tx, t).await?;
+            seq = append_outbox(&mut tx, OfferKind::Training, &t.id).await?;
+        }
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    pub async fn update_training(&self, t: &TrainingRow) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE trainings SET title = ?, description = ?, kind = ?, crebo = ?, level = ?, duration_weeks = ?,
+               hours_per_week = ?, cost = ?, price_eur = ?, lat = ?, lon = ?, wijk_code = ?, languages = ?,
+               dutch_level = ?, bbl = ?, starts_on = ?, status = ?, updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(&t.title)
+        .bind(&t.description)
+        .bind(&t.kind)
+        .bind(&t.crebo)
+        .bind(&t.level)
+        .bind(t.duration_weeks)
+        .bind(t.hours_per_week)
+        .bind(&t.cost)
+        .bind(t.price_eur)
+        .bind(t.lat)
+        .bind(t.lon)
+        .bind(&t.wijk_code)
+        .bind(t.languages.join(","))
+        .bind(&t.dutch_level)
+        .bind(t.bbl)
+        .bind(&t.starts_on)
+        .bind(&t.status)
+        .bind(now_unix())
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        for table in [
+            "DELETE FROM training_skills WHERE training_id = ?",
+            "DELETE FROM training_occupations WHERE training_id = ?",
+        ] {
+            sqlx::query(table).bind(&t.id).execute(&mut *tx).await?;
+        }
+        insert_training_links(&mut tx, t).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Training, &t.id).await?;
+        tx.commit().await?;
+        Ok(Some(seq))
+    }
+
+    pub async fn training(&self, id: &str) -> Result<Option<TrainingRow>, StoreError> {
+        let row = sqlx::query(concat!(training_select!(), " WHERE t.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut links = self.training_links_for(&[id.to_string()]).await?;
+        Ok(Some(training_from_row(
+            &row,
+            links.remove(id).unwrap_or_default(),
+        )))
+    }
+
+    pub async fn trainings_after(&self, after: &str, limit: i64) -> Result<Vec<TrainingRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            training_select!(),
+            " WHERE t.id > ? ORDER BY t.id LIMIT ?"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
+        let mut links = self.training_links_for(&ids).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let id: String = r.get("id");
+                training_from_row(r, links.remove(&id).unwrap_or_default())
+            })
+            .collect())
+    }
+
+    /// Skills and occupations per training, as `(skills, occupations)`.
+    async fn training_links_for(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, (Vec<String>, Vec<String>)>, StoreError> {
+        let mut out: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+            "SELECT training_id, skill_id AS item, 0 AS is_occupation FROM training_skills WHERE training_id IN (",
+        );
+        push_id_list(&mut query, ids);
+        query.push(" UNION ALL SELECT training_id, occupation_uri, 1 FROM training_occupations WHERE training_id IN (");
+        push_id_list(&mut query, ids);
+        query.push(" ORDER BY 1, 3, 2");
+        for row in query.build().fetch_all(&self.pool).await? {
+            let entry = out.entry(row.get("training_id")).or_default();
+            let list = if row.get::<i64, _>("is_occupation") == 1 {
+                &mut entry.1
+            } else {
+                &mut entry.0
+            };
+            list.push(row.get("item"));
+        }
+        Ok(out)
+    }
+
+    /// Outbox entries after `seq`, oldest first.
+    pub async fn outbox_after(&self, seq: i64, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows =
+            sqlx::query("SELECT seq, entity, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(seq)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(OutboxEntry {
+                    seq: r.get("seq"),
+                    kind: OfferKind::from_entity(r.get("entity"))?,
+                    entity_id: r.get("entity_id"),
+                })
+            })
+            .collect())
+    }
+
+    pub async fn last_outbox_seq(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
+
+fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(id.clone());
+    }
+    query.push(")");
+}
+
+async fn insert_vacancy_skills(tx: &mut Tx, v: &VacancyRow) -> Result<(), StoreError> {
+    let required = v.skills_required.iter().map(|s| (s, true));
+    for (skill, is_required) in required.chain(v.skills_optional.iter().map(|s| (s, false))) {
+        sqlx::query("INSERT INTO vacancy_skills (vacancy_id, skill_id, required) VALUES (?, ?, ?)")
+            .bind(&v.id)
+            .bind(skill)
+            .bind(is_required)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_training_links(tx: &mut Tx, t: &TrainingRow) -> Result<(), StoreError> {
+    for skill in &t.skills {
+        sqlx::query("INSERT INTO training_skills (training_id, skill_id) VALUES (?, ?)")
+            .bind(&t.id)
+            .bind(skill)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for occupation in &t.occupations {
+        sqlx::query("INSERT INTO training_occupations (training_id, occupation_uri) VALUES (?, ?)")
+            .bind(&t.id)
+            .bind(occupation)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn append_outbox(tx: &mut Tx, kind: OfferKind, id: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (entity, entity_id, created_at) VALUES (?, ?, ?) RETURNING seq",
+    )
+    .bind(kind.entity())
+    .bind(id)
+    .bind(now_unix())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+fn vacancy_from_row(r: &SqliteRow, skills: Vec<(String, bool)>) -> VacancyRow {
+    let (required, optional): (Vec<_>, Vec<_>) = skills.into_iter().partition(|(_, req)| *req);
+    VacancyRow {
+        id: r.get("id"),
+        organisation_id: r.get("organisation_id"),
+        organisation_name: r.get("organisation_name"),
+        title: r.get("title"),
+        description: r.get("description"),
+        occupation_uri: r.get("occupation_uri"),
+        sector: r.get("sector"),
+        contract: r.get("contract"),
+        hours_min: r.get("hours_min"),
+        hours_max: r.get("hours_max"),
+        education: r.get("education"),
+        dutch_level: r.get("dutch_level"),
+        salary_min: r.get("salary_min"),
+        salary_max: r.get("salary_max"),
+        salary_period: r.get("salary_period"),
+        lat: r.get("lat"),
+        lon: r.get("lon"),
+        wijk_code: r.get("wijk_code"),
+        posted_on: r.get("posted_on"),
+        closes_on: r.get("closes_on"),
+        bbl: r.get("bbl"),
+        banenafspraak: r.get("banenafspraak"),
+        parttime: r.get("parttime"),
+        apply: r.get("apply"),
+        status: r.get("status"),
+        fictitious: r.get("fictitious"),
+        skills_required: required.into_iter().map(|(s, _)| s).collect(),
+        skills_optional: optional.into_iter().map(|(s, _)| s).collect(),
+    }
+}
+
+fn training_from_row(r: &SqliteRow, (skills, occupations): (Vec<String>, Vec<String>)) -> TrainingRow {
+    let languages: String = r.get("languages");
+    TrainingRow {
+        id: r.get("id"),
+        organisation_id: r.get("organisation_id"),
+        organisation_name: r.get("organisation_name"),
+        title: r.get("title"),
+        description: r.get("description"),
+        kind: r.get("kind"),
+        crebo: r.get("crebo"),
+        level: r.get("level"),
+        duration_weeks: r.get("duration_weeks"),
+        hours_per_week: r.get("hours_per_week"),
+        cost: r.get("cost"),
+        price_eur: r.get("price_eur"),
+        lat: r.get("lat"),
+        lon: r.get("lon"),
+        wijk_code: r.get("wijk_code"),
+        languages: languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        dutch_level: r.get("dutch_level"),
+        bbl: r.get("bbl"),
+        starts_on: r.get("starts_on"),
+        status: r.get("status"),
+        fictitious: r.get("fictitious"),
+        skills,
+        occupations,
+        sector: r.get("sector"),
+    }
+}

@@ -1,0 +1,203 @@
+//! Reference data: wijken, postcodes, the skills vocabulary, occupations.
+
+use sqlx::Row;
+
+use super::{Store, StoreError};
+use crate::geo::{Geo, Postcode, Wijk};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillRow {
+    pub id: String,
+    pub label: String,
+    pub label_en: String,
+    pub category: String,
+    pub esco_uri: Option<String>,
+    pub aliases: Vec<String>,
+    pub misspellings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OccupationRow {
+    pub uri: String,
+    pub isco_code: String,
+    pub label: String,
+    pub alt_labels: String,
+    pub label_en: String,
+    pub sector: String,
+}
+
+/// Everything the reference fixtures hold, ready to insert.
+#[derive(Debug, Default)]
+pub struct ReferenceData {
+    pub wijken: Vec<(Wijk, String)>,
+    pub postcodes: Vec<Postcode>,
+    pub skills: Vec<SkillRow>,
+    pub occupations: Vec<OccupationRow>,
+    pub occupation_skills: Vec<(String, String, String)>,
+}
+
+impl Store {
+    pub async fn has_reference_data(&self) -> Result<bool, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wijken")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count > 0)
+    }
+
+    /// Inserts all reference data in one transaction.
+    pub async fn insert_reference(&self, data: &ReferenceData) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (w, geometry) in &data.wijken {
+            sqlx::query(
+                "INSERT INTO wijken (code, number, name, stadsdeel, lat, lon, inner_lat, inner_lon, area_km2, geometry)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&w.code)
+            .bind(w.number)
+            .bind(&w.name)
+            .bind(&w.stadsdeel)
+            .bind(w.lat)
+            .bind(w.lon)
+            .bind(w.inner_lat)
+            .bind(w.inner_lon)
+            .bind(w.area_km2)
+            .bind(geometry)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for p in &data.postcodes {
+            sqlx::query(
+                "INSERT INTO postcodes (pc4, woonplaats, lat, lon, wijk_code) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&p.pc4)
+            .bind(&p.woonplaats)
+            .bind(p.lat)
+            .bind(p.lon)
+            .bind(&p.wijk_code)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for s in &data.skills {
+            sqlx::query(
+                "INSERT INTO skills (id, label, label_en, category, esco_uri) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&s.id)
+            .bind(&s.label)
+            .bind(&s.label_en)
+            .bind(&s.category)
+            .bind(&s.esco_uri)
+            .execute(&mut *tx)
+            .await?;
+            let aliases = s.aliases.iter().map(|a| (a, "synoniem"));
+            for (alias, kind) in aliases.chain(s.misspellings.iter().map(|m| (m, "spelfout"))) {
+                sqlx::query("INSERT INTO skill_aliases (alias, skill_id, kind) VALUES (?, ?, ?)")
+                    .bind(alias)
+                    .bind(&s.id)
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for o in &data.occupations {
+            sqlx::query(
+                "INSERT INTO occupations (uri, isco_code, label, alt_labels, label_en, sector) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&o.uri)
+            .bind(&o.isco_code)
+            .bind(&o.label)
+            .bind(&o.alt_labels)
+            .bind(&o.label_en)
+            .bind(&o.sector)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (occupation, skill, relation) in &data.occupation_skills {
+            sqlx::query(
+                "INSERT INTO occupation_skills (occupation_uri, skill_id, relation) VALUES (?, ?, ?)",
+            )
+            .bind(occupation)
+            .bind(skill)
+            .bind(relation)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn load_geo(&self) -> Result<Geo, StoreError> {
+        let wijken = sqlx::query(
+            "SELECT code, number, name, stadsdeel, lat, lon, inner_lat, inner_lon, area_km2 FROM wijken",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| Wijk {
+            code: r.get("code"),
+            number: r.get("number"),
+            name: r.get("name"),
+            stadsdeel: r.get("stadsdeel"),
+            lat: r.get("lat"),
+            lon: r.get("lon"),
+            inner_lat: r.get("inner_lat"),
+            inner_lon: r.get("inner_lon"),
+            area_km2: r.get("area_km2"),
+        })
+        .collect();
+        let postcodes = sqlx::query("SELECT pc4, woonplaats, lat, lon, wijk_code FROM postcodes")
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| Postcode {
+                pc4: r.get("pc4"),
+                woonplaats: r.get("woonplaats"),
+                lat: r.get("lat"),
+                lon: r.get("lon"),
+                wijk_code: r.get("wijk_code"),
+            })
+            .collect();
+        Ok(Geo::new(wijken, postcodes))
+    }
+
+    pub async fn skills(&self) -> Result<Vec<SkillRow>, StoreError> {
+        let mut skills: Vec<SkillRow> =
+            sqlx::query("SELECT id, label, label_en, category, esco_uri FROM skills ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(|r| SkillRow {
+                    id: r.get("id"),
+                    label: r.get("label"),
+                    label_en: r.get("label_en"),
+                    category: r.get("category"),
+                    esco_uri: r.get("esco_uri"),
+                    aliases: Vec::new(),
+                    misspellings: Vec::new(),
+                })
+                .collect();
+        let aliases = sqlx::query("SELECT alias, skill_id, kind FROM skill_aliases ORDER BY alias")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in aliases {
+            let skill_id: String = row.get("skill_id");
+            if let Ok(i) = skills.binary_search_by(|s| s.id.cmp(&skill_id)) {
+                let kind: String = row.get("kind");
+                let list = if kind == "spelfout" {
+                    &mut skills[i].misspellings
+                } else {
+                    &mut skills[i].aliases
+                };
+                list.push(row.get("alias"));
+            }
+        }
+        Ok(skills)
+    }
+
+    pub async fn occupation_exists(&self, uri: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM occupations WHERE uri = ?")
+            .bind(uri)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+}

@@ -1,0 +1,98 @@
+//! Shared HTTP pieces: extractors whose rejections become our problem+json,
+//! and the bearer-token caller.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role, hash_token};
+use crate::error::AppError;
+
+/// JSON body; malformed JSON is a 400, a body of the wrong shape (missing,
+/// unknown or mistyped fields) a 422, an oversized body a 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => AppError::invalid("body", e.body_text()),
+        JsonRejection::JsonSyntaxError(e) => AppError::bad_request(
+            "malformed_json",
+            format!("Dit is geen geldige JSON. / Malformed JSON: {}", e.body_text()),
+        ),
+        JsonRejection::MissingJsonContentType(_) => AppError::bad_request(
+            "content_type",
+            "Stuur 'Content-Type: application/json'. / Send 'Content-Type: application/json'.",
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        other => AppError::bad_request("bad_body", other.body_text()),
+    }
+}
+
+/// Query string; a parameter we do not know, or a malformed string, is a 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(query_rejection(rejection)),
+        }
+    }
+}
+
+fn query_rejection(rejection: QueryRejection) -> AppError {
+    AppError::bad_request(
+        "invalid_query",
+        format!(
+            "Ongeldige zoekparameters. / Invalid query parameters: {}",
+            rejection.body_text()
+        ),
+    )
+}
+
+/// The caller behind a valid `Authorization: Bearer` token; 401 otherwise.
+impl<S: Send + Sync> FromRequestParts<S> for Caller
+where
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 256)
+            .ok_or(AppError::Unauthorized)?;
+        let owner = state
+            .store
+            .token_owner(&hash_token(token))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let role = Role::parse(&owner.role).ok_or(AppError::Unauthorized)?;
+        Ok(Caller {
+            user_id: owner.user_id,
+            role,
+            organisation_id: owner.organisation_id,
+        })
+    }
+}
