@@ -5,14 +5,14 @@ use std::io::Write;
 use tokio::net::TcpListener;
 
 use crate::app::{App, StartOptions, serve};
-use crate::auth::{Role, new_token};
+use crate::auth;
 use crate::config::{Cli, Command, GenerateArgs, SeedArgs, ServeArgs, StorageArgs, UserAddArgs, UserCommand};
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
 use crate::offers::indexing::{DocSource, rebuild};
 use crate::search::SearchIndex;
 use crate::skills::Vocabulary;
-use crate::storage::{Store, UserRow};
+use crate::storage::Store;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -57,46 +57,11 @@ async fn shutdown_signal() {
 }
 
 async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
-    let role = Role::parse(&args.role).ok_or_else(|| {
-        anyhow::anyhow!(
-            "unknown role '{}': use admin, employer, provider, coach, jobseeker or analyst",
-            args.role
-        )
-    })?;
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
-    match (role.organisation_kind(), &args.org) {
-        (Some(kind), Some(org)) => {
-            let found = store.organisation_kind(org).await?;
-            anyhow::ensure!(
-                found.as_deref() == Some(kind),
-                "organisation '{org}' is not a known {kind}"
-            );
-        }
-        (Some(kind), None) => anyhow::bail!(
-            "a {} needs --org with the id of its {kind} organisation",
-            role.as_str()
-        ),
-        (None, Some(_)) => anyhow::bail!("--org is only for employers and providers"),
-        (None, None) => {}
-    }
-    let name = args.name.trim();
-    anyhow::ensure!(
-        !name.is_empty() && name.chars().count() <= 100,
-        "--name must be 1 to 100 characters"
-    );
-    let user = UserRow {
-        id: format!("usr-{}", uuid::Uuid::now_v7().simple()),
-        name: name.to_string(),
-        role: role.as_str().to_string(),
-        organisation_id: args.org,
-    };
-    let (token, hash) = new_token();
-    let token_id = format!("tok-{}", uuid::Uuid::now_v7().simple());
-    store
-        .create_user_with_token(&user, &token_id, &hash, None)
-        .await?;
+    let created = auth::create_user(&store, &args.name, &args.role, args.org.as_deref()).await;
     store.close().await;
+    let (user, token) = created?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

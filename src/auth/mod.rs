@@ -1,6 +1,8 @@
 //! Who is calling: roles, API tokens and the callers they stand for.
 
 use rand::RngExt;
+
+use crate::storage::{Store, UserRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -63,6 +65,64 @@ impl Caller {
     pub fn manages(&self, organisation_id: &str) -> bool {
         self.role == Role::Admin || self.organisation_id.as_deref() == Some(organisation_id)
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("unknown role '{0}': use admin, employer, provider, coach, jobseeker or analyst")]
+    UnknownRole(String),
+    #[error("a {role} needs --org with the id of its {kind} organisation")]
+    OrganisationRequired { role: &'static str, kind: &'static str },
+    #[error("organisation '{0}' is not a known {1}")]
+    UnknownOrganisation(String, &'static str),
+    #[error("only employers and providers belong to an organisation")]
+    OrganisationNotAllowed,
+    #[error("a name is 1 to 100 characters")]
+    InvalidName,
+    #[error(transparent)]
+    Store(#[from] crate::storage::StoreError),
+}
+
+/// Creates a user with a fresh API token; returns the user and the token,
+/// which is shown once and stored only as a hash.
+pub async fn create_user(
+    store: &Store,
+    name: &str,
+    role: &str,
+    organisation: Option<&str>,
+) -> Result<(UserRow, String), UserError> {
+    let role = Role::parse(role).ok_or_else(|| UserError::UnknownRole(role.to_string()))?;
+    match (role.organisation_kind(), organisation) {
+        (Some(kind), Some(org)) => {
+            if store.organisation_kind(org).await?.as_deref() != Some(kind) {
+                return Err(UserError::UnknownOrganisation(org.to_string(), kind));
+            }
+        }
+        (Some(kind), None) => {
+            return Err(UserError::OrganisationRequired {
+                role: role.as_str(),
+                kind,
+            });
+        }
+        (None, Some(_)) => return Err(UserError::OrganisationNotAllowed),
+        (None, None) => {}
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(UserError::InvalidName);
+    }
+    let user = UserRow {
+        id: format!("usr-{}", uuid::Uuid::now_v7().simple()),
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        organisation_id: organisation.map(str::to_string),
+    };
+    let (token, hash) = new_token();
+    let token_id = format!("tok-{}", uuid::Uuid::now_v7().simple());
+    store
+        .create_user_with_token(&user, &token_id, &hash, None)
+        .await?;
+    Ok((user, token))
 }
 
 /// A fresh token ("bl_" and 64 hex digits) and the hash to store.

@@ -119,19 +119,20 @@ pub struct Candidate {
     pub hours_min: u64,
     pub hours_max: u64,
     pub education: u64,
-    /// Higher is better; ties are broken by the document address.
+    /// Higher is better; ties are broken by the tiebreak hash.
     rank: (f64, f64),
+    tiebreak: u64,
 }
 
 impl Candidate {
-    /// Does this candidate rank at least as high as one with `rank` at
-    /// `address`? (Ties go to the lower address, as in `Ord`.)
-    fn beats(&self, rank: (f64, f64), address: DocAddress) -> bool {
+    /// Does this candidate rank at least as high as one with `rank` and
+    /// `tiebreak`? (Full ties go to the lower tiebreak, as in `Ord`.)
+    fn beats(&self, rank: (f64, f64), tiebreak: u64) -> bool {
         self.rank
             .0
             .total_cmp(&rank.0)
             .then(self.rank.1.total_cmp(&rank.1))
-            .then(address.cmp(&self.address))
+            .then(tiebreak.cmp(&self.tiebreak))
             .is_ge()
     }
 }
@@ -152,7 +153,7 @@ impl Ord for Candidate {
     fn cmp(&self, other: &Self) -> Ordering {
         if self.address == other.address {
             Ordering::Equal
-        } else if self.beats(other.rank, other.address) {
+        } else if self.beats(other.rank, other.tiebreak) {
             Ordering::Greater
         } else {
             Ordering::Less
@@ -204,6 +205,7 @@ struct Columns {
     banenafspraak: U64Col,
     stadsdeel: U64Col,
     wijk: U64Col,
+    tiebreak: U64Col,
     lat: Arc<dyn ColumnValues<f64>>,
     lon: Arc<dyn ColumnValues<f64>>,
     posted_day: Arc<dyn ColumnValues<i64>>,
@@ -228,6 +230,7 @@ impl Columns {
             banenafspraak: u("banenafspraak")?,
             stadsdeel: u("stadsdeel")?,
             wijk: u("wijk")?,
+            tiebreak: u("tiebreak")?,
             lat: ff.f64("lat")?.first_or_default_col(f64::NAN),
             lon: ff.f64("lon")?.first_or_default_col(f64::NAN),
             posted_day: ff.i64("posted_day")?.first_or_default_col(0),
@@ -356,19 +359,19 @@ impl SegmentCollector for OfferSegmentCollector {
         }
         let posted_day = self.columns.posted_day.get_val(doc);
         let rank = self.rank(score, distance_km, posted_day);
-        let address = DocAddress::new(self.segment, doc);
+        let c = &self.columns;
+        let tiebreak = c.tiebreak.get_val(doc);
         let full = self.heap.len() >= self.keep;
         if full
             && self
                 .heap
                 .peek()
-                .is_some_and(|Reverse(worst)| worst.beats(rank, address))
+                .is_some_and(|Reverse(worst)| worst.beats(rank, tiebreak))
         {
             return;
         }
-        let c = &self.columns;
         let candidate = Candidate {
-            address,
+            address: DocAddress::new(self.segment, doc),
             score,
             distance_km,
             wijk: c.wijk.get_val(doc),
@@ -376,6 +379,7 @@ impl SegmentCollector for OfferSegmentCollector {
             hours_max: c.hours_max.get_val(doc),
             education: c.education.get_val(doc),
             rank,
+            tiebreak,
         };
         if full {
             self.heap.pop();

@@ -1,5 +1,6 @@
 //! What the index holds of one open offer, and its tantivy document.
 
+use sha2::{Digest, Sha256};
 use tantivy::TantivyDocument;
 use tantivy::schema::Term;
 
@@ -105,6 +106,13 @@ impl OfferDoc {
         doc.add_f64(f.lon, self.lon);
         doc.add_i64(f.posted_day, self.posted_day);
         doc.add_i64(f.closes_day, self.closes_day);
+        doc.add_u64(f.tiebreak, stable_hash(&self.kind.key(&self.id)));
         doc
     }
+}
+
+/// The first 8 bytes of SHA-256: the same on every machine and release.
+fn stable_hash(text: &str) -> u64 {
+    let digest = Sha256::digest(text.as_bytes());
+    u64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
 }

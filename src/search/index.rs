@@ -61,19 +61,21 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<Opened, SearchError> {
         let path = versioned_dir(dir);
         remove_other_versions(dir)?;
-        let existing = path.join("meta.json").exists();
-        let index = if existing {
-            Index::open_in_dir(&path)?
-        } else {
-            std::fs::create_dir_all(&path)?;
-            Index::create(MmapDirectory::open(&path)?, build_schema().0, Default::default())?
-        };
-        Self::from_index(index)
-    }
-
-    /// An index in memory, for tests of the pure search path.
-    pub fn in_ram() -> Result<Opened, SearchError> {
-        Self::from_index(Index::create_in_ram(build_schema().0))
+        if path.join("meta.json").exists() {
+            let index = Index::open_in_dir(&path)?;
+            if index.schema() == build_schema().0 {
+                return Self::from_index(index);
+            }
+            // Same version, other fields: a development leftover. Start over.
+            drop(index);
+            std::fs::remove_dir_all(&path)?;
+        }
+        std::fs::create_dir_all(&path)?;
+        Self::from_index(Index::create(
+            MmapDirectory::open(&path)?,
+            build_schema().0,
+            Default::default(),
+        )?)
     }
 
     fn from_index(index: Index) -> Result<Opened, SearchError> {

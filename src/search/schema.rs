@@ -48,6 +48,9 @@ pub struct Fields {
     pub lon: Field,
     pub posted_day: Field,
     pub closes_day: Field,
+    /// A stable hash of the key: breaks ties in ranking the same way after
+    /// a rebuild, where document addresses differ.
+    pub tiebreak: Field,
 }
 
 pub fn build_schema() -> (Schema, Fields) {
@@ -89,6 +92,7 @@ pub fn build_schema() -> (Schema, Fields) {
         lon: b.add_f64_field("lon", FAST),
         posted_day: b.add_i64_field("posted_day", FAST),
         closes_day: b.add_i64_field("closes_day", FAST),
+        tiebreak: b.add_u64_field("tiebreak", FAST),
     };
     (b.build(), fields)
 }

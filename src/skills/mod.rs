@@ -28,14 +28,6 @@ impl Vocabulary {
         Self { skills, by_name }
     }
 
-    pub fn len(&self) -> usize {
-        self.skills.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.skills.is_empty()
-    }
-
     /// The skill that `name` names exactly (id, label, alias or known
     /// misspelling), ignoring case, accents and surrounding spaces.
     pub fn resolve(&self, name: &str) -> Option<&SkillRow> {

@@ -1,0 +1,183 @@
+use banenlift::app::{App, AppState, StartOptions, serve};
+use banenlift::geo::Point;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub dir: TempDir,
+    app: Option<App>,
+    stop_server: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// A fresh database with the reference and demo data, a fresh index.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_in(dir).await
+    }
+
+    pub async fn spawn_in(dir: TempDir) -> TestApp {
+        let app = App::start(&options(&dir)).await.expect("app starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop_server, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            state: app.state.clone(),
+            dir,
+            app: Some(app),
+            stop_server: Some(stop_server),
+            server: Some(server),
+        }
+    }
+
+    /// Stops the server and the index sync; keeps the files.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(stop) = self.stop_server.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+        if let Some(app) = self.app.take() {
+            app.stop().await;
+        }
+        self.dir
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        read(response).await
+    }
+
+    /// GET with query parameters, encoded properly.
+    pub async fn search(&self, kind: &str, params: &[(&str, &str)]) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}/api/v1/{kind}", self.base))
+            .query(params)
+            .send()
+            .await
+            .expect("request");
+        read(response).await
+    }
+
+    pub async fn search_ok(&self, kind: &str, params: &[(&str, &str)]) -> Value {
+        let (status, body) = self.search(kind, params).await;
+        assert_eq!(status, StatusCode::OK, "{params:?}: {body}");
+        body
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        read(request.send().await.expect("request")).await
+    }
+
+    /// A user with an API token, made the way `banenlift user add` does.
+    pub async fn token(&self, role: &str, organisation: Option<&str>) -> String {
+        let (_, token) =
+            banenlift::auth::create_user(&self.state.store, "Test Gebruiker", role, organisation)
+                .await
+                .expect("user created");
+        token
+    }
+}
+
+fn options(dir: &TempDir) -> StartOptions {
+    StartOptions {
+        database_url: format!("sqlite://{}", dir.path().join("banenlift.db").display()),
+        index_dir: dir.path().join("index"),
+        demo: true,
+    }
+}
+
+async fn read(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}
+
+pub fn hits(body: &Value) -> &Vec<Value> {
+    body["hits"].as_array().expect("hits array")
+}
+
+pub fn hit_ids(body: &Value) -> Vec<String> {
+    hits(body)
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+pub fn total(body: &Value) -> u64 {
+    body["total"].as_u64().expect("total")
+}
+
+/// Haversine written out again here, independent of the code under test.
+pub fn km_between(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().asin()
+}
+
+pub fn point(p: Point) -> (f64, f64) {
+    (p.lat, p.lon)
+}
+
+/// The organisation id of the first demo employer, and of a second one.
+pub const EMPLOYER: &str = "org-001";
+pub const OTHER_EMPLOYER: &str = "org-002";
+
+/// A valid vacancy body; tests change what they need.
+pub fn vacancy_body(title: &str, description: &str) -> Value {
+    json!({
+        "title": title,
+        "description": description,
+        "sector": "logistiek",
+        "contract": "tijdelijk",
+        "hours_min": 24,
+        "hours_max": 36,
+        "education": "geen",
+        "dutch_level": "A2",
+        "salary_min": 14.5,
+        "salary_max": 16.0,
+        "salary_period": "uur",
+        "wijk": "Schildersbuurt",
+        "apply": "Bel 070-000 0000 of mail naar werk@voorbeeld.example.",
+        "skills_required": ["Heftruck rijden"],
+        "skills_optional": ["orderpicken"]
+    })
+}

@@ -1,0 +1,8 @@
+//! One integration binary: a real SQLite file, a real tantivy index in a
+//! temp dir and the real router on a random loopback port per test.
+
+mod cli;
+mod errors;
+mod helpers;
+mod offers;
+mod search;
