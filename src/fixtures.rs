@@ -66,9 +66,9 @@ pub async fn load_demo_if_empty(store: &Store) -> Result<bool, FixtureError> {
 /// Organisations, vacancies and trainings in the fixtures' JSON Lines format:
 /// the demo data, or what `banenlift generate` wrote.
 pub struct OfferSet {
-    pub organisations: Vec<OrganisationFixture>,
-    pub vacancies: Vec<VacancyFixture>,
-    pub trainings: Vec<TrainingFixture>,
+    pub organisations: Vec<OrganisationRow>,
+    pub vacancies: Vec<VacancyRow>,
+    pub trainings: Vec<TrainingRow>,
 }
 
 impl OfferSet {
@@ -95,18 +95,17 @@ impl OfferSet {
 pub async fn load_offers(store: &Store, set: &OfferSet) -> Result<(), FixtureError> {
     const BATCH: usize = 5_000;
     let shift = date_day_number(today()) - date_day_number(DEMO_REFERENCE_DATE);
-    let organisations: Vec<OrganisationRow> = set.organisations.iter().cloned().map(Into::into).collect();
-    store.insert_organisations(&organisations).await?;
+    store.insert_organisations(&set.organisations).await?;
     for chunk in set.vacancies.chunks(BATCH) {
-        let rows: Vec<VacancyRow> = chunk.iter().cloned().map(|v| v.into_row(shift)).collect();
+        let rows: Vec<VacancyRow> = chunk.iter().cloned().map(|v| shift_vacancy(v, shift)).collect();
         store.insert_vacancies(&rows).await?;
     }
     for chunk in set.trainings.chunks(BATCH) {
-        let rows: Vec<TrainingRow> = chunk.iter().cloned().map(|t| t.into_row(shift)).collect();
+        let rows: Vec<TrainingRow> = chunk.iter().cloned().map(|t| shift_training(t, shift)).collect();
         store.insert_trainings(&rows).await?;
     }
     tracing::info!(
-        organisations = organisations.len(),
+        organisations = set.organisations.len(),
         vacancies = set.vacancies.len(),
         trainings = set.trainings.len(),
         "loaded offers"
@@ -300,157 +299,16 @@ fn occupation_skills() -> Result<Vec<(String, String, String)>, FixtureError> {
     )
 }
 
-/// An organisation as the fixtures (and `banenlift generate`) write it.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub struct OrganisationFixture {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub sector: String,
-    pub description: String,
-    pub wijk: String,
-    pub lat: f64,
-    pub lon: f64,
-    pub alliance: bool,
-    pub fictitious: bool,
+/// Moves a row's dates from the reference day by `days`.
+fn shift_vacancy(mut v: VacancyRow, days: i64) -> VacancyRow {
+    v.posted_on = shift_date(&v.posted_on, days);
+    v.closes_on = v.closes_on.map(|d| shift_date(&d, days));
+    v
 }
 
-impl From<OrganisationFixture> for OrganisationRow {
-    fn from(o: OrganisationFixture) -> Self {
-        OrganisationRow {
-            id: o.id,
-            name: o.name,
-            kind: o.kind,
-            sector: o.sector,
-            description: o.description,
-            wijk_code: Some(o.wijk),
-            lat: Some(o.lat),
-            lon: Some(o.lon),
-            alliance: o.alliance,
-            fictitious: o.fictitious,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub struct VacancyFixture {
-    pub id: String,
-    pub organisation_id: String,
-    pub title: String,
-    pub description: String,
-    pub occupation_uri: Option<String>,
-    pub sector: String,
-    pub contract: String,
-    pub hours_min: i64,
-    pub hours_max: i64,
-    pub education: String,
-    pub dutch_level: String,
-    pub salary_min: Option<f64>,
-    pub salary_max: Option<f64>,
-    pub salary_period: Option<String>,
-    pub lat: f64,
-    pub lon: f64,
-    pub wijk: String,
-    pub posted_on: String,
-    pub closes_on: Option<String>,
-    pub bbl: bool,
-    pub banenafspraak: bool,
-    pub parttime: bool,
-    pub skills_required: Vec<String>,
-    pub skills_optional: Vec<String>,
-    pub apply: String,
-    pub fictitious: bool,
-}
-
-impl VacancyFixture {
-    fn into_row(self, shift_days: i64) -> VacancyRow {
-        VacancyRow {
-            id: self.id,
-            organisation_id: self.organisation_id,
-            organisation_name: String::new(),
-            title: self.title,
-            description: self.description,
-            occupation_uri: self.occupation_uri,
-            sector: self.sector,
-            contract: self.contract,
-            hours_min: self.hours_min,
-            hours_max: self.hours_max,
-            education: self.education,
-            dutch_level: self.dutch_level,
-            salary_min: self.salary_min,
-            salary_max: self.salary_max,
-            salary_period: self.salary_period,
-            lat: self.lat,
-            lon: self.lon,
-            wijk_code: self.wijk,
-            posted_on: shift_date(&self.posted_on, shift_days),
-            closes_on: self.closes_on.map(|d| shift_date(&d, shift_days)),
-            bbl: self.bbl,
-            banenafspraak: self.banenafspraak,
-            parttime: self.parttime,
-            apply: self.apply,
-            status: "open".into(),
-            fictitious: self.fictitious,
-            skills_required: self.skills_required,
-            skills_optional: self.skills_optional,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub struct TrainingFixture {
-    pub id: String,
-    pub organisation_id: String,
-    pub title: String,
-    pub description: String,
-    pub kind: String,
-    pub crebo: Option<String>,
-    pub level: Option<String>,
-    pub duration_weeks: i64,
-    pub hours_per_week: i64,
-    pub cost: String,
-    pub price_eur: Option<f64>,
-    pub lat: f64,
-    pub lon: f64,
-    pub wijk: String,
-    pub languages: Vec<String>,
-    pub dutch_level: String,
-    pub skills: Vec<String>,
-    pub occupations: Vec<String>,
-    pub bbl: bool,
-    pub starts_on: Option<String>,
-    pub fictitious: bool,
-}
-
-impl TrainingFixture {
-    fn into_row(self, shift_days: i64) -> TrainingRow {
-        TrainingRow {
-            id: self.id,
-            organisation_id: self.organisation_id,
-            organisation_name: String::new(),
-            title: self.title,
-            description: self.description,
-            kind: self.kind,
-            crebo: self.crebo,
-            level: self.level,
-            duration_weeks: self.duration_weeks,
-            hours_per_week: self.hours_per_week,
-            cost: self.cost,
-            price_eur: self.price_eur,
-            lat: self.lat,
-            lon: self.lon,
-            wijk_code: self.wijk,
-            languages: self.languages,
-            dutch_level: self.dutch_level,
-            bbl: self.bbl,
-            starts_on: self.starts_on.map(|d| shift_date(&d, shift_days)),
-            status: "open".into(),
-            fictitious: self.fictitious,
-            skills: self.skills,
-            occupations: self.occupations,
-            sector: None,
-        }
-    }
+fn shift_training(mut t: TrainingRow, days: i64) -> TrainingRow {
+    t.starts_on = t.starts_on.map(|d| shift_date(&d, days));
+    t
 }
 
 fn shift_date(iso: &str, days: i64) -> String {

@@ -12,8 +12,9 @@ use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 
 use crate::config::GenerateArgs;
-use crate::fixtures::{self, OfferSet, OrganisationFixture, TrainingFixture, VacancyFixture};
+use crate::fixtures::{self, OfferSet};
 use crate::geo::Wijk;
+use crate::storage::{OrganisationRow, TrainingRow, VacancyRow};
 
 pub const MAX_ROWS: usize = 1_000_000;
 /// One generated employer per this many vacancies (at least the demo's).
@@ -93,18 +94,18 @@ fn organisations(
     count: usize,
     wijken: &[Wijk],
     rng: &mut StdRng,
-) -> Vec<OrganisationFixture> {
-    let templates: Vec<&OrganisationFixture> = demo.organisations.iter().filter(|o| o.kind == kind).collect();
+) -> Vec<OrganisationRow> {
+    let templates: Vec<&OrganisationRow> = demo.organisations.iter().filter(|o| o.kind == kind).collect();
     (0..count.max(templates.len()))
         .map(|i| {
             let template = templates[i % templates.len()];
             let (wijk, lat, lon) = place(wijken, rng);
-            OrganisationFixture {
+            OrganisationRow {
                 id: format!("gen-{kind}-{i:07}"),
                 name: format!("{} (vestiging {})", template.name, i / templates.len() + 1),
-                wijk,
-                lat,
-                lon,
+                wijk_code: Some(wijk),
+                lat: Some(lat),
+                lon: Some(lon),
                 alliance: rng.random_bool(0.35),
                 fictitious: true,
                 ..template.clone()
@@ -114,14 +115,14 @@ fn organisations(
 }
 
 fn vacancy(
-    templates: &[VacancyFixture],
-    employers: &[OrganisationFixture],
+    templates: &[VacancyRow],
+    employers: &[OrganisationRow],
     i: usize,
     wijken: &[Wijk],
     rng: &mut StdRng,
-) -> VacancyFixture {
+) -> VacancyRow {
     let template = pick(templates, rng);
-    let same_sector: Vec<&OrganisationFixture> =
+    let same_sector: Vec<&OrganisationRow> =
         employers.iter().filter(|e| e.sector == template.sector).collect();
     let employer = if same_sector.is_empty() {
         pick(employers, rng)
@@ -134,10 +135,10 @@ fn vacancy(
         .random_range(0..=hours_max)
         .max(template.hours_min.min(hours_max));
     let posted = rng.random_range(0..70);
-    VacancyFixture {
+    VacancyRow {
         id: format!("gen-vac-{i:07}"),
         organisation_id: employer.id.clone(),
-        wijk,
+        wijk_code: wijk,
         lat,
         lon,
         hours_min,
@@ -151,18 +152,18 @@ fn vacancy(
 }
 
 fn training(
-    templates: &[TrainingFixture],
-    providers: &[OrganisationFixture],
+    templates: &[TrainingRow],
+    providers: &[OrganisationRow],
     i: usize,
     wijken: &[Wijk],
     rng: &mut StdRng,
-) -> TrainingFixture {
+) -> TrainingRow {
     let template = pick(templates, rng);
     let (wijk, lat, lon) = place(wijken, rng);
-    TrainingFixture {
+    TrainingRow {
         id: format!("gen-trn-{i:07}"),
         organisation_id: pick(providers, rng).id.clone(),
-        wijk,
+        wijk_code: wijk,
         lat,
         lon,
         starts_on: Some(days_before_reference(-rng.random_range(0..150))),

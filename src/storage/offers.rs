@@ -4,19 +4,24 @@
 
 use std::collections::HashMap;
 
-use sqlx::sqlite::SqliteRow;
+use serde::{Deserialize, Serialize};
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Row, Sqlite};
 
 use super::{Store, StoreError, Tx, now_unix};
 use crate::search::OfferKind;
 
-#[derive(Debug, Clone, PartialEq)]
+/// The rows double as the fixtures' JSON Lines format (`fixtures/demo/`,
+/// `banenlift generate`), where the wijk code is called `wijk`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationRow {
     pub id: String,
     pub name: String,
     pub kind: String,
     pub sector: String,
     pub description: String,
+    #[serde(rename = "wijk")]
     pub wijk_code: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -24,11 +29,12 @@ pub struct OrganisationRow {
     pub fictitious: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VacancyRow {
     pub id: String,
     pub organisation_id: String,
     /// Read from the organisation; ignored on writes.
+    #[serde(default, skip_serializing)]
     pub organisation_name: String,
     pub title: String,
     pub description: String,
@@ -44,6 +50,7 @@ pub struct VacancyRow {
     pub salary_period: Option<String>,
     pub lat: f64,
     pub lon: f64,
+    #[serde(rename = "wijk")]
     pub wijk_code: String,
     pub posted_on: String,
     pub closes_on: Option<String>,
@@ -51,17 +58,19 @@ pub struct VacancyRow {
     pub banenafspraak: bool,
     pub parttime: bool,
     pub apply: String,
+    #[serde(default = "open", skip_serializing)]
     pub status: String,
     pub fictitious: bool,
     pub skills_required: Vec<String>,
     pub skills_optional: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRow {
     pub id: String,
     pub organisation_id: String,
     /// Read from the organisation; ignored on writes.
+    #[serde(default, skip_serializing)]
     pub organisation_name: String,
     pub title: String,
     pub description: String,
@@ -74,16 +83,19 @@ pub struct TrainingRow {
     pub price_eur: Option<f64>,
     pub lat: f64,
     pub lon: f64,
+    #[serde(rename = "wijk")]
     pub wijk_code: String,
     pub languages: Vec<String>,
     pub dutch_level: String,
     pub bbl: bool,
     pub starts_on: Option<String>,
+    #[serde(default = "open", skip_serializing)]
     pub status: String,
     pub fictitious: bool,
     pub skills: Vec<String>,
     pub occupations: Vec<String>,
     /// The sector of the first occupation it leads to; read only.
+    #[serde(default, skip_serializing)]
     pub sector: Option<String>,
 }
 
@@ -93,6 +105,12 @@ pub struct OutboxEntry {
     pub kind: OfferKind,
     pub entity_id: String,
 }
+
+fn open() -> String {
+    "open".into()
+}
+
+type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
 
 macro_rules! vacancy_select {
     () => {
@@ -157,39 +175,21 @@ impl Store {
         let mut seq = 0;
         for v in rows {
             let now = now_unix();
-            sqlx::query(
-                "INSERT INTO vacancies (id, organisation_id, title, description, occupation_uri, sector, contract,
-                   hours_min, hours_max, education, dutch_level, salary_min, salary_max, salary_period, lat, lon,
-                   wijk_code, posted_on, closes_on, bbl, banenafspraak, parttime, apply, status, fictitious,
-                   created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            bind_vacancy_fields(
+                sqlx::query(
+                    "INSERT INTO vacancies (title, description, occupation_uri, sector, contract, hours_min,
+                       hours_max, education, dutch_level, salary_min, salary_max, salary_period, lat, lon,
+                       wijk_code, closes_on, bbl, banenafspraak, parttime, apply, status, updated_at,
+                       id, organisation_id, posted_on, fictitious, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ),
+                v,
+                now,
             )
             .bind(&v.id)
             .bind(&v.organisation_id)
-            .bind(&v.title)
-            .bind(&v.description)
-            .bind(&v.occupation_uri)
-            .bind(&v.sector)
-            .bind(&v.contract)
-            .bind(v.hours_min)
-            .bind(v.hours_max)
-            .bind(&v.education)
-            .bind(&v.dutch_level)
-            .bind(v.salary_min)
-            .bind(v.salary_max)
-            .bind(&v.salary_period)
-            .bind(v.lat)
-            .bind(v.lon)
-            .bind(&v.wijk_code)
             .bind(&v.posted_on)
-            .bind(&v.closes_on)
-            .bind(v.bbl)
-            .bind(v.banenafspraak)
-            .bind(v.parttime)
-            .bind(&v.apply)
-            .bind(&v.status)
             .bind(v.fictitious)
-            .bind(now)
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -204,35 +204,17 @@ impl Store {
     /// does not exist.
     pub async fn update_vacancy(&self, v: &VacancyRow) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE vacancies SET title = ?, description = ?, occupation_uri = ?, sector = ?, contract = ?,
-               hours_min = ?, hours_max = ?, education = ?, dutch_level = ?, salary_min = ?, salary_max = ?,
-               salary_period = ?, lat = ?, lon = ?, wijk_code = ?, closes_on = ?, bbl = ?, banenafspraak = ?,
-               parttime = ?, apply = ?, status = ?, updated_at = ?
-             WHERE id = ?",
+        let changed = bind_vacancy_fields(
+            sqlx::query(
+                "UPDATE vacancies SET title = ?, description = ?, occupation_uri = ?, sector = ?, contract = ?,
+                   hours_min = ?, hours_max = ?, education = ?, dutch_level = ?, salary_min = ?, salary_max = ?,
+                   salary_period = ?, lat = ?, lon = ?, wijk_code = ?, closes_on = ?, bbl = ?, banenafspraak = ?,
+                   parttime = ?, apply = ?, status = ?, updated_at = ?
+                 WHERE id = ?",
+            ),
+            v,
+            now_unix(),
         )
-        .bind(&v.title)
-        .bind(&v.description)
-        .bind(&v.occupation_uri)
-        .bind(&v.sector)
-        .bind(&v.contract)
-        .bind(v.hours_min)
-        .bind(v.hours_max)
-        .bind(&v.education)
-        .bind(&v.dutch_level)
-        .bind(v.salary_min)
-        .bind(v.salary_max)
-        .bind(&v.salary_period)
-        .bind(v.lat)
-        .bind(v.lon)
-        .bind(&v.wijk_code)
-        .bind(&v.closes_on)
-        .bind(v.bbl)
-        .bind(v.banenafspraak)
-        .bind(v.parttime)
-        .bind(&v.apply)
-        .bind(&v.status)
-        .bind(now_unix())
         .bind(&v.id)
         .execute(&mut *tx)
         .await?
@@ -311,33 +293,19 @@ impl Store {
         let mut seq = 0;
         for t in rows {
             let now = now_unix();
-            sqlx::query(
-                "INSERT INTO trainings (id, organisation_id, title, description, kind, crebo, level, duration_weeks,
-                   hours_per_week, cost, price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on,
-                   status, fictitious, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            bind_training_fields(
+                sqlx::query(
+                    "INSERT INTO trainings (title, description, kind, crebo, level, duration_weeks,
+                       hours_per_week, cost, price_eur, lat, lon, wijk_code, languages, dutch_level, bbl,
+                       starts_on, status, updated_at, id, organisation_id, fictitious, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ),
+                t,
+                now,
             )
             .bind(&t.id)
             .bind(&t.organisation_id)
-            .bind(&t.title)
-            .bind(&t.description)
-            .bind(&t.kind)
-            .bind(&t.crebo)
-            .bind(&t.level)
-            .bind(t.duration_weeks)
-            .bind(t.hours_per_week)
-            .bind(&t.cost)
-            .bind(t.price_eur)
-            .bind(t.lat)
-            .bind(t.lon)
-            .bind(&t.wijk_code)
-            .bind(t.languages.join(","))
-            .bind(&t.dutch_level)
-            .bind(t.bbl)
-            .bind(&t.starts_on)
-            .bind(&t.status)
             .bind(t.fictitious)
-            .bind(now)
             .bind(now)
             .execute(&mut *tx)
             .await?;
@@ -350,30 +318,17 @@ impl Store {
 
     pub async fn update_training(&self, t: &TrainingRow) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE trainings SET title = ?, description = ?, kind = ?, crebo = ?, level = ?, duration_weeks = ?,
-               hours_per_week = ?, cost = ?, price_eur = ?, lat = ?, lon = ?, wijk_code = ?, languages = ?,
-               dutch_level = ?, bbl = ?, starts_on = ?, status = ?, updated_at = ?
-             WHERE id = ?",
+        let changed = bind_training_fields(
+            sqlx::query(
+                "UPDATE trainings SET title = ?, description = ?, kind = ?, crebo = ?, level = ?,
+                   duration_weeks = ?, hours_per_week = ?, cost = ?, price_eur = ?, lat = ?, lon = ?,
+                   wijk_code = ?, languages = ?, dutch_level = ?, bbl = ?, starts_on = ?, status = ?,
+                   updated_at = ?
+                 WHERE id = ?",
+            ),
+            t,
+            now_unix(),
         )
-        .bind(&t.title)
-        .bind(&t.description)
-        .bind(&t.kind)
-        .bind(&t.crebo)
-        .bind(&t.level)
-        .bind(t.duration_weeks)
-        .bind(t.hours_per_week)
-        .bind(&t.cost)
-        .bind(t.price_eur)
-        .bind(t.lat)
-        .bind(t.lon)
-        .bind(&t.wijk_code)
-        .bind(t.languages.join(","))
-        .bind(&t.dutch_level)
-        .bind(t.bbl)
-        .bind(&t.starts_on)
-        .bind(&t.status)
-        .bind(now_unix())
         .bind(&t.id)
         .execute(&mut *tx)
         .await?
@@ -479,6 +434,57 @@ impl Store {
             .fetch_one(&self.pool)
             .await?)
     }
+}
+
+/// Binds the editable fields and `updated_at`, in the column order that
+/// both the INSERT and the UPDATE of a vacancy list first.
+fn bind_vacancy_fields<'q>(query: SqliteQuery<'q>, v: &'q VacancyRow, now: i64) -> SqliteQuery<'q> {
+    query
+        .bind(&v.title)
+        .bind(&v.description)
+        .bind(&v.occupation_uri)
+        .bind(&v.sector)
+        .bind(&v.contract)
+        .bind(v.hours_min)
+        .bind(v.hours_max)
+        .bind(&v.education)
+        .bind(&v.dutch_level)
+        .bind(v.salary_min)
+        .bind(v.salary_max)
+        .bind(&v.salary_period)
+        .bind(v.lat)
+        .bind(v.lon)
+        .bind(&v.wijk_code)
+        .bind(&v.closes_on)
+        .bind(v.bbl)
+        .bind(v.banenafspraak)
+        .bind(v.parttime)
+        .bind(&v.apply)
+        .bind(&v.status)
+        .bind(now)
+}
+
+/// As `bind_vacancy_fields`, for a training.
+fn bind_training_fields<'q>(query: SqliteQuery<'q>, t: &'q TrainingRow, now: i64) -> SqliteQuery<'q> {
+    query
+        .bind(&t.title)
+        .bind(&t.description)
+        .bind(&t.kind)
+        .bind(&t.crebo)
+        .bind(&t.level)
+        .bind(t.duration_weeks)
+        .bind(t.hours_per_week)
+        .bind(&t.cost)
+        .bind(t.price_eur)
+        .bind(t.lat)
+        .bind(t.lon)
+        .bind(&t.wijk_code)
+        .bind(t.languages.join(","))
+        .bind(&t.dutch_level)
+        .bind(t.bbl)
+        .bind(&t.starts_on)
+        .bind(&t.status)
+        .bind(now)
 }
 
 fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
