@@ -233,16 +233,11 @@ impl Store {
     }
 
     pub async fn vacancy(&self, id: &str) -> Result<Option<VacancyRow>, StoreError> {
-        let row = sqlx::query(concat!(vacancy_select!(), " WHERE v.id = ?"))
+        let rows = sqlx::query(concat!(vacancy_select!(), " WHERE v.id = ?"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut skills = self.vacancy_skills_for(&[id.to_string()]).await?;
-        Ok(Some(vacancy_from_row(
-            &row,
-            skills.remove(id).unwrap_or_default(),
-        )))
+        Ok(self.vacancies_from(rows).await?.pop())
     }
 
     /// Vacancies with an id after `after`, in id order: keyset pages for
@@ -256,6 +251,11 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        self.vacancies_from(rows).await
+    }
+
+    /// Rows of `vacancy_select!` with their skills, in one more query.
+    async fn vacancies_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<VacancyRow>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
         let mut skills = self.vacancy_skills_for(&ids).await?;
         Ok(rows
@@ -349,16 +349,11 @@ impl Store {
     }
 
     pub async fn training(&self, id: &str) -> Result<Option<TrainingRow>, StoreError> {
-        let row = sqlx::query(concat!(training_select!(), " WHERE t.id = ?"))
+        let rows = sqlx::query(concat!(training_select!(), " WHERE t.id = ?"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut links = self.training_links_for(&[id.to_string()]).await?;
-        Ok(Some(training_from_row(
-            &row,
-            links.remove(id).unwrap_or_default(),
-        )))
+        Ok(self.trainings_from(rows).await?.pop())
     }
 
     pub async fn trainings_after(&self, after: &str, limit: i64) -> Result<Vec<TrainingRow>, StoreError> {
@@ -370,6 +365,11 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        self.trainings_from(rows).await
+    }
+
+    /// Rows of `training_select!` with their skills and occupations.
+    async fn trainings_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<TrainingRow>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
         let mut links = self.training_links_for(&ids).await?;
         Ok(rows
