@@ -16,10 +16,12 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use crate::geo::Geo;
+use crate::matching::LiftPolicy;
+use crate::matching::policy::DEFAULT_PRIORITY_WIJKEN;
 use crate::offers::Context;
 use crate::offers::indexing::{DocSource, rebuild, spawn_sync};
 use crate::search::SearchIndex;
-use crate::skills::Vocabulary;
+use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::Store;
 use crate::{fixtures, offers};
 
@@ -32,6 +34,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     pub geo: Arc<Geo>,
     pub vocabulary: Arc<Vocabulary>,
+    pub taxonomy: Arc<Taxonomy>,
+    pub lift: Arc<LiftPolicy>,
     /// Wakes the index sync after a write.
     pub index_notify: Arc<Notify>,
 }
@@ -41,6 +45,7 @@ impl AppState {
         Context {
             geo: &self.geo,
             vocabulary: &self.vocabulary,
+            taxonomy: &self.taxonomy,
         }
     }
 }
@@ -49,6 +54,10 @@ pub struct StartOptions {
     pub database_url: String,
     pub index_dir: PathBuf,
     pub demo: bool,
+    /// The social-lift scale: 1 by default, 0 turns it off.
+    pub lift_scale: f64,
+    /// Priority wijken by code or name; the city's focus areas when empty.
+    pub priority_wijken: Vec<String>,
 }
 
 /// A started application: state for the router, and the background index
@@ -65,14 +74,11 @@ impl App {
     pub async fn start(options: &StartOptions) -> anyhow::Result<App> {
         let store = Store::connect(&options.database_url).await?;
         fixtures::ensure_reference(&store).await?;
+        let source = DocSource::load(&store).await?;
         if options.demo {
-            fixtures::load_demo_if_empty(&store).await?;
+            fixtures::load_demo_if_empty(&store, &source.context()).await?;
         }
-        let source = DocSource {
-            geo: Arc::new(store.load_geo().await?),
-            vocabulary: Arc::new(Vocabulary::new(store.skills().await?)),
-            store: store.clone(),
-        };
+        let lift = Arc::new(lift_policy(options, &source.geo)?);
         let opened = SearchIndex::open(&options.index_dir)?;
         let mut indexer = opened.indexer;
         if opened.needs_rebuild {
@@ -89,6 +95,8 @@ impl App {
             search: opened.search,
             geo: source.geo,
             vocabulary: source.vocabulary,
+            taxonomy: source.taxonomy,
+            lift,
             index_notify,
         };
         Ok(App {
@@ -107,9 +115,37 @@ impl App {
     }
 }
 
+/// The policy from the options; an unknown priority wijk stops start-up.
+fn lift_policy(options: &StartOptions, geo: &Geo) -> anyhow::Result<LiftPolicy> {
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&options.lift_scale),
+        "the lift scale must be between 0 and 1"
+    );
+    let names: Vec<&str> = if options.priority_wijken.is_empty() {
+        DEFAULT_PRIORITY_WIJKEN.to_vec()
+    } else {
+        options.priority_wijken.iter().map(String::as_str).collect()
+    };
+    let priority_wijken = names
+        .into_iter()
+        .map(|name| {
+            geo.find_wijk(name)
+                .map(|w| w.code.clone())
+                .ok_or_else(|| anyhow::anyhow!("unknown priority wijk '{name}'"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(LiftPolicy {
+        priority_wijken,
+        scale: options.lift_scale,
+        easy_reach_minutes: 20.0,
+    })
+}
+
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(offers::routes::router())
+        .merge(crate::residents::routes::router())
+        .merge(crate::skills::routes::router())
         .merge(crate::geo::routes::router());
     Router::new()
         .route("/health", get(health))

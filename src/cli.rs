@@ -11,7 +11,6 @@ use crate::fixtures::{self, OfferSet};
 use crate::generate;
 use crate::offers::indexing::{DocSource, rebuild};
 use crate::search::SearchIndex;
-use crate::skills::Vocabulary;
 use crate::storage::Store;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -30,6 +29,8 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         database_url: args.storage.database.database_url,
         index_dir: args.storage.index_dir,
         demo: !args.no_demo,
+        lift_scale: args.lift_scale,
+        priority_wijken: args.priority_wijken,
     })
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
@@ -77,11 +78,20 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
     match &args.from {
-        Some(dir) => fixtures::load_offers(&store, &OfferSet::from_dir(dir)?).await?,
+        Some(dir) => {
+            fixtures::load_offers(&store, &OfferSet::from_dir(dir)?).await?;
+            let residents = dir.join("residents.jsonl");
+            if residents.exists() {
+                let source = DocSource::load(&store).await?;
+                let text = std::fs::read_to_string(&residents)?;
+                fixtures::load_residents(&store, &source.context(), "residents.jsonl", &text).await?;
+            }
+        }
         None => {
-            if !fixtures::load_demo_if_empty(&store).await? {
+            let source = DocSource::load(&store).await?;
+            if !fixtures::load_demo_if_empty(&store, &source.context()).await? {
                 println!(
-                    "De database heeft al aanbod; demo niet geladen. / The database already has offers; demo not loaded."
+                    "De database heeft al gegevens; demo niet geladen. / The database already has data; demo not loaded."
                 );
             }
         }
@@ -96,11 +106,7 @@ async fn seed(args: SeedArgs) -> anyhow::Result<()> {
 async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
-    let source = DocSource {
-        geo: std::sync::Arc::new(store.load_geo().await?),
-        vocabulary: std::sync::Arc::new(Vocabulary::new(store.skills().await?)),
-        store: store.clone(),
-    };
+    let source = DocSource::load(&store).await?;
     let opened = SearchIndex::open(&args.index_dir)?;
     let started = std::time::Instant::now();
     let (_, count) = rebuild(&source, opened.indexer).await?;
@@ -113,10 +119,6 @@ async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
 }
 
 fn generate_files(args: GenerateArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.residents == 0,
-        "--residents is not supported yet: resident profiles arrive with the matching work (issue 3)"
-    );
     let written = generate::write(&args)?;
     println!("{written}");
     Ok(())

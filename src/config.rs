@@ -62,6 +62,13 @@ pub struct ServeArgs {
     /// Do not load the demo data into an empty database.
     #[arg(long, env = "BANENLIFT_NO_DEMO")]
     pub no_demo: bool,
+    /// Social-lift scale for matching: 1 (default) to 0 (off).
+    #[arg(long, env = "BANENLIFT_LIFT_SCALE", default_value_t = 1.0)]
+    pub lift_scale: f64,
+    /// Priority wijken (codes or names, comma separated); default: the
+    /// city's focus areas of the Wijkaanpak.
+    #[arg(long, env = "BANENLIFT_PRIORITY_WIJKEN", value_delimiter = ',')]
+    pub priority_wijken: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,7 +106,6 @@ pub struct GenerateArgs {
     pub vacancies: usize,
     #[arg(long, default_value_t = 100)]
     pub trainings: usize,
-    /// Residents are written once resident profiles exist (see README).
     #[arg(long, default_value_t = 0)]
     pub residents: usize,
     #[arg(long, default_value_t = 42)]

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::geo::{Postcode, Wijk};
-use crate::offers::{date_day_number, today};
+use crate::offers::{Context, date_day_number, today};
+use crate::residents::profile::ResidentInput;
 use crate::storage::{
     OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow, VacancyRow,
 };
@@ -21,6 +22,8 @@ const OCCUPATION_SKILLS_CSV: &str = include_str!("../fixtures/occupation_skills.
 const DEMO_ORGANISATIONS: &str = include_str!("../fixtures/demo/organisations.jsonl");
 const DEMO_VACANCIES: &str = include_str!("../fixtures/demo/vacancies.jsonl");
 const DEMO_TRAININGS: &str = include_str!("../fixtures/demo/trainings.jsonl");
+const DEMO_USERS: &str = include_str!("../fixtures/demo/users.jsonl");
+const DEMO_RESIDENTS: &str = include_str!("../fixtures/demo/residents.jsonl");
 
 /// Demo and generated data's dates are written relative to this day; on load they move
 /// by the days since, so the demo never goes stale.
@@ -53,14 +56,91 @@ pub async fn ensure_reference(store: &Store) -> Result<(), FixtureError> {
     Ok(())
 }
 
-/// Loads the demo organisations and offers when the database has no offers.
-/// Returns whether it loaded them.
-pub async fn load_demo_if_empty(store: &Store) -> Result<bool, FixtureError> {
-    if store.count_offers().await? > 0 {
-        return Ok(false);
+/// Loads the demo organisations and offers when the database has no offers,
+/// and the demo coaches and residents when it has no residents. Returns
+/// whether it loaded anything.
+pub async fn load_demo_if_empty(store: &Store, ctx: &Context<'_>) -> Result<bool, FixtureError> {
+    let mut loaded = false;
+    if store.count_offers().await? == 0 {
+        load_offers(store, &OfferSet::demo()?).await?;
+        loaded = true;
     }
-    load_offers(store, &OfferSet::demo()?).await?;
-    Ok(true)
+    if store.count_residents().await? == 0 {
+        load_demo_residents(store, ctx).await?;
+        loaded = true;
+    }
+    Ok(loaded)
+}
+
+#[derive(Deserialize)]
+struct DemoUser {
+    id: String,
+    name: String,
+    role: String,
+}
+
+/// The demo coaches, then the demo residents.
+async fn load_demo_residents(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> {
+    let coaches: Vec<(String, String)> = jsonl_rows::<DemoUser>("demo/users.jsonl", DEMO_USERS)?
+        .into_iter()
+        .filter(|u| u.role == "coach")
+        .map(|u| (u.id, u.name))
+        .collect();
+    store.insert_coaches(&coaches).await?;
+    load_residents(store, ctx, "demo/residents.jsonl", DEMO_RESIDENTS).await
+}
+
+/// Residents in the fixtures' format (the API body plus `id` and
+/// `fictitious`) go through the same checks and skill normalisation as the
+/// API.
+pub async fn load_residents(
+    store: &Store,
+    ctx: &Context<'_>,
+    file: &'static str,
+    text: &str,
+) -> Result<(), FixtureError> {
+    const BATCH: usize = 2_000;
+    let shift = shift_days();
+    let mut rows = Vec::new();
+    for (n, mut value) in jsonl_rows::<serde_json::Value>(file, text)?
+        .into_iter()
+        .enumerate()
+    {
+        let line = n + 1;
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| parse_error(file, format!("line {line}: not an object")))?;
+        let id = object.remove("id").and_then(|v| v.as_str().map(str::to_string));
+        let fictitious = object
+            .remove("fictitious")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        let input: ResidentInput =
+            serde_json::from_value(value).map_err(|e| parse_error(file, format!("line {line}: {e}")))?;
+        let id = id.ok_or_else(|| parse_error(file, format!("line {line}: no id")))?;
+        let coach = input.coach_id.clone();
+        let mut row = input
+            .into_row(ctx, id, coach, None)
+            .map_err(|e| parse_error(file, format!("line {line}: {e:?}")))?;
+        row.available_from = row.available_from.map(|d| shift_date(&d, shift));
+        row.fictitious = fictitious;
+        rows.push(row);
+        if rows.len() == BATCH {
+            store.insert_residents(&std::mem::take(&mut rows)).await?;
+        }
+    }
+    store.insert_residents(&rows).await?;
+    tracing::info!(file, "loaded residents");
+    Ok(())
+}
+
+/// The demo residents as JSON objects, templates for `banenlift generate`.
+pub fn demo_residents() -> Result<Vec<serde_json::Value>, FixtureError> {
+    jsonl_rows("demo/residents.jsonl", DEMO_RESIDENTS)
+}
+
+fn shift_days() -> i64 {
+    date_day_number(today()) - date_day_number(DEMO_REFERENCE_DATE)
 }
 
 /// Organisations, vacancies and trainings in the fixtures' JSON Lines format:
@@ -94,7 +174,7 @@ impl OfferSet {
 /// Inserts a set, moving its dates from the reference day to today.
 pub async fn load_offers(store: &Store, set: &OfferSet) -> Result<(), FixtureError> {
     const BATCH: usize = 5_000;
-    let shift = date_day_number(today()) - date_day_number(DEMO_REFERENCE_DATE);
+    let shift = shift_days();
     store.insert_organisations(&set.organisations).await?;
     for chunk in set.vacancies.chunks(BATCH) {
         let rows: Vec<VacancyRow> = chunk.iter().cloned().map(|v| shift_vacancy(v, shift)).collect();

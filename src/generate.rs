@@ -25,8 +25,8 @@ const JITTER_DEGREES: f64 = 0.0015;
 
 pub fn write(args: &GenerateArgs) -> anyhow::Result<String> {
     anyhow::ensure!(
-        args.vacancies <= MAX_ROWS && args.trainings <= MAX_ROWS,
-        "at most {MAX_ROWS} vacancies and trainings"
+        args.vacancies <= MAX_ROWS && args.trainings <= MAX_ROWS && args.residents <= MAX_ROWS,
+        "at most {MAX_ROWS} vacancies, trainings and residents"
     );
     let demo = OfferSet::demo()?;
     let wijken: Vec<Wijk> = fixtures::wijken()?.into_iter().map(|(w, _)| w).collect();
@@ -55,11 +55,16 @@ pub fn write(args: &GenerateArgs) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(args.seed ^ 0x5eed);
     let trainings = (0..args.trainings).map(|i| training(&demo.trainings, &providers, i, &wijken, &mut rng));
     write_jsonl(&args.out.join("trainings.jsonl"), trainings)?;
+    let templates = fixtures::demo_residents()?;
+    let mut rng = StdRng::seed_from_u64(args.seed ^ 0x7e51_de47);
+    let residents = (0..args.residents).map(|i| resident(&templates, i, &wijken, &mut rng));
+    write_jsonl(&args.out.join("residents.jsonl"), residents)?;
     Ok(format!(
-        "{} organisaties, {} vacatures, {} opleidingen geschreven naar {}",
+        "{} organisaties, {} vacatures, {} opleidingen, {} bewoners geschreven naar {}",
         employers.len() + providers.len(),
         args.vacancies,
         args.trainings,
+        args.residents,
         args.out.display()
     ))
 }
@@ -175,4 +180,23 @@ fn training(
 /// A date `days` before the fixtures' reference day (negative: after it).
 fn days_before_reference(days: i64) -> String {
     (fixtures::DEMO_REFERENCE_DATE - time::Duration::days(days)).to_string()
+}
+
+/// A demo resident moved to another wijk, without a coach (generated sets
+/// have no users).
+fn resident(
+    templates: &[serde_json::Value],
+    i: usize,
+    wijken: &[Wijk],
+    rng: &mut StdRng,
+) -> serde_json::Value {
+    let mut resident = pick(templates, rng).clone();
+    if let Some(object) = resident.as_object_mut() {
+        object.insert("id".into(), format!("gen-res-{i:07}").into());
+        object.insert("postcode".into(), serde_json::Value::Null);
+        object.insert("wijk".into(), pick(wijken, rng).code.clone().into());
+        object.insert("coach_id".into(), serde_json::Value::Null);
+        object.insert("fictitious".into(), true.into());
+    }
+    resident
 }

@@ -12,7 +12,7 @@ use super::training::training_doc;
 use super::vacancy::vacancy_doc;
 use crate::geo::Geo;
 use crate::search::{IndexChange, Indexer, OfferDoc, OfferKind};
-use crate::skills::Vocabulary;
+use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::{OutboxEntry, Store};
 
 /// Other processes (a second replica, the CLI) write too; they are picked up
@@ -27,13 +27,28 @@ pub struct DocSource {
     pub store: Store,
     pub geo: Arc<Geo>,
     pub vocabulary: Arc<Vocabulary>,
+    pub taxonomy: Arc<Taxonomy>,
 }
 
 impl DocSource {
-    fn context(&self) -> Context<'_> {
+    /// Loads the reference data the conversions need.
+    pub async fn load(store: &Store) -> anyhow::Result<Self> {
+        Ok(Self {
+            geo: Arc::new(store.load_geo().await?),
+            vocabulary: Arc::new(Vocabulary::new(store.skills().await?)),
+            taxonomy: Arc::new(Taxonomy::new(
+                store.occupations().await?,
+                store.essential_skills().await?,
+            )),
+            store: store.clone(),
+        })
+    }
+
+    pub fn context(&self) -> Context<'_> {
         Context {
             geo: &self.geo,
             vocabulary: &self.vocabulary,
+            taxonomy: &self.taxonomy,
         }
     }
 

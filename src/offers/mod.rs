@@ -7,7 +7,7 @@ pub mod routes;
 pub mod search;
 pub mod training;
 pub mod vacancy;
-mod validate;
+pub(crate) mod validate;
 
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
 use crate::geo::Geo;
-use crate::skills::Vocabulary;
+use crate::skills::{Taxonomy, Vocabulary};
 use codes::Code;
 use training::{TrainingInput, TrainingView};
 use vacancy::{VacancyInput, VacancyView};
@@ -32,6 +32,7 @@ const MAX_ID_CHARS: usize = 64;
 pub struct Context<'a> {
     pub geo: &'a Geo,
     pub vocabulary: &'a Vocabulary,
+    pub taxonomy: &'a Taxonomy,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +43,7 @@ pub struct WijkRef {
 }
 
 impl WijkRef {
-    fn new(code: &str, geo: &Geo) -> Self {
+    pub(crate) fn new(code: &str, geo: &Geo) -> Self {
         let wijk = geo.find_wijk(code);
         Self {
             code: code.to_string(),

@@ -97,6 +97,7 @@ impl VacancyInput {
             id,
             organisation_id,
             organisation_name: String::new(),
+            organisation_alliance: false,
             title,
             description,
             occupation_uri: self.occupation_uri.filter(|u| !u.trim().is_empty()),

@@ -116,7 +116,7 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.searcher();
         let (words, corrections) = self.words_with_corrections(&request.text, &searcher)?;
-        let query = self.build_query(&words);
+        let query = self.build_query(&words, Occur::Must);
         let scored = !words.is_empty();
         let collector = OfferCollector {
             filters: request.filters.clone(),
@@ -166,9 +166,46 @@ impl SearchIndex {
         Ok((words, corrections))
     }
 
-    /// Every word must match in some field (AND); fields add up with their
+    /// Ids of the best offers for words any of which may match (OR), with
+    /// the same filters: how matching gathers its candidates.
+    pub fn candidate_ids(
+        &self,
+        words: &[String],
+        request: &SearchRequest,
+    ) -> Result<Vec<String>, SearchError> {
+        let searcher = self.searcher();
+        let mut analyzer = words_analyzer();
+        let mut terms: Vec<String> = words.iter().flat_map(|w| tokens(&mut analyzer, w)).collect();
+        terms.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+        terms.sort();
+        terms.dedup();
+        let query = self.build_query(&terms, Occur::Should);
+        let collector = OfferCollector {
+            filters: request.filters.clone(),
+            near: request.near,
+            sort: request.sort,
+            keep: request.limit,
+            scored: !terms.is_empty(),
+        };
+        let collected = searcher.search(&query, &collector)?;
+        collected
+            .top
+            .iter()
+            .map(|c| {
+                let doc: TantivyDocument = searcher.doc(c.address)?;
+                Ok(doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string())
+            })
+            .collect()
+    }
+
+    /// Each word matches in some field: all of them (`Must`, for search) or
+    /// any (`Should`, for gathering candidates); fields add up with their
     /// boosts. Built from terms, never parsed, so no input is a syntax error.
-    fn build_query(&self, words: &[String]) -> Box<dyn Query> {
+    fn build_query(&self, words: &[String], combine: Occur) -> Box<dyn Query> {
         if words.is_empty() {
             return Box::new(AllQuery);
         }
@@ -181,7 +218,7 @@ impl SearchIndex {
                     .flat_map(|stem| field_clauses(&self.fields, &stem))
                     .collect();
                 (
-                    Occur::Must,
+                    combine,
                     Box::new(BooleanQuery::new(fields_for_word)) as Box<dyn Query>,
                 )
             })

@@ -1,10 +1,41 @@
 //! The skills vocabulary: Dutch labels with aliases and common misspellings,
 //! loaded once. Offers may name a skill by id, label or alias.
 
+pub mod routes;
+pub mod taxonomy;
+
 use std::collections::HashMap;
+
+use serde::Serialize;
 
 use crate::search::schema::{tokens, words_analyzer};
 use crate::storage::SkillRow;
+
+pub use taxonomy::Taxonomy;
+
+/// Below this similarity a fuzzy suggestion is not offered: a nonsense word
+/// gets no confident match.
+pub const MIN_SIMILARITY: f64 = 0.75;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The skill's id or label.
+    Exact,
+    /// A listed synonym or known misspelling.
+    Alias,
+    /// Close in spelling to one of its names.
+    Fuzzy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "match")]
+    pub kind: MatchKind,
+    pub similarity: f64,
+}
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -41,6 +72,50 @@ impl Vocabulary {
             .map(|i| &self.skills[i])
     }
 
+    /// Skills a typed name may mean, best first: exact and alias matches,
+    /// then names within spelling distance (also with the words in another
+    /// order, and as a prefix while typing).
+    pub fn suggest(&self, query: &str, limit: usize) -> Vec<Suggestion> {
+        let wanted = fold(query);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut best: Vec<Suggestion> = self
+            .skills
+            .iter()
+            .filter_map(|skill| self.suggestion_for(skill, &wanted))
+            .collect();
+        best.sort_by(|a, b| {
+            b.similarity
+                .total_cmp(&a.similarity)
+                .then((a.kind as u8).cmp(&(b.kind as u8)))
+                .then(a.label.cmp(&b.label))
+        });
+        best.truncate(limit);
+        best
+    }
+
+    fn suggestion_for(&self, skill: &SkillRow, wanted: &str) -> Option<Suggestion> {
+        let suggestion = |kind, similarity: f64| Suggestion {
+            id: skill.id.clone(),
+            label: skill.label.clone(),
+            kind,
+            similarity: (similarity * 1000.0).round() / 1000.0,
+        };
+        if fold(&skill.label) == wanted || fold(&skill.id) == wanted {
+            return Some(suggestion(MatchKind::Exact, 1.0));
+        }
+        let aliases = skill.aliases.iter().chain(&skill.misspellings);
+        if aliases.clone().any(|a| fold(a) == wanted) {
+            return Some(suggestion(MatchKind::Alias, 1.0));
+        }
+        let names = std::iter::once(&skill.label).chain(aliases);
+        let similarity = names
+            .map(|name| similarity(wanted, &fold(name)))
+            .fold(0.0, f64::max);
+        (similarity >= MIN_SIMILARITY).then(|| suggestion(MatchKind::Fuzzy, similarity))
+    }
+
     /// What the index holds for a skill: every name it goes by, so a search
     /// for an alias or a common misspelling still finds the offer.
     pub fn index_text(&self, id: &str) -> String {
@@ -60,6 +135,25 @@ impl Vocabulary {
 /// same words the search index sees ("Heftruck-rijden" = "heftruck rijden").
 pub fn fold(text: &str) -> String {
     tokens(&mut words_analyzer(), text).join(" ")
+}
+
+/// Spelling similarity of two folded names, 0 to 1: the best of the whole
+/// strings, the words in sorted order, and a prefix while typing.
+fn similarity(typed: &str, name: &str) -> f64 {
+    let whole = strsim::normalized_damerau_levenshtein(typed, name);
+    let sorted = |text: &str| {
+        let mut words: Vec<&str> = text.split(' ').collect();
+        words.sort_unstable();
+        words.join(" ")
+    };
+    let reordered = strsim::normalized_damerau_levenshtein(&sorted(typed), &sorted(name));
+    let typed_len = typed.chars().count();
+    let prefix = if typed_len >= 4 && name.starts_with(typed) {
+        0.8 + 0.2 * typed_len as f64 / name.chars().count() as f64
+    } else {
+        0.0
+    };
+    whole.max(reordered).max(prefix)
 }
 
 #[cfg(test)]
@@ -102,6 +196,37 @@ mod tests {
         );
         assert!(v.resolve("astronaut").is_none());
         assert!(v.index_text("heftruck-rijden").contains("vorkheftruck"));
+    }
+
+    #[test]
+    fn suggests_exact_alias_and_fuzzy_matches_best_first() {
+        let v = Vocabulary::new(vec![
+            skill(
+                "heftruck-rijden",
+                "Heftruck rijden",
+                &["vorkheftruck"],
+                &["heftrcuk"],
+            ),
+            skill("klantvriendelijk", "Klantvriendelijk", &[], &[]),
+        ]);
+        let first = |q: &str| v.suggest(q, 5).into_iter().next();
+        assert_eq!(first("heftruck rijden").map(|s| s.kind), Some(MatchKind::Exact));
+        assert_eq!(first("Vorkheftruck").map(|s| s.kind), Some(MatchKind::Alias));
+        let fuzzy = first("heftruk").unwrap();
+        assert_eq!(
+            (fuzzy.id.as_str(), fuzzy.kind),
+            ("heftruck-rijden", MatchKind::Fuzzy)
+        );
+        assert_eq!(
+            first("klantvriendelyk").map(|s| s.id),
+            Some("klantvriendelijk".to_string())
+        );
+        assert_eq!(
+            first("rijden heftruck").map(|s| s.id),
+            Some("heftruck-rijden".to_string())
+        );
+        assert!(v.suggest("xqzvw", 5).is_empty());
+        assert!(v.suggest("   ", 5).is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod offers;
 mod reference;
+mod residents;
 mod users;
 
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
+pub use residents::{CandidateScope, OccupationRef, ResidentRow, ResidentSkill};
 pub use users::{TokenOwner, UserRow};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

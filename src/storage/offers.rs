@@ -36,6 +36,9 @@ pub struct VacancyRow {
     /// Read from the organisation; ignored on writes.
     #[serde(default, skip_serializing)]
     pub organisation_name: String,
+    /// Whether the employer joined the local alliance; read only.
+    #[serde(default, skip_serializing)]
+    pub organisation_alliance: bool,
     pub title: String,
     pub description: String,
     pub occupation_uri: Option<String>,
@@ -114,7 +117,8 @@ type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
 
 macro_rules! vacancy_select {
     () => {
-        "SELECT v.*, o.name AS organisation_name FROM vacancies v JOIN organisations o ON o.id = v.organisation_id"
+        "SELECT v.*, o.name AS organisation_name, o.alliance AS organisation_alliance
+         FROM vacancies v JOIN organisations o ON o.id = v.organisation_id"
     };
 }
 
@@ -254,6 +258,15 @@ impl Store {
         self.vacancies_from(rows).await
     }
 
+    /// Vacancies by id, in id order; unknown ids are skipped.
+    pub async fn vacancies_by_ids(&self, ids: &[String]) -> Result<Vec<VacancyRow>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(vacancy_select!(), " WHERE v.id IN ("));
+        push_id_list(&mut query, ids);
+        query.push(" ORDER BY v.id");
+        let rows = query.build().fetch_all(&self.pool).await?;
+        self.vacancies_from(rows).await
+    }
+
     /// Rows of `vacancy_select!` with their skills, in one more query.
     async fn vacancies_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<VacancyRow>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
@@ -365,6 +378,18 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
+        self.trainings_from(rows).await
+    }
+
+    /// Open trainings that teach at least one of `skill_ids`.
+    pub async fn trainings_teaching(&self, skill_ids: &[String]) -> Result<Vec<TrainingRow>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(
+            training_select!(),
+            " WHERE t.status = 'open' AND t.id IN (SELECT training_id FROM training_skills WHERE skill_id IN ("
+        ));
+        push_id_list(&mut query, skill_ids);
+        query.push(") ORDER BY t.id");
+        let rows = query.build().fetch_all(&self.pool).await?;
         self.trainings_from(rows).await
     }
 
@@ -487,7 +512,12 @@ fn bind_training_fields<'q>(query: SqliteQuery<'q>, t: &'q TrainingRow, now: i64
         .bind(now)
 }
 
-fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
+/// `id, id, …)` — or `NULL)`, which matches nothing, for an empty list.
+pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
+    if ids.is_empty() {
+        query.push("NULL)");
+        return;
+    }
     let mut list = query.separated(", ");
     for id in ids {
         list.push_bind(id.clone());
@@ -543,6 +573,7 @@ fn vacancy_from_row(r: &SqliteRow, skills: Vec<(String, bool)>) -> VacancyRow {
         id: r.get("id"),
         organisation_id: r.get("organisation_id"),
         organisation_name: r.get("organisation_name"),
+        organisation_alliance: r.get("organisation_alliance"),
         title: r.get("title"),
         description: r.get("description"),
         occupation_uri: r.get("occupation_uri"),

@@ -201,3 +201,33 @@ impl Store {
         Ok(found.is_some())
     }
 }
+
+impl Store {
+    pub async fn occupations(&self) -> Result<Vec<OccupationRow>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT uri, isco_code, label, alt_labels, label_en, sector FROM occupations ORDER BY uri",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| OccupationRow {
+            uri: r.get("uri"),
+            isco_code: r.get("isco_code"),
+            label: r.get("label"),
+            alt_labels: r.get("alt_labels"),
+            label_en: r.get("label_en"),
+            sector: r.get("sector"),
+        })
+        .collect())
+    }
+
+    /// The essential skills per occupation, as (occupation URI, skill id).
+    pub async fn essential_skills(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT occupation_uri, skill_id FROM occupation_skills WHERE relation = 'essential'
+             ORDER BY occupation_uri, skill_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -71,3 +71,12 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    pub async fn user_role(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+}

@@ -71,8 +71,8 @@ async fn user_add_prints_a_working_token_on_its_last_line() {
     assert!(!refused.status.success());
 }
 
-#[test]
-fn generate_is_deterministic_and_seeds_and_reindexes() {
+#[tokio::test]
+async fn generate_is_deterministic_and_seeds_and_reindexes() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str, seed: &str| {
         let out_dir = dir.path().join(name);
@@ -83,7 +83,7 @@ fn generate_is_deterministic_and_seeds_and_reindexes() {
             "--trainings",
             "300",
             "--residents",
-            "0",
+            "500",
             "--seed",
             seed,
             "--out",
@@ -98,6 +98,8 @@ fn generate_is_deterministic_and_seeds_and_reindexes() {
     assert_ne!(read(&a, "vacancies.jsonl"), read(&c, "vacancies.jsonl"));
     assert_eq!(read(&a, "vacancies.jsonl").lines().count(), 3000);
     assert_eq!(read(&a, "trainings.jsonl").lines().count(), 300);
+    assert_eq!(read(&a, "residents.jsonl"), read(&b, "residents.jsonl"));
+    assert_eq!(read(&a, "residents.jsonl").lines().count(), 500);
 
     let url = database_url(dir.path());
     let seeded = banenlift(&["seed", "--from", a.to_str().unwrap(), "--database-url", &url]);
@@ -121,9 +123,9 @@ fn generate_is_deterministic_and_seeds_and_reindexes() {
     );
     assert!(String::from_utf8_lossy(&reindexed.stdout).contains("3300 documenten"));
 
-    let residents = banenlift(&["generate", "--residents", "5", "--out", a.to_str().unwrap()]);
-    assert!(
-        !residents.status.success(),
-        "residents are not generated yet and must say so"
-    );
+    let store = banenlift::storage::Store::connect(&url).await.unwrap();
+    assert_eq!(store.count_residents().await.unwrap(), 500);
+
+    let too_many = banenlift(&["generate", "--vacancies", "1000001", "--out", a.to_str().unwrap()]);
+    assert!(!too_many.status.success());
 }

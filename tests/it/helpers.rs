@@ -65,6 +65,10 @@ impl TestApp {
         read(response).await
     }
 
+    pub async fn get_with(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, Some(token), None).await
+    }
+
     /// GET with query parameters, encoded properly.
     pub async fn search(&self, kind: &str, params: &[(&str, &str)]) -> (StatusCode, Value) {
         let response = self
@@ -115,6 +119,8 @@ fn options(dir: &TempDir) -> StartOptions {
         database_url: format!("sqlite://{}", dir.path().join("banenlift.db").display()),
         index_dir: dir.path().join("index"),
         demo: true,
+        lift_scale: 1.0,
+        priority_wijken: Vec::new(),
     }
 }
 

@@ -4,5 +4,6 @@
 mod cli;
 mod errors;
 mod helpers;
+mod matching;
 mod offers;
 mod search;

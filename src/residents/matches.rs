@@ -1,0 +1,655 @@
+//! Matching as a service: gather candidates through the index and the
+//! database (never by scoring everything), score them with `matching`, and
+//! explain each result in plain Dutch with training routes for the gaps.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::visible_resident;
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::geo::Point;
+use crate::matching::{self, Component, Direction, OfferFacts, Profile, Scored, TravelMode, dutch_number};
+use crate::offers::codes::{Code, DutchLevel, Education};
+use crate::offers::{SkillRef, date_day_number, day_number, today};
+use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
+use crate::skills::fold;
+use crate::storage::{CandidateScope, ResidentRow, TrainingRow, VacancyRow};
+
+/// Bumped when scoring changes, so logs and audits can say which version
+/// produced a list.
+pub const ALGORITHM_VERSION: &str = "1";
+const DEFAULT_LIMIT: usize = 20;
+const MAX_LIMIT: usize = 100;
+/// How many vacancies the index hands over for exact scoring.
+const GATHER: usize = 400;
+/// Per wanted sector, the nearest vacancies are gathered too.
+const GATHER_PER_SECTOR: usize = 100;
+const GATHER_RESIDENTS: i64 = 5_000;
+/// An employer listing fewer skills than this gets the occupation's
+/// essential skills filled in as "expected".
+const FEW_SKILLS: usize = 3;
+const ROUTES_PER_MATCH: usize = 3;
+const MAX_BIJNA: usize = 10;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchParams {
+    pub limit: Option<String>,
+    pub relaxed: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VacancyRef {
+    pub id: String,
+    pub title: String,
+    pub employer: String,
+    pub wijk: String,
+    pub wijk_name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrainingRoute {
+    pub id: String,
+    pub title: String,
+    pub provider: String,
+    pub wijk_name: String,
+    pub covers: Vec<SkillRef>,
+    /// Share of the missing required skills it teaches, 0 to 1.
+    pub coverage: f64,
+    pub distance_km: f64,
+    pub duration_weeks: i64,
+    pub cost: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatchView {
+    pub vacancy: VacancyRef,
+    pub score: f64,
+    pub components: Vec<Component>,
+    pub matched_skills: Vec<SkillRef>,
+    pub missing_required: Vec<SkillRef>,
+    pub missing_optional: Vec<SkillRef>,
+    /// Essential for the occupation but not listed by the employer.
+    pub expected_missing: Vec<SkillRef>,
+    pub distance_km: f64,
+    pub travel_minutes: f64,
+    pub travel_mode: &'static str,
+    /// True when the offer misses a hard limit by a little (relaxed mode).
+    pub near_miss: bool,
+    pub reasons: Vec<String>,
+    pub training_routes: Vec<TrainingRoute>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BijnaMatch {
+    pub vacancy: VacancyRef,
+    pub score: f64,
+    pub missing_required: Vec<SkillRef>,
+    pub training: TrainingRoute,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MatchesResponse {
+    pub resident_id: String,
+    pub algorithm_version: &'static str,
+    pub relaxed: bool,
+    pub matches: Vec<MatchView>,
+    /// Vacancies one training would open up: one or two missing required
+    /// skills, all taught by that training.
+    pub bijna_matches: Vec<BijnaMatch>,
+}
+
+pub async fn matches(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    params: MatchParams,
+) -> Result<MatchesResponse, AppError> {
+    let limit = parse_limit(params.limit.as_deref())?;
+    let relaxed = match params.relaxed.as_deref() {
+        None | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "invalid_flag",
+                "relaxed is true of false. / relaxed is true or false.",
+            ));
+        }
+    };
+    let resident = visible_resident(state, caller, id).await?;
+    let profile = to_profile(&resident);
+    let vacancies = gather_vacancies(state, &resident, &profile, relaxed).await?;
+    let mut scored: Vec<(VacancyRow, Scored)> = vacancies
+        .into_iter()
+        .filter_map(|v| {
+            let facts = vacancy_facts(state, &v);
+            matching::score(
+                &profile,
+                &facts,
+                &state.lift,
+                Direction::VacanciesForResident,
+                relaxed,
+            )
+            .map(|s| (v, s))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    let missing: Vec<String> = scored
+        .iter()
+        .flat_map(|(_, s)| s.missing_required.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let trainings = state.store.trainings_teaching(&missing).await?;
+    let home = profile.home;
+    let bijna_matches = bijna_matches(state, &scored, &trainings, home);
+    let matches = scored
+        .into_iter()
+        .take(limit)
+        .map(|(v, s)| {
+            let routes = training_routes(state, &s.missing_required, &trainings, home);
+            match_view(state, &profile, v, s, routes)
+        })
+        .collect();
+    Ok(MatchesResponse {
+        resident_id: resident.id,
+        algorithm_version: ALGORITHM_VERSION,
+        relaxed,
+        matches,
+        bijna_matches,
+    })
+}
+
+fn parse_limit(limit: Option<&str>) -> Result<usize, AppError> {
+    match limit.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_LIMIT),
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(AppError::bad_request(
+                "invalid_number",
+                format!("limit is 1 tot {MAX_LIMIT}. / limit must be 1 to {MAX_LIMIT}."),
+            )),
+        },
+    }
+}
+
+pub fn to_profile(r: &ResidentRow) -> Profile {
+    Profile {
+        home: Point {
+            lat: r.lat,
+            lon: r.lon,
+        },
+        wijk_code: r.wijk_code.clone(),
+        skills: r.skills.iter().filter_map(|s| s.skill_id.clone()).collect(),
+        free_skills: r
+            .skills
+            .iter()
+            .filter(|s| s.skill_id.is_none())
+            .map(|s| fold(&s.name))
+            .collect(),
+        sectors_wanted: r.sectors_wanted.clone(),
+        occupations: r
+            .experience
+            .iter()
+            .chain(&r.occupations_wanted)
+            .filter_map(|o| o.occupation_uri.clone())
+            .collect(),
+        hours: r.hours_min.zip(r.hours_max),
+        part_time_only: r.limits.iter().any(|l| l == "alleen_parttime"),
+        available_from_day: r.available_from.as_deref().and_then(day_number),
+        travel_mode: TravelMode::parse(&r.travel_mode).unwrap_or(TravelMode::Fiets),
+        max_travel_minutes: r.max_travel_minutes.map(|m| m as f64),
+        max_travel_km: r.max_travel_km,
+        education: Education::parse(&r.education).unwrap_or(Education::Geen),
+        dutch_level: DutchLevel::parse(&r.dutch_level).unwrap_or(DutchLevel::A1),
+    }
+}
+
+pub fn vacancy_facts(state: &AppState, v: &VacancyRow) -> OfferFacts {
+    let listed: HashSet<&String> = v.skills_required.iter().chain(&v.skills_optional).collect();
+    let expected = match v.occupation_uri.as_deref().and_then(|u| state.taxonomy.get(u)) {
+        Some(occupation) if listed.len() < FEW_SKILLS => occupation
+            .essential
+            .iter()
+            .filter(|s| !listed.contains(s))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    OfferFacts {
+        point: Point {
+            lat: v.lat,
+            lon: v.lon,
+        },
+        wijk_code: v.wijk_code.clone(),
+        required: v.skills_required.clone(),
+        optional: v.skills_optional.clone(),
+        expected,
+        text: fold(&format!("{} {}", v.title, v.description)),
+        sector: v.sector.clone(),
+        occupation_uri: v.occupation_uri.clone(),
+        hours: (v.hours_min, v.hours_max),
+        education: Education::parse(&v.education).unwrap_or(Education::Geen),
+        dutch_level: DutchLevel::parse(&v.dutch_level).unwrap_or(DutchLevel::A1),
+        closes_day: v.closes_on.as_deref().and_then(day_number),
+        alliance: v.organisation_alliance,
+    }
+}
+
+/// Candidates through the index: the resident's skills, free-text skills and
+/// occupations as words (any may match), within reach and the hard limits;
+/// plus the nearest vacancies in each wanted sector.
+async fn gather_vacancies(
+    state: &AppState,
+    r: &ResidentRow,
+    p: &Profile,
+    relaxed: bool,
+) -> Result<Vec<VacancyRow>, AppError> {
+    let mut words: Vec<String> = r
+        .skills
+        .iter()
+        .map(
+            |s| match s.skill_id.as_deref().and_then(|id| state.vocabulary.get(id)) {
+                Some(skill) => skill.label.clone(),
+                None => s.name.clone(),
+            },
+        )
+        .collect();
+    words.extend(r.experience.iter().chain(&r.occupations_wanted).map(|o| {
+        o.occupation_uri
+            .as_deref()
+            .and_then(|u| state.taxonomy.get(u))
+            .map_or_else(|| o.value.clone(), |t| t.label.clone())
+    }));
+    let slack = u64::from(relaxed);
+    let hours_slack = if relaxed { 8 } else { 0 };
+    let filters = Filters {
+        kind: OfferKind::Vacancy.ordinal(),
+        max_education: Some((p.education.ordinal() + slack).min(Education::Wo.ordinal())),
+        max_dutch_level: Some((p.dutch_level.ordinal() + slack).min(DutchLevel::C2.ordinal())),
+        hours_min: p.hours.map(|(min, _)| (min - hours_slack).max(0) as u64),
+        hours_max: p.hours.map(|(_, max)| (max + hours_slack) as u64),
+        today: date_day_number(today()),
+        ..Filters::default()
+    };
+    let near = Some(Near {
+        point: p.home,
+        radius_km: Some(p.reach_km(relaxed)),
+    });
+    let mut requests = vec![(
+        words,
+        SearchRequest {
+            text: String::new(),
+            filters: filters.clone(),
+            near,
+            sort: Sort::Relevance,
+            limit: GATHER,
+            offset: 0,
+        },
+    )];
+    for sector in &r.sectors_wanted {
+        let sector_filters = Filters {
+            sector: crate::offers::codes::Sector::parse(sector).map(Code::ordinal),
+            ..filters.clone()
+        };
+        requests.push((
+            Vec::new(),
+            SearchRequest {
+                text: String::new(),
+                filters: sector_filters,
+                near,
+                sort: Sort::Distance,
+                limit: GATHER_PER_SECTOR,
+                offset: 0,
+            },
+        ));
+    }
+    let index = state.search.clone();
+    let ids = tokio::task::spawn_blocking(move || -> Result<Vec<String>, crate::search::SearchError> {
+        let mut ids = Vec::new();
+        for (words, request) in &requests {
+            ids.extend(index.candidate_ids(words, request)?);
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))??;
+    Ok(state.store.vacancies_by_ids(&ids).await?)
+}
+
+fn skill_refs(state: &AppState, ids: &[String]) -> Vec<SkillRef> {
+    ids.iter()
+        .map(|id| SkillRef {
+            id: id.clone(),
+            label: state
+                .vocabulary
+                .get(id)
+                .map_or_else(|| id.clone(), |s| s.label.clone()),
+        })
+        .collect()
+}
+
+fn vacancy_ref(state: &AppState, v: &VacancyRow) -> VacancyRef {
+    VacancyRef {
+        id: v.id.clone(),
+        title: v.title.clone(),
+        employer: v.organisation_name.clone(),
+        wijk: v.wijk_code.clone(),
+        wijk_name: state
+            .geo
+            .find_wijk(&v.wijk_code)
+            .map(|w| w.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Trainings that teach some of the missing required skills: most of the
+/// gap first, then the nearest, then the shortest.
+fn training_routes(
+    state: &AppState,
+    missing: &[String],
+    trainings: &[TrainingRow],
+    home: Point,
+) -> Vec<TrainingRoute> {
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let mut routes: Vec<TrainingRoute> = trainings
+        .iter()
+        .filter_map(|t| {
+            let covers: Vec<String> = missing.iter().filter(|m| t.skills.contains(m)).cloned().collect();
+            (!covers.is_empty()).then(|| TrainingRoute {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                provider: t.organisation_name.clone(),
+                wijk_name: state
+                    .geo
+                    .find_wijk(&t.wijk_code)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default(),
+                coverage: covers.len() as f64 / missing.len() as f64,
+                covers: skill_refs(state, &covers),
+                distance_km: round1(home.distance_km(Point {
+                    lat: t.lat,
+                    lon: t.lon,
+                })),
+                duration_weeks: t.duration_weeks,
+                cost: t.cost.clone(),
+            })
+        })
+        .collect();
+    routes.sort_by(|a, b| {
+        b.coverage
+            .total_cmp(&a.coverage)
+            .then(a.distance_km.total_cmp(&b.distance_km))
+            .then(a.duration_weeks.cmp(&b.duration_weeks))
+            .then(a.id.cmp(&b.id))
+    });
+    routes.truncate(ROUTES_PER_MATCH);
+    routes
+}
+
+fn bijna_matches(
+    state: &AppState,
+    scored: &[(VacancyRow, Scored)],
+    trainings: &[TrainingRow],
+    home: Point,
+) -> Vec<BijnaMatch> {
+    scored
+        .iter()
+        .filter(|(_, s)| (1..=2).contains(&s.missing_required.len()) && s.near_misses.is_empty())
+        .filter_map(|(v, s)| {
+            let route = training_routes(state, &s.missing_required, trainings, home)
+                .into_iter()
+                .find(|r| r.coverage >= 1.0)?;
+            Some(BijnaMatch {
+                vacancy: vacancy_ref(state, v),
+                score: round1(s.score),
+                missing_required: skill_refs(state, &s.missing_required),
+                reason: format!(
+                    "Met de opleiding '{}' leer je wat nog ontbreekt voor deze baan.",
+                    route.title
+                ),
+                training: route,
+            })
+        })
+        .take(MAX_BIJNA)
+        .collect()
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn match_view(
+    state: &AppState,
+    p: &Profile,
+    v: VacancyRow,
+    s: Scored,
+    routes: Vec<TrainingRoute>,
+) -> MatchView {
+    let reasons = reasons(state, p, &v, &s, &routes);
+    MatchView {
+        vacancy: vacancy_ref(state, &v),
+        score: round1(s.score),
+        components: s
+            .components
+            .iter()
+            .map(|c| Component {
+                points: round1(c.points),
+                value: (c.value * 1000.0).round() / 1000.0,
+                ..c.clone()
+            })
+            .collect(),
+        matched_skills: skill_refs(state, &s.matched_skills),
+        missing_required: skill_refs(state, &s.missing_required),
+        missing_optional: skill_refs(state, &s.missing_optional),
+        expected_missing: skill_refs(state, &s.missing_expected),
+        distance_km: round1(s.distance_km),
+        travel_minutes: s.travel_minutes.round(),
+        travel_mode: p.travel_mode.code(),
+        near_miss: !s.near_misses.is_empty(),
+        reasons,
+        training_routes: routes,
+    }
+}
+
+fn labels(state: &AppState, ids: &[String]) -> String {
+    skill_refs(state, ids)
+        .into_iter()
+        .map(|s| s.label.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Short sentences a resident understands (B1 Dutch).
+fn reasons(
+    state: &AppState,
+    p: &Profile,
+    v: &VacancyRow,
+    s: &Scored,
+    routes: &[TrainingRoute],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let asked = v.skills_required.len() + v.skills_optional.len();
+    if p.skills.is_empty() && p.free_skills.is_empty() {
+        out.push(
+            "Je profiel heeft nog geen vaardigheden. Vul ze aan, dan kunnen we beter zoeken.".to_string(),
+        );
+    } else if !s.matched_skills.is_empty() {
+        out.push(format!("Je kunt al: {}.", labels(state, &s.matched_skills)));
+    } else if asked > 0 {
+        out.push("Je hebt nog geen van de gevraagde vaardigheden.".to_string());
+    }
+    if !s.matched_free_text.is_empty() {
+        out.push(format!(
+            "De vacature noemt ook wat jij opgaf: {}.",
+            s.matched_free_text.join(", ")
+        ));
+    }
+    if !s.missing_required.is_empty() {
+        out.push(format!("Nog nodig: {}.", labels(state, &s.missing_required)));
+    }
+    if !s.missing_optional.is_empty() {
+        out.push(format!(
+            "Mooi meegenomen, maar niet verplicht: {}.",
+            labels(state, &s.missing_optional)
+        ));
+    }
+    if !s.missing_expected.is_empty() {
+        out.push(format!(
+            "Voor dit beroep meestal verwacht (de werkgever noemde het niet): {}.",
+            labels(state, &s.missing_expected)
+        ));
+    }
+    out.push(format!(
+        "Ongeveer {} minuten {} ({} km).",
+        s.travel_minutes.round(),
+        p.travel_mode.dutch(),
+        dutch_number(s.distance_km)
+    ));
+    match p.hours {
+        Some(_) if s.components.iter().any(|c| c.name == "hours" && c.value > 0.0) => {
+            out.push(format!(
+                "De uren passen: {} tot {} uur per week.",
+                v.hours_min, v.hours_max
+            ));
+        }
+        Some(_) => {}
+        None => out.push("Je uren zijn nog niet bekend; vul ze in om te zien of het past.".to_string()),
+    }
+    out.push(match Education::parse(&v.education) {
+        Some(Education::Geen) | None => "Geen diploma nodig.".to_string(),
+        Some(level) => format!("Gevraagd: {}; dat heb je.", level.label()),
+    });
+    out.push(format!("Nederlands op niveau {} is genoeg.", v.dutch_level));
+    if p.sectors_wanted.contains(&v.sector) {
+        out.push(format!("Dit is werk in een sector die je zoekt ({}).", v.sector));
+    }
+    out.extend(s.near_misses.iter().map(|m| format!("Bijna: {m}")));
+    out.extend(s.lift_reasons.iter().cloned());
+    if let Some(route) = routes.first() {
+        out.push(format!(
+            "Opleiding dichtbij: '{}' leert je {}.",
+            route.title,
+            route
+                .covers
+                .iter()
+                .map(|c| c.label.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
+}
+
+#[derive(Debug, Serialize)]
+pub struct CandidateView {
+    pub resident_id: String,
+    /// First name or pseudonym only.
+    pub name: String,
+    pub wijk: String,
+    pub wijk_name: String,
+    pub score: f64,
+    pub components: Vec<Component>,
+    pub matched_skills: Vec<SkillRef>,
+    pub missing_required: Vec<SkillRef>,
+    pub distance_km: f64,
+    pub travel_minutes: f64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CandidatesResponse {
+    pub vacancy_id: String,
+    pub algorithm_version: &'static str,
+    pub candidates: Vec<CandidateView>,
+}
+
+/// Residents who fit a vacancy: those who consented, and for a coach also
+/// their own clients. An employer sees only its own vacancies' candidates.
+pub async fn candidates(
+    state: &AppState,
+    caller: &Caller,
+    vacancy_id: &str,
+    params: MatchParams,
+) -> Result<CandidatesResponse, AppError> {
+    let limit = parse_limit(params.limit.as_deref())?;
+    if params.relaxed.is_some() {
+        return Err(AppError::bad_request(
+            "invalid_query",
+            "relaxed geldt alleen voor matches. / relaxed applies to matches only.",
+        ));
+    }
+    let vacancy = state
+        .store
+        .vacancy(vacancy_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Deze vacature bestaat niet. / No such vacancy.".into()))?;
+    let scope = match caller.role {
+        Role::Admin => CandidateScope { coach_id: None },
+        Role::Coach => CandidateScope { coach_id: Some(caller.user_id.as_str()) },
+        Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => CandidateScope { coach_id: None },
+        _ => return Err(AppError::Forbidden("Alleen de werkgever van deze vacature, coaches en beheerders. / Only this vacancy's employer, coaches and admins.".into())),
+    };
+    let facts = vacancy_facts(state, &vacancy);
+    let skills: Vec<String> = facts
+        .required
+        .iter()
+        .chain(&facts.optional)
+        .chain(&facts.expected)
+        .cloned()
+        .collect();
+    let ids = state
+        .store
+        .candidate_resident_ids(&skills, &scope, GATHER_RESIDENTS)
+        .await?;
+    let residents = state.store.residents_by_ids(&ids).await?;
+    let mut scored: Vec<(ResidentRow, Profile, Scored)> = residents
+        .into_iter()
+        .filter_map(|r| {
+            let profile = to_profile(&r);
+            let s = matching::score(
+                &profile,
+                &facts,
+                &state.lift,
+                Direction::CandidatesForVacancy,
+                false,
+            )?;
+            Some((r, profile, s))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.2.score.total_cmp(&a.2.score).then(a.0.id.cmp(&b.0.id)));
+    let candidates = scored
+        .into_iter()
+        .take(limit)
+        .map(|(r, p, s)| CandidateView {
+            reasons: reasons(state, &p, &vacancy, &s, &[]),
+            wijk_name: state
+                .geo
+                .find_wijk(&r.wijk_code)
+                .map(|w| w.name.clone())
+                .unwrap_or_default(),
+            resident_id: r.id,
+            name: r.name,
+            wijk: r.wijk_code,
+            score: round1(s.score),
+            components: s.components,
+            matched_skills: skill_refs(state, &s.matched_skills),
+            missing_required: skill_refs(state, &s.missing_required),
+            distance_km: round1(s.distance_km),
+            travel_minutes: s.travel_minutes.round(),
+        })
+        .collect();
+    Ok(CandidatesResponse {
+        vacancy_id: vacancy.id,
+        algorithm_version: ALGORITHM_VERSION,
+        candidates,
+    })
+}

@@ -1,0 +1,167 @@
+//! Resident profiles and who may see them: the jobseeker their own, a coach
+//! their caseload, an admin all. Anything else answers 404, so a profile's
+//! existence is not revealed.
+
+pub mod matches;
+pub mod profile;
+pub mod routes;
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::storage::ResidentRow;
+use profile::{ResidentInput, ResidentView};
+
+const MAX_PAGE: i64 = 100;
+
+fn not_found() -> AppError {
+    AppError::NotFound("Dit profiel bestaat niet of je mag het niet zien. / No such profile.".into())
+}
+
+fn may_see(caller: &Caller, row: &ResidentRow) -> bool {
+    match caller.role {
+        Role::Admin => true,
+        Role::Coach => row.coach_id.as_deref() == Some(caller.user_id.as_str()),
+        Role::Jobseeker => row.user_id.as_deref() == Some(caller.user_id.as_str()),
+        _ => false,
+    }
+}
+
+fn ensure_profile_role(caller: &Caller) -> Result<(), AppError> {
+    match caller.role {
+        Role::Admin | Role::Coach | Role::Jobseeker => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "Alleen werkzoekenden, coaches en beheerders werken met profielen. / Only jobseekers, coaches and admins manage profiles.".into(),
+        )),
+    }
+}
+
+/// A profile the caller may see and change.
+pub(crate) async fn visible_resident(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<ResidentRow, AppError> {
+    ensure_profile_role(caller)?;
+    if id.len() > 64 {
+        return Err(not_found());
+    }
+    let row = state.store.resident(id).await?.ok_or_else(not_found)?;
+    if may_see(caller, &row) {
+        Ok(row)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// Which coach a profile gets: a coach's new client is theirs; a jobseeker
+/// or admin may name a coach, who must exist.
+async fn coach_for(
+    state: &AppState,
+    caller: &Caller,
+    named: Option<String>,
+) -> Result<Option<String>, AppError> {
+    match (caller.role, named) {
+        (Role::Coach, None) => Ok(Some(caller.user_id.clone())),
+        (Role::Coach, Some(named)) if named == caller.user_id => Ok(Some(named)),
+        (Role::Coach, Some(_)) => Err(AppError::invalid(
+            "coach_id",
+            "Een coach maakt alleen eigen cliënten aan. / A coach only adds own clients.",
+        )),
+        (_, None) => Ok(None),
+        (_, Some(named)) => {
+            if state.store.user_role(&named).await?.as_deref() == Some("coach") {
+                Ok(Some(named))
+            } else {
+                Err(AppError::invalid("coach_id", "Onbekende coach. / Unknown coach."))
+            }
+        }
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    input: ResidentInput,
+) -> Result<ResidentView, AppError> {
+    ensure_profile_role(caller)?;
+    let user_id = (caller.role == Role::Jobseeker).then(|| caller.user_id.clone());
+    if let Some(user) = &user_id
+        && !state
+            .store
+            .residents_for(None, Some(user), 1, 0)
+            .await?
+            .is_empty()
+    {
+        return Err(AppError::Conflict(
+            "Je hebt al een profiel. / You already have a profile.".into(),
+        ));
+    }
+    let coach_id = coach_for(state, caller, input.coach_id.clone()).await?;
+    let id = format!("res-{}", uuid::Uuid::now_v7().simple());
+    let row = input.into_row(&state.context(), id.clone(), coach_id, user_id)?;
+    state.store.insert_residents(std::slice::from_ref(&row)).await?;
+    get(state, caller, &id).await
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentView, AppError> {
+    let row = visible_resident(state, caller, id).await?;
+    Ok(ResidentView::new(row, &state.context()))
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ResidentView>, AppError> {
+    ensure_profile_role(caller)?;
+    if !(1..=MAX_PAGE).contains(&limit) || !(0..=100_000).contains(&offset) {
+        return Err(AppError::bad_request(
+            "invalid_number",
+            format!("limit 1 tot {MAX_PAGE}, offset 0 of meer. / Bad page."),
+        ));
+    }
+    let (coach, user) = match caller.role {
+        Role::Coach => (Some(caller.user_id.as_str()), None),
+        Role::Jobseeker => (None, Some(caller.user_id.as_str())),
+        _ => (None, None),
+    };
+    let rows = state.store.residents_for(coach, user, limit, offset).await?;
+    let ctx = state.context();
+    Ok(rows.into_iter().map(|r| ResidentView::new(r, &ctx)).collect())
+}
+
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: ResidentInput,
+) -> Result<ResidentView, AppError> {
+    let current = visible_resident(state, caller, id).await?;
+    let coach_id = match caller.role {
+        Role::Coach => current.coach_id.clone(),
+        _ => coach_for(state, caller, input.coach_id.clone()).await?,
+    };
+    let mut row = input.into_row(
+        &state.context(),
+        id.to_string(),
+        coach_id,
+        current.user_id.clone(),
+    )?;
+    row.fictitious = current.fictitious;
+    if !state.store.update_resident(&row).await? {
+        return Err(not_found());
+    }
+    get(state, caller, id).await
+}
+
+/// Erases the profile and everything hanging off it.
+pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
+    visible_resident(state, caller, id).await?;
+    if state.store.delete_resident(id).await? {
+        Ok(())
+    } else {
+        Err(not_found())
+    }
+}

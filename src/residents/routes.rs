@@ -1,0 +1,103 @@
+//! Thin handlers for `/api/v1/residents`, matches and candidates.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::matches::{CandidatesResponse, MatchParams, MatchesResponse};
+use super::profile::{ResidentInput, ResidentView};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::web::{ApiJson, ApiQuery};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/residents", get(list).post(create))
+        .route("/residents/{id}", get(one).put(update).delete(erase))
+        .route("/residents/{id}/matches", get(matches))
+        .route("/vacancies/{id}/candidates", get(candidates))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(page): ApiQuery<Page>,
+) -> Result<Json<Vec<ResidentView>>, AppError> {
+    Ok(Json(
+        super::list(
+            &state,
+            &caller,
+            page.limit.unwrap_or(50),
+            page.offset.unwrap_or(0),
+        )
+        .await?,
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ResidentInput>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(super::create(&state, &caller, input).await?),
+    ))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResidentView>, AppError> {
+    Ok(Json(super::get(&state, &caller, &id).await?))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ResidentInput>,
+) -> Result<Json<ResidentView>, AppError> {
+    Ok(Json(super::update(&state, &caller, &id, input).await?))
+}
+
+async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    super::delete(&state, &caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn matches(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<MatchParams>,
+) -> Result<Json<MatchesResponse>, AppError> {
+    Ok(Json(super::matches::matches(&state, &caller, &id, params).await?))
+}
+
+async fn candidates(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<MatchParams>,
+) -> Result<Json<CandidatesResponse>, AppError> {
+    Ok(Json(
+        super::matches::candidates(&state, &caller, &id, params).await?,
+    ))
+}
