@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{EMPLOYER, TestApp, total, vacancy_body};
+use crate::helpers::{EMPLOYER, TestApp, error_fields, total, vacancy_body};
 
 #[tokio::test]
 async fn odd_query_syntax_is_searched_as_words() {
@@ -137,12 +137,7 @@ async fn invalid_fields_are_listed_one_by_one() {
         .send(Method::POST, "/api/v1/vacancies", Some(&token), Some(&body))
         .await;
     assert_eq!(status, 422, "{problem}");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = error_fields(&problem);
     for field in [
         "title",
         "description",
@@ -152,6 +147,6 @@ async fn invalid_fields_are_listed_one_by_one() {
         "skills_required",
         "closes_on",
     ] {
-        assert!(fields.contains(&field), "{field} not in {fields:?}");
+        assert!(fields.iter().any(|f| f == field), "{field} not in {fields:?}");
     }
 }

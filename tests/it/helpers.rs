@@ -104,6 +104,30 @@ impl TestApp {
         read(request.send().await.expect("request")).await
     }
 
+    /// Creates a resident profile; panics unless it is created.
+    pub async fn create_resident(&self, token: &str, body: &Value) -> Value {
+        let (status, created) = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/residents",
+                Some(token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created
+    }
+
+    /// A resident's matches (any status is a test failure but 200).
+    pub async fn matches(&self, resident: &Value, token: &str, query: &str) -> Value {
+        let id = resident["id"].as_str().expect("resident id");
+        let (status, body) = self
+            .get_with(&format!("/api/v1/residents/{id}/matches?{query}"), token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
     /// A user with an API token, made the way `banenlift user add` does.
     pub async fn token(&self, role: &str, organisation: Option<&str>) -> String {
         let (_, token) =
@@ -186,4 +210,28 @@ pub fn vacancy_body(title: &str, description: &str) -> Value {
         "skills_required": ["Heftruck rijden"],
         "skills_optional": ["orderpicken"]
     })
+}
+
+/// The `field` of each entry of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field").to_string())
+        .collect()
+}
+
+/// The string at `key` of each object in `list`.
+pub fn strings_at(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|item| {
+            item.pointer(key)
+                .and_then(Value::as_str)
+                .expect("string")
+                .to_string()
+        })
+        .collect()
 }

@@ -6,4 +6,5 @@ mod errors;
 mod helpers;
 mod matching;
 mod offers;
+mod residents;
 mod search;
