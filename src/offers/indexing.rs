@@ -1,7 +1,7 @@
 //! Keeps the index in step with the database: drains the outbox into the one
 //! writer, and rebuilds the whole index from the database when asked.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,17 +52,28 @@ impl DocSource {
         }
     }
 
-    async fn change_for(&self, kind: OfferKind, id: String) -> anyhow::Result<IndexChange> {
+    /// The current documents of these offers; `None` for those that left.
+    async fn changes_for(&self, kind: OfferKind, ids: Vec<String>) -> anyhow::Result<Vec<IndexChange>> {
         let ctx = self.context();
-        let doc = match kind {
-            OfferKind::Vacancy => self.store.vacancy(&id).await?.and_then(|r| vacancy_doc(&r, &ctx)),
-            OfferKind::Training => self
-                .store
-                .training(&id)
-                .await?
-                .and_then(|r| training_doc(&r, &ctx)),
+        let docs: Vec<OfferDoc> = match kind {
+            OfferKind::Vacancy => {
+                let rows = self.store.vacancies_by_ids(&ids).await?;
+                rows.iter().filter_map(|r| vacancy_doc(r, &ctx)).collect()
+            }
+            OfferKind::Training => {
+                let rows = self.store.trainings_by_ids(&ids).await?;
+                rows.iter().filter_map(|r| training_doc(r, &ctx)).collect()
+            }
         };
-        Ok(IndexChange { kind, id, doc })
+        let mut by_id: HashMap<String, OfferDoc> = docs.into_iter().map(|d| (d.id.clone(), d)).collect();
+        Ok(ids
+            .into_iter()
+            .map(|id| IndexChange {
+                kind,
+                doc: by_id.remove(&id),
+                id,
+            })
+            .collect())
     }
 }
 
@@ -141,10 +152,12 @@ async fn pending_changes(source: &DocSource, from: i64) -> anyhow::Result<Option
     let Some(last_seq) = entries.last().map(|e| e.seq) else {
         return Ok(None);
     };
-    let mut changes = Vec::new();
-    for (kind, id) in latest_per_offer(entries) {
-        changes.push(source.change_for(kind, id).await?);
-    }
+    let (vacancies, trainings): (Vec<_>, Vec<_>) = latest_per_offer(entries)
+        .into_iter()
+        .partition(|(kind, _)| *kind == OfferKind::Vacancy);
+    let ids = |list: Vec<(OfferKind, String)>| list.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
+    let mut changes = source.changes_for(OfferKind::Vacancy, ids(vacancies)).await?;
+    changes.extend(source.changes_for(OfferKind::Training, ids(trainings)).await?);
     Ok(Some((changes, last_seq)))
 }
 

@@ -39,30 +39,49 @@ pub struct Suggestion {
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
+    /// Sorted by id.
     skills: Vec<SkillRow>,
-    /// Folded id, label, alias or misspelling → position in `skills`.
-    by_name: HashMap<String, usize>,
+    /// Folded id, label, alias or misspelling → position in `skills`, and
+    /// whether it is the skill's own name or an alias.
+    by_name: HashMap<String, (usize, MatchKind)>,
+    /// Every folded label, alias and misspelling with its skill, for fuzzy
+    /// matching without folding per request.
+    names: Vec<(usize, String)>,
 }
 
 impl Vocabulary {
-    pub fn new(skills: Vec<SkillRow>) -> Self {
+    pub fn new(mut skills: Vec<SkillRow>) -> Self {
+        skills.sort_by(|a, b| a.id.cmp(&b.id));
         let mut by_name = HashMap::new();
+        let mut names = Vec::new();
         for (i, skill) in skills.iter().enumerate() {
-            let names = [&skill.id, &skill.label]
+            let own = [&skill.id, &skill.label]
                 .into_iter()
-                .chain(&skill.aliases)
-                .chain(&skill.misspellings);
-            for name in names {
-                by_name.entry(fold(name)).or_insert(i);
+                .map(|n| (n, MatchKind::Exact));
+            let aliases = skill
+                .aliases
+                .iter()
+                .chain(&skill.misspellings)
+                .map(|n| (n, MatchKind::Alias));
+            for (name, kind) in own.chain(aliases) {
+                let folded = fold(name);
+                by_name.entry(folded.clone()).or_insert((i, kind));
+                if name != &skill.id {
+                    names.push((i, folded));
+                }
             }
         }
-        Self { skills, by_name }
+        Self {
+            skills,
+            by_name,
+            names,
+        }
     }
 
     /// The skill that `name` names exactly (id, label, alias or known
     /// misspelling), ignoring case, accents and surrounding spaces.
     pub fn resolve(&self, name: &str) -> Option<&SkillRow> {
-        self.by_name.get(&fold(name)).map(|&i| &self.skills[i])
+        self.by_name.get(&fold(name)).map(|&(i, _)| &self.skills[i])
     }
 
     pub fn get(&self, id: &str) -> Option<&SkillRow> {
@@ -72,7 +91,7 @@ impl Vocabulary {
             .map(|i| &self.skills[i])
     }
 
-    /// Skills a typed name may mean, best first: exact and alias matches,
+    /// Skills a typed name may mean, best first: an exact or alias match,
     /// then names within spelling distance (also with the words in another
     /// order, and as a prefix while typing).
     pub fn suggest(&self, query: &str, limit: usize) -> Vec<Suggestion> {
@@ -80,40 +99,37 @@ impl Vocabulary {
         if wanted.is_empty() {
             return Vec::new();
         }
-        let mut best: Vec<Suggestion> = self
-            .skills
-            .iter()
-            .filter_map(|skill| self.suggestion_for(skill, &wanted))
+        let mut best: HashMap<usize, (MatchKind, f64)> = HashMap::new();
+        if let Some(&(i, kind)) = self.by_name.get(&wanted) {
+            best.insert(i, (kind, 1.0));
+        }
+        for (i, name) in &self.names {
+            let similarity = similarity(&wanted, name);
+            if similarity < MIN_SIMILARITY {
+                continue;
+            }
+            let entry = best.entry(*i).or_insert((MatchKind::Fuzzy, similarity));
+            if entry.0 == MatchKind::Fuzzy && similarity > entry.1 {
+                entry.1 = similarity;
+            }
+        }
+        let mut suggestions: Vec<Suggestion> = best
+            .into_iter()
+            .map(|(i, (kind, similarity))| Suggestion {
+                id: self.skills[i].id.clone(),
+                label: self.skills[i].label.clone(),
+                kind,
+                similarity: (similarity * 1000.0).round() / 1000.0,
+            })
             .collect();
-        best.sort_by(|a, b| {
+        suggestions.sort_by(|a, b| {
             b.similarity
                 .total_cmp(&a.similarity)
                 .then((a.kind as u8).cmp(&(b.kind as u8)))
                 .then(a.label.cmp(&b.label))
         });
-        best.truncate(limit);
-        best
-    }
-
-    fn suggestion_for(&self, skill: &SkillRow, wanted: &str) -> Option<Suggestion> {
-        let suggestion = |kind, similarity: f64| Suggestion {
-            id: skill.id.clone(),
-            label: skill.label.clone(),
-            kind,
-            similarity: (similarity * 1000.0).round() / 1000.0,
-        };
-        if fold(&skill.label) == wanted || fold(&skill.id) == wanted {
-            return Some(suggestion(MatchKind::Exact, 1.0));
-        }
-        let aliases = skill.aliases.iter().chain(&skill.misspellings);
-        if aliases.clone().any(|a| fold(a) == wanted) {
-            return Some(suggestion(MatchKind::Alias, 1.0));
-        }
-        let names = std::iter::once(&skill.label).chain(aliases);
-        let similarity = names
-            .map(|name| similarity(wanted, &fold(name)))
-            .fold(0.0, f64::max);
-        (similarity >= MIN_SIMILARITY).then(|| suggestion(MatchKind::Fuzzy, similarity))
+        suggestions.truncate(limit);
+        suggestions
     }
 
     /// What the index holds for a skill: every name it goes by, so a search

@@ -237,11 +237,7 @@ impl Store {
     }
 
     pub async fn vacancy(&self, id: &str) -> Result<Option<VacancyRow>, StoreError> {
-        let rows = sqlx::query(concat!(vacancy_select!(), " WHERE v.id = ?"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(self.vacancies_from(rows).await?.pop())
+        Ok(self.vacancies_by_ids(&[id.to_string()]).await?.pop())
     }
 
     /// Vacancies with an id after `after`, in id order: keyset pages for
@@ -362,11 +358,16 @@ impl Store {
     }
 
     pub async fn training(&self, id: &str) -> Result<Option<TrainingRow>, StoreError> {
-        let rows = sqlx::query(concat!(training_select!(), " WHERE t.id = ?"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(self.trainings_from(rows).await?.pop())
+        Ok(self.trainings_by_ids(&[id.to_string()]).await?.pop())
+    }
+
+    /// Trainings by id, in id order; unknown ids are skipped.
+    pub async fn trainings_by_ids(&self, ids: &[String]) -> Result<Vec<TrainingRow>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(training_select!(), " WHERE t.id IN ("));
+        push_id_list(&mut query, ids);
+        query.push(" ORDER BY t.id");
+        let rows = query.build().fetch_all(&self.pool).await?;
+        self.trainings_from(rows).await
     }
 
     pub async fn trainings_after(&self, after: &str, limit: i64) -> Result<Vec<TrainingRow>, StoreError> {
