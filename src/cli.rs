@@ -21,6 +21,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Seed(args)) => seed(args).await,
         Some(Command::Reindex(args)) => reindex(args).await,
         Some(Command::Generate(args)) => generate_files(args),
+        Some(Command::Bench(args)) => {
+            println!("{}", crate::bench::run(args).await?);
+            Ok(())
+        }
     }
 }
 

@@ -35,6 +35,34 @@ pub enum Command {
     Reindex(StorageArgs),
     /// Write deterministic synthetic offers in the fixtures' format.
     Generate(GenerateArgs),
+    /// Measure ingest, rebuild, search, matching, HTTP and memory on
+    /// generated data; prints a Markdown table.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum BenchSize {
+    /// 5,000 vacancies: checks the harness (CI).
+    Smoke,
+    /// 100,000 vacancies, 10,000 trainings, 100,000 residents.
+    City,
+    /// 1,000,000 vacancies, 50,000 trainings, 1,000,000 residents.
+    National,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(long, value_enum, default_value = "city")]
+    pub size: BenchSize,
+    /// Runs per figure; the table shows medians.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Keep the generated data, database and index here (default: a
+    /// temporary directory, removed afterwards).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

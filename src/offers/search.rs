@@ -20,7 +20,7 @@ pub const MAX_RADIUS_KM: f64 = 100.0;
 
 /// Query-string parameters, all as text so every mistake gets our own clear
 /// message. Unknown parameters are refused rather than silently ignored.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     pub q: Option<String>,
@@ -88,7 +88,7 @@ pub async fn search(
     Ok(to_response(state, kind, &request, results))
 }
 
-fn to_request(state: &AppState, kind: OfferKind, p: &SearchParams) -> Result<SearchRequest, AppError> {
+pub fn to_request(state: &AppState, kind: OfferKind, p: &SearchParams) -> Result<SearchRequest, AppError> {
     let text = p.q.clone().unwrap_or_default();
     if text.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_request(

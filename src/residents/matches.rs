@@ -27,7 +27,12 @@ const MAX_LIMIT: usize = 100;
 const GATHER: usize = 400;
 /// Per wanted sector, the nearest vacancies are gathered too.
 const GATHER_PER_SECTOR: usize = 100;
-const GATHER_RESIDENTS: i64 = 5_000;
+/// Residents with the most of a vacancy's skills, scored exactly.
+const GATHER_RESIDENTS: i64 = 500;
+/// Trainings near the resident that teach missing skills, from the index.
+const GATHER_TRAININGS: usize = 60;
+/// Trainings further than this are not proposed as a route.
+const TRAINING_RADIUS_KM: f64 = 15.0;
 /// An employer listing fewer skills than this gets the occupation's
 /// essential skills filled in as "expected".
 const FEW_SKILLS: usize = 3;
@@ -138,13 +143,7 @@ pub async fn matches(
         })
         .collect();
     scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
-    let missing: Vec<String> = scored
-        .iter()
-        .flat_map(|(_, s)| s.missing_required.clone())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let trainings = state.store.trainings_teaching(&missing).await?;
+    let trainings = trainings_for_gaps(state, &scored, limit, profile.home).await?;
     let home = profile.home;
     let bijna_matches = bijna_matches(state, &scored, &trainings, home);
     let matches = scored
@@ -162,6 +161,50 @@ pub async fn matches(
         matches,
         bijna_matches,
     })
+}
+
+/// Trainings that teach the missing required skills of the shown matches
+/// and the bijna-match candidates, gathered near home through the index.
+async fn trainings_for_gaps(
+    state: &AppState,
+    scored: &[(VacancyRow, Scored)],
+    limit: usize,
+    home: Point,
+) -> Result<Vec<TrainingRow>, AppError> {
+    let gaps = scored
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, s))| *i < limit || (1..=2).contains(&s.missing_required.len()))
+        .flat_map(|(_, (_, s))| s.missing_required.iter().cloned());
+    let missing: HashSet<String> = gaps.collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let words: Vec<String> = missing
+        .iter()
+        .filter_map(|id| state.vocabulary.get(id))
+        .map(|s| s.label.clone())
+        .collect();
+    let request = SearchRequest {
+        text: String::new(),
+        filters: Filters {
+            kind: OfferKind::Training.ordinal(),
+            today: date_day_number(today()),
+            ..Filters::default()
+        },
+        near: Some(Near {
+            point: home,
+            radius_km: Some(TRAINING_RADIUS_KM),
+        }),
+        sort: Sort::Relevance,
+        limit: GATHER_TRAININGS,
+        offset: 0,
+    };
+    let index = state.search.clone();
+    let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&words, &request))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    Ok(state.store.trainings_by_ids(&ids).await?)
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<usize, AppError> {

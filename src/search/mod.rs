@@ -6,6 +6,7 @@
 mod collector;
 pub mod document;
 mod index;
+mod raw;
 pub mod schema;
 mod spelling;
 
@@ -20,7 +21,8 @@ pub use document::{OfferDoc, OfferKind};
 pub use index::{IndexChange, Indexer, Opened, SearchIndex};
 
 use collector::{Candidate, OfferCollector};
-use schema::{Fields, dutch_analyzer, tokens, words_analyzer};
+pub(crate) use schema::words_analyzer;
+use schema::{Fields, dutch_analyzer, tokens};
 use spelling::MIN_CORRECTABLE_CHARS;
 
 #[derive(Debug, thiserror::Error)]
@@ -188,18 +190,22 @@ impl SearchIndex {
             scored: !terms.is_empty(),
         };
         let collected = searcher.search(&query, &collector)?;
-        collected
-            .top
-            .iter()
-            .map(|c| {
-                let doc: TantivyDocument = searcher.doc(c.address)?;
-                Ok(doc
-                    .get_first(self.fields.id)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string())
-            })
-            .collect()
+        let mut columns = std::collections::HashMap::new();
+        let mut ids = Vec::with_capacity(collected.top.len());
+        for candidate in &collected.top {
+            let segment = candidate.address.segment_ord;
+            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(segment) {
+                slot.insert(searcher.segment_reader(segment).fast_fields().str("id")?);
+            }
+            let mut id = String::new();
+            if let Some(Some(column)) = columns.get(&segment)
+                && let Some(ord) = column.term_ords(candidate.address.doc_id).next()
+            {
+                column.ord_to_str(ord, &mut id)?;
+            }
+            ids.push(id);
+        }
+        Ok(ids)
     }
 
     /// Each word matches in some field: all of them (`Must`, for search) or

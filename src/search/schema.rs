@@ -69,7 +69,8 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         key: b.add_text_field("key", STRING),
-        id: b.add_text_field("id", STORED),
+        // Fast too: matching reads the ids of hundreds of candidates.
+        id: b.add_text_field("id", STRING | STORED | FAST),
         kind: b.add_u64_field("kind", FAST),
         title: b.add_text_field("title", ranked(true)),
         description: b.add_text_field("description", ranked(true)),

@@ -382,18 +382,6 @@ impl Store {
         self.trainings_from(rows).await
     }
 
-    /// Open trainings that teach at least one of `skill_ids`.
-    pub async fn trainings_teaching(&self, skill_ids: &[String]) -> Result<Vec<TrainingRow>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(
-            training_select!(),
-            " WHERE t.status = 'open' AND t.id IN (SELECT training_id FROM training_skills WHERE skill_id IN ("
-        ));
-        push_id_list(&mut query, skill_ids);
-        query.push(") ORDER BY t.id");
-        let rows = query.build().fetch_all(&self.pool).await?;
-        self.trainings_from(rows).await
-    }
-
     /// Rows of `training_select!` with their skills and occupations.
     async fn trainings_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<TrainingRow>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
@@ -634,5 +622,17 @@ fn training_from_row(r: &SqliteRow, (skills, occupations): (Vec<String>, Vec<Str
         skills,
         occupations,
         sector: r.get("sector"),
+    }
+}
+
+impl Store {
+    /// Some organisation of this kind, for tools that need one.
+    pub async fn any_organisation(&self, kind: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }

@@ -178,8 +178,8 @@ impl Store {
         self.residents_by_ids(&ids).await
     }
 
-    /// Candidate residents for a vacancy: those with one of `skill_ids` who
-    /// consented, plus (for a coach) all of the coach's own clients.
+    /// Candidate residents for a vacancy: those who consented, most of
+    /// `skill_ids` first, plus (for a coach) all of the coach's own clients.
     pub async fn candidate_resident_ids(
         &self,
         skill_ids: &[String],
@@ -187,15 +187,25 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
         let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-            "SELECT DISTINCT r.id FROM residents r JOIN resident_skills s ON s.resident_id = r.id
+            "SELECT s.resident_id FROM resident_skills s JOIN residents r ON r.id = s.resident_id
              WHERE r.findable_by_employers = 1 AND s.skill_id IN (",
         );
         super::offers::push_id_list(&mut query, skill_ids);
-        query.push(" UNION SELECT id FROM residents WHERE coach_id = ");
-        query.push_bind(scope.coach_id.unwrap_or_default().to_string());
-        query.push(" LIMIT ");
+        query.push(" GROUP BY s.resident_id ORDER BY COUNT(*) DESC, s.resident_id LIMIT ");
         query.push_bind(limit);
-        Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
+        let mut ids: Vec<String> = query.build_query_scalar().fetch_all(&self.pool).await?;
+        if let Some(coach) = scope.coach_id {
+            let own: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM residents WHERE coach_id = ? ORDER BY id LIMIT ?")
+                    .bind(coach)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+            ids.extend(own);
+            ids.sort();
+            ids.dedup();
+        }
+        Ok(ids)
     }
 
     pub async fn residents_by_ids(&self, ids: &[String]) -> Result<Vec<ResidentRow>, StoreError> {
