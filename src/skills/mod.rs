@@ -154,8 +154,23 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Spelling similarity of two folded names, 0 to 1: the best of the whole
-/// strings, the words in sorted order, and a prefix while typing.
+/// strings, the words in sorted order, a prefix while typing, and a known
+/// name said inside a longer phrase ("achter de kassa staan").
 fn similarity(typed: &str, name: &str) -> f64 {
+    whole_word_similarity(typed, name).max(contained(typed, name))
+}
+
+/// A name of four or more letters that the phrase contains as whole words:
+/// at least the threshold, more as it covers more of the phrase.
+fn contained(typed: &str, name: &str) -> f64 {
+    let (typed_len, name_len) = (typed.chars().count(), name.chars().count());
+    if name_len < 4 || name_len >= typed_len || !format!(" {typed} ").contains(&format!(" {name} ")) {
+        return 0.0;
+    }
+    MIN_SIMILARITY + 0.2 * name_len as f64 / typed_len as f64
+}
+
+fn whole_word_similarity(typed: &str, name: &str) -> f64 {
     let whole = strsim::normalized_damerau_levenshtein(typed, name);
     let sorted = |text: &str| {
         let mut words: Vec<&str> = text.split(' ').collect();
@@ -239,6 +254,10 @@ mod tests {
         );
         assert_eq!(
             first("rijden heftruck").map(|s| s.id),
+            Some("heftruck-rijden".to_string())
+        );
+        assert_eq!(
+            first("ik kan heftruck rijden").map(|s| s.id),
             Some("heftruck-rijden".to_string())
         );
         assert!(v.suggest("xqzvw", 5).is_empty());
