@@ -21,7 +21,7 @@ pub const LIMITS: [&str; 5] = [
     "mantelzorg",
 ];
 /// A typed skill this close to a vocabulary name counts as that skill.
-const CONFIDENT_FUZZY: f64 = 0.85;
+const CONFIDENT_FUZZY: f64 = 0.9;
 const MAX_LIST: usize = 30;
 /// Used when neither a time nor a distance limit is given.
 pub const DEFAULT_TRAVEL_MINUTES: i64 = 30;

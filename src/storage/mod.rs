@@ -3,6 +3,7 @@
 //! backend will sit beside it as a second pool variant with its own
 //! migrations folder and the same version numbers.
 
+mod batch;
 mod offers;
 mod reference;
 mod residents;

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite};
 
+use super::batch::{Values, insert_rows, update_row};
 use super::{Store, StoreError, Tx, now_unix};
 use crate::search::OfferKind;
 
@@ -113,8 +113,6 @@ fn open() -> String {
     "open".into()
 }
 
-type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
-
 macro_rules! vacancy_select {
     () => {
         "SELECT v.*, o.name AS organisation_name, o.alliance AS organisation_alliance
@@ -176,30 +174,21 @@ impl Store {
     /// of the last one.
     pub async fn insert_vacancies(&self, rows: &[VacancyRow]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let mut seq = 0;
-        for v in rows {
-            let now = now_unix();
-            bind_vacancy_fields(
-                sqlx::query(
-                    "INSERT INTO vacancies (title, description, occupation_uri, sector, contract, hours_min,
-                       hours_max, education, dutch_level, salary_min, salary_max, salary_period, lat, lon,
-                       wijk_code, closes_on, bbl, banenafspraak, parttime, apply, status, updated_at,
-                       id, organisation_id, posted_on, fictitious, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ),
-                v,
-                now,
-            )
-            .bind(&v.id)
-            .bind(&v.organisation_id)
-            .bind(&v.posted_on)
-            .bind(v.fictitious)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            insert_vacancy_skills(&mut tx, v).await?;
-            seq = append_outbox(&mut tx, OfferKind::Vacancy, &v.id).await?;
-        }
+        let now = now_unix();
+        let insert = format!(
+            "INSERT INTO vacancies ({VACANCY_FIELDS}, id, organisation_id, posted_on, fictitious, created_at)"
+        );
+        insert_rows(&mut tx, &insert, VACANCY_FIELD_COUNT + 5, rows, |values, v| {
+            push_vacancy_fields(values, v, now);
+            values.push_bind(v.id.clone());
+            values.push_bind(v.organisation_id.clone());
+            values.push_bind(v.posted_on.clone());
+            values.push_bind(v.fictitious);
+            values.push_bind(now);
+        })
+        .await?;
+        insert_vacancy_skills(&mut tx, rows).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Vacancy, rows.iter().map(|v| &v.id)).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -208,21 +197,11 @@ impl Store {
     /// does not exist.
     pub async fn update_vacancy(&self, v: &VacancyRow) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = bind_vacancy_fields(
-            sqlx::query(
-                "UPDATE vacancies SET title = ?, description = ?, occupation_uri = ?, sector = ?, contract = ?,
-                   hours_min = ?, hours_max = ?, education = ?, dutch_level = ?, salary_min = ?, salary_max = ?,
-                   salary_period = ?, lat = ?, lon = ?, wijk_code = ?, closes_on = ?, bbl = ?, banenafspraak = ?,
-                   parttime = ?, apply = ?, status = ?, updated_at = ?
-                 WHERE id = ?",
-            ),
-            v,
-            now_unix(),
-        )
-        .bind(&v.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let now = now_unix();
+        let changed = update_row(&mut tx, "vacancies", VACANCY_FIELDS, &v.id, |values| {
+            push_vacancy_fields(values, v, now)
+        })
+        .await?;
         if changed == 0 {
             return Ok(None);
         }
@@ -230,8 +209,8 @@ impl Store {
             .bind(&v.id)
             .execute(&mut *tx)
             .await?;
-        insert_vacancy_skills(&mut tx, v).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Vacancy, &v.id).await?;
+        insert_vacancy_skills(&mut tx, std::slice::from_ref(v)).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Vacancy, [&v.id]).await?;
         tx.commit().await?;
         Ok(Some(seq))
     }
@@ -299,49 +278,30 @@ impl Store {
 
     pub async fn insert_trainings(&self, rows: &[TrainingRow]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let mut seq = 0;
-        for t in rows {
-            let now = now_unix();
-            bind_training_fields(
-                sqlx::query(
-                    "INSERT INTO trainings (title, description, kind, crebo, level, duration_weeks,
-                       hours_per_week, cost, price_eur, lat, lon, wijk_code, languages, dutch_level, bbl,
-                       starts_on, status, updated_at, id, organisation_id, fictitious, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ),
-                t,
-                now,
-            )
-            .bind(&t.id)
-            .bind(&t.organisation_id)
-            .bind(t.fictitious)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            insert_training_links(&mut tx, t).await?;
-            seq = append_outbox(&mut tx, OfferKind::Training, &t.id).await?;
-        }
+        let now = now_unix();
+        let insert =
+            format!("INSERT INTO trainings ({TRAINING_FIELDS}, id, organisation_id, fictitious, created_at)");
+        insert_rows(&mut tx, &insert, TRAINING_FIELD_COUNT + 4, rows, |values, t| {
+            push_training_fields(values, t, now);
+            values.push_bind(t.id.clone());
+            values.push_bind(t.organisation_id.clone());
+            values.push_bind(t.fictitious);
+            values.push_bind(now);
+        })
+        .await?;
+        insert_training_links(&mut tx, rows).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Training, rows.iter().map(|t| &t.id)).await?;
         tx.commit().await?;
         Ok(seq)
     }
 
     pub async fn update_training(&self, t: &TrainingRow) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = bind_training_fields(
-            sqlx::query(
-                "UPDATE trainings SET title = ?, description = ?, kind = ?, crebo = ?, level = ?,
-                   duration_weeks = ?, hours_per_week = ?, cost = ?, price_eur = ?, lat = ?, lon = ?,
-                   wijk_code = ?, languages = ?, dutch_level = ?, bbl = ?, starts_on = ?, status = ?,
-                   updated_at = ?
-                 WHERE id = ?",
-            ),
-            t,
-            now_unix(),
-        )
-        .bind(&t.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let now = now_unix();
+        let changed = update_row(&mut tx, "trainings", TRAINING_FIELDS, &t.id, |values| {
+            push_training_fields(values, t, now)
+        })
+        .await?;
         if changed == 0 {
             return Ok(None);
         }
@@ -351,8 +311,8 @@ impl Store {
         ] {
             sqlx::query(table).bind(&t.id).execute(&mut *tx).await?;
         }
-        insert_training_links(&mut tx, t).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Training, &t.id).await?;
+        insert_training_links(&mut tx, std::slice::from_ref(t)).await?;
+        let seq = append_outbox(&mut tx, OfferKind::Training, [&t.id]).await?;
         tx.commit().await?;
         Ok(Some(seq))
     }
@@ -450,55 +410,64 @@ impl Store {
     }
 }
 
-/// Binds the editable fields and `updated_at`, in the column order that
-/// both the INSERT and the UPDATE of a vacancy list first.
-fn bind_vacancy_fields<'q>(query: SqliteQuery<'q>, v: &'q VacancyRow, now: i64) -> SqliteQuery<'q> {
-    query
-        .bind(&v.title)
-        .bind(&v.description)
-        .bind(&v.occupation_uri)
-        .bind(&v.sector)
-        .bind(&v.contract)
-        .bind(v.hours_min)
-        .bind(v.hours_max)
-        .bind(&v.education)
-        .bind(&v.dutch_level)
-        .bind(v.salary_min)
-        .bind(v.salary_max)
-        .bind(&v.salary_period)
-        .bind(v.lat)
-        .bind(v.lon)
-        .bind(&v.wijk_code)
-        .bind(&v.closes_on)
-        .bind(v.bbl)
-        .bind(v.banenafspraak)
-        .bind(v.parttime)
-        .bind(&v.apply)
-        .bind(&v.status)
-        .bind(now)
+/// The editable columns of a vacancy, in the order `push_vacancy_fields`
+/// binds them; INSERT and UPDATE share both.
+const VACANCY_FIELDS: &str = "title, description, occupation_uri, sector, contract, hours_min, hours_max, \
+    education, dutch_level, salary_min, salary_max, salary_period, lat, lon, wijk_code, closes_on, bbl, \
+    banenafspraak, parttime, apply, status, updated_at";
+const VACANCY_FIELD_COUNT: usize = 22;
+
+fn push_vacancy_fields(values: &mut Values<'_>, v: &VacancyRow, now: i64) {
+    values
+        .push_bind(v.title.clone())
+        .push_bind(v.description.clone())
+        .push_bind(v.occupation_uri.clone())
+        .push_bind(v.sector.clone())
+        .push_bind(v.contract.clone())
+        .push_bind(v.hours_min)
+        .push_bind(v.hours_max)
+        .push_bind(v.education.clone())
+        .push_bind(v.dutch_level.clone())
+        .push_bind(v.salary_min)
+        .push_bind(v.salary_max)
+        .push_bind(v.salary_period.clone())
+        .push_bind(v.lat)
+        .push_bind(v.lon)
+        .push_bind(v.wijk_code.clone())
+        .push_bind(v.closes_on.clone())
+        .push_bind(v.bbl)
+        .push_bind(v.banenafspraak)
+        .push_bind(v.parttime)
+        .push_bind(v.apply.clone())
+        .push_bind(v.status.clone())
+        .push_bind(now);
 }
 
-/// As `bind_vacancy_fields`, for a training.
-fn bind_training_fields<'q>(query: SqliteQuery<'q>, t: &'q TrainingRow, now: i64) -> SqliteQuery<'q> {
-    query
-        .bind(&t.title)
-        .bind(&t.description)
-        .bind(&t.kind)
-        .bind(&t.crebo)
-        .bind(&t.level)
-        .bind(t.duration_weeks)
-        .bind(t.hours_per_week)
-        .bind(&t.cost)
-        .bind(t.price_eur)
-        .bind(t.lat)
-        .bind(t.lon)
-        .bind(&t.wijk_code)
-        .bind(t.languages.join(","))
-        .bind(&t.dutch_level)
-        .bind(t.bbl)
-        .bind(&t.starts_on)
-        .bind(&t.status)
-        .bind(now)
+/// As `VACANCY_FIELDS`, for a training.
+const TRAINING_FIELDS: &str = "title, description, kind, crebo, level, duration_weeks, hours_per_week, cost, \
+    price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on, status, updated_at";
+const TRAINING_FIELD_COUNT: usize = 18;
+
+fn push_training_fields(values: &mut Values<'_>, t: &TrainingRow, now: i64) {
+    values
+        .push_bind(t.title.clone())
+        .push_bind(t.description.clone())
+        .push_bind(t.kind.clone())
+        .push_bind(t.crebo.clone())
+        .push_bind(t.level.clone())
+        .push_bind(t.duration_weeks)
+        .push_bind(t.hours_per_week)
+        .push_bind(t.cost.clone())
+        .push_bind(t.price_eur)
+        .push_bind(t.lat)
+        .push_bind(t.lon)
+        .push_bind(t.wijk_code.clone())
+        .push_bind(t.languages.join(","))
+        .push_bind(t.dutch_level.clone())
+        .push_bind(t.bbl)
+        .push_bind(t.starts_on.clone())
+        .push_bind(t.status.clone())
+        .push_bind(now);
 }
 
 /// `id, id, …)` — or `NULL)`, which matches nothing, for an empty list.
@@ -514,46 +483,74 @@ pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String
     query.push(")");
 }
 
-async fn insert_vacancy_skills(tx: &mut Tx, v: &VacancyRow) -> Result<(), StoreError> {
-    let required = v.skills_required.iter().map(|s| (s, true));
-    for (skill, is_required) in required.chain(v.skills_optional.iter().map(|s| (s, false))) {
-        sqlx::query("INSERT INTO vacancy_skills (vacancy_id, skill_id, required) VALUES (?, ?, ?)")
-            .bind(&v.id)
-            .bind(skill)
-            .bind(is_required)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+async fn insert_vacancy_skills(tx: &mut Tx, rows: &[VacancyRow]) -> Result<(), StoreError> {
+    let links: Vec<(&String, &String, bool)> = rows
+        .iter()
+        .flat_map(|v| {
+            let required = v.skills_required.iter().map(move |s| (&v.id, s, true));
+            required.chain(v.skills_optional.iter().map(move |s| (&v.id, s, false)))
+        })
+        .collect();
+    let insert = "INSERT INTO vacancy_skills (vacancy_id, skill_id, required)";
+    insert_rows(tx, insert, 3, &links, |values, (vacancy, skill, required)| {
+        values
+            .push_bind((*vacancy).clone())
+            .push_bind((*skill).clone())
+            .push_bind(*required);
+    })
+    .await
 }
 
-async fn insert_training_links(tx: &mut Tx, t: &TrainingRow) -> Result<(), StoreError> {
-    for skill in &t.skills {
-        sqlx::query("INSERT INTO training_skills (training_id, skill_id) VALUES (?, ?)")
-            .bind(&t.id)
-            .bind(skill)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for occupation in &t.occupations {
-        sqlx::query("INSERT INTO training_occupations (training_id, occupation_uri) VALUES (?, ?)")
-            .bind(&t.id)
-            .bind(occupation)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn append_outbox(tx: &mut Tx, kind: OfferKind, id: &str) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO outbox (entity, entity_id, created_at) VALUES (?, ?, ?) RETURNING seq",
+async fn insert_training_links(tx: &mut Tx, rows: &[TrainingRow]) -> Result<(), StoreError> {
+    let skills: Vec<(&String, &String)> = rows
+        .iter()
+        .flat_map(|t| t.skills.iter().map(move |s| (&t.id, s)))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT INTO training_skills (training_id, skill_id)",
+        2,
+        &skills,
+        |values, (t, s)| {
+            values.push_bind((*t).clone()).push_bind((*s).clone());
+        },
     )
-    .bind(kind.entity())
-    .bind(id)
-    .bind(now_unix())
-    .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    let occupations: Vec<(&String, &String)> = rows
+        .iter()
+        .flat_map(|t| t.occupations.iter().map(move |o| (&t.id, o)))
+        .collect();
+    let insert = "INSERT INTO training_occupations (training_id, occupation_uri)";
+    insert_rows(tx, insert, 2, &occupations, |values, (t, o)| {
+        values.push_bind((*t).clone()).push_bind((*o).clone());
+    })
+    .await
+}
+
+/// Records changed offers for the indexer; returns the last position.
+async fn append_outbox<'a>(
+    tx: &mut Tx,
+    kind: OfferKind,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<i64, StoreError> {
+    let ids: Vec<&String> = ids.into_iter().collect();
+    let now = now_unix();
+    insert_rows(
+        tx,
+        "INSERT INTO outbox (entity, entity_id, created_at)",
+        3,
+        &ids,
+        |values, id| {
+            values
+                .push_bind(kind.entity())
+                .push_bind((*id).clone())
+                .push_bind(now);
+        },
+    )
+    .await?;
+    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox")
+        .fetch_one(&mut **tx)
+        .await?)
 }
 
 fn vacancy_from_row(r: &SqliteRow, skills: Vec<(String, bool)>) -> VacancyRow {

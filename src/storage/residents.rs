@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite};
 
+use super::batch::{Values, insert_rows, update_row};
 use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,27 +82,19 @@ impl Store {
 
     pub async fn insert_residents(&self, rows: &[ResidentRow]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for r in rows {
-            let now = now_unix();
-            bind_resident_fields(
-                sqlx::query(
-                    "INSERT INTO residents (name, postcode, wijk_code, lat, lon, hours_min, hours_max,
-                       available_from, travel_mode, max_travel_minutes, max_travel_km, education, dutch_level,
-                       languages, driving_licence, limits, sectors_wanted, findable_by_employers, coach_id,
-                       updated_at, id, user_id, fictitious, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ),
-                r,
-                now,
-            )
-            .bind(&r.id)
-            .bind(&r.user_id)
-            .bind(r.fictitious)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            insert_resident_lists(&mut tx, r).await?;
-        }
+        let now = now_unix();
+        let insert =
+            format!("INSERT INTO residents ({RESIDENT_FIELDS}, id, user_id, fictitious, created_at)");
+        insert_rows(&mut tx, &insert, RESIDENT_FIELD_COUNT + 4, rows, |values, r| {
+            push_resident_fields(values, r, now);
+            values
+                .push_bind(r.id.clone())
+                .push_bind(r.user_id.clone())
+                .push_bind(r.fictitious)
+                .push_bind(now);
+        })
+        .await?;
+        insert_resident_lists(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -109,21 +102,11 @@ impl Store {
     /// Replaces a profile's fields and lists; false when it does not exist.
     pub async fn update_resident(&self, r: &ResidentRow) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = bind_resident_fields(
-            sqlx::query(
-                "UPDATE residents SET name = ?, postcode = ?, wijk_code = ?, lat = ?, lon = ?, hours_min = ?,
-                   hours_max = ?, available_from = ?, travel_mode = ?, max_travel_minutes = ?, max_travel_km = ?,
-                   education = ?, dutch_level = ?, languages = ?, driving_licence = ?, limits = ?,
-                   sectors_wanted = ?, findable_by_employers = ?, coach_id = ?, updated_at = ?
-                 WHERE id = ?",
-            ),
-            r,
-            now_unix(),
-        )
-        .bind(&r.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let now = now_unix();
+        let changed = update_row(&mut tx, "residents", RESIDENT_FIELDS, &r.id, |values| {
+            push_resident_fields(values, r, now)
+        })
+        .await?;
         if changed == 0 {
             return Ok(false);
         }
@@ -133,7 +116,7 @@ impl Store {
         ] {
             sqlx::query(statement).bind(&r.id).execute(&mut *tx).await?;
         }
-        insert_resident_lists(&mut tx, r).await?;
+        insert_resident_lists(&mut tx, std::slice::from_ref(r)).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -276,63 +259,83 @@ impl Store {
     }
 }
 
-type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>;
+/// The editable columns of a profile, in the order `push_resident_fields`
+/// binds them.
+const RESIDENT_FIELDS: &str = "name, postcode, wijk_code, lat, lon, hours_min, hours_max, available_from, \
+    travel_mode, max_travel_minutes, max_travel_km, education, dutch_level, languages, driving_licence, limits, \
+    sectors_wanted, findable_by_employers, coach_id, updated_at";
+const RESIDENT_FIELD_COUNT: usize = 20;
 
-/// Binds the editable fields and `updated_at`, in the column order both the
-/// INSERT and the UPDATE list first.
-fn bind_resident_fields<'q>(query: SqliteQuery<'q>, r: &'q ResidentRow, now: i64) -> SqliteQuery<'q> {
-    query
-        .bind(&r.name)
-        .bind(&r.postcode)
-        .bind(&r.wijk_code)
-        .bind(r.lat)
-        .bind(r.lon)
-        .bind(r.hours_min)
-        .bind(r.hours_max)
-        .bind(&r.available_from)
-        .bind(&r.travel_mode)
-        .bind(r.max_travel_minutes)
-        .bind(r.max_travel_km)
-        .bind(&r.education)
-        .bind(&r.dutch_level)
-        .bind(r.languages.join(","))
-        .bind(r.driving_licence)
-        .bind(r.limits.join(","))
-        .bind(r.sectors_wanted.join(","))
-        .bind(r.findable_by_employers)
-        .bind(&r.coach_id)
-        .bind(now)
+fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
+    values
+        .push_bind(r.name.clone())
+        .push_bind(r.postcode.clone())
+        .push_bind(r.wijk_code.clone())
+        .push_bind(r.lat)
+        .push_bind(r.lon)
+        .push_bind(r.hours_min)
+        .push_bind(r.hours_max)
+        .push_bind(r.available_from.clone())
+        .push_bind(r.travel_mode.clone())
+        .push_bind(r.max_travel_minutes)
+        .push_bind(r.max_travel_km)
+        .push_bind(r.education.clone())
+        .push_bind(r.dutch_level.clone())
+        .push_bind(r.languages.join(","))
+        .push_bind(r.driving_licence)
+        .push_bind(r.limits.join(","))
+        .push_bind(r.sectors_wanted.join(","))
+        .push_bind(r.findable_by_employers)
+        .push_bind(r.coach_id.clone())
+        .push_bind(now);
 }
 
-async fn insert_resident_lists(tx: &mut Tx, r: &ResidentRow) -> Result<(), StoreError> {
-    for (position, skill) in r.skills.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO resident_skills (resident_id, position, name, skill_id) VALUES (?, ?, ?, ?)",
-        )
-        .bind(&r.id)
-        .bind(position as i64)
-        .bind(&skill.name)
-        .bind(&skill.skill_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let lists = [("experience", &r.experience), ("wanted", &r.occupations_wanted)];
-    for (relation, list) in lists {
-        for (position, occupation) in list.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO resident_occupations (resident_id, relation, position, value, occupation_uri)
-                 VALUES (?, ?, ?, ?, ?)",
+async fn insert_resident_lists(tx: &mut Tx, rows: &[ResidentRow]) -> Result<(), StoreError> {
+    let skills: Vec<(&String, usize, &ResidentSkill)> = rows
+        .iter()
+        .flat_map(|r| r.skills.iter().enumerate().map(move |(i, s)| (&r.id, i, s)))
+        .collect();
+    let insert = "INSERT INTO resident_skills (resident_id, position, name, skill_id)";
+    insert_rows(tx, insert, 4, &skills, |values, (id, position, skill)| {
+        values
+            .push_bind((*id).clone())
+            .push_bind(*position as i64)
+            .push_bind(skill.name.clone())
+            .push_bind(skill.skill_id.clone());
+    })
+    .await?;
+    let occupations: Vec<(&String, &str, usize, &OccupationRef)> = rows
+        .iter()
+        .flat_map(|r| {
+            let experience = r
+                .experience
+                .iter()
+                .enumerate()
+                .map(move |(i, o)| (&r.id, "experience", i, o));
+            experience.chain(
+                r.occupations_wanted
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, o)| (&r.id, "wanted", i, o)),
             )
-            .bind(&r.id)
-            .bind(relation)
-            .bind(position as i64)
-            .bind(&occupation.value)
-            .bind(&occupation.occupation_uri)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    Ok(())
+        })
+        .collect();
+    let insert = "INSERT INTO resident_occupations (resident_id, relation, position, value, occupation_uri)";
+    insert_rows(
+        tx,
+        insert,
+        5,
+        &occupations,
+        |values, (id, relation, position, o)| {
+            values
+                .push_bind((*id).clone())
+                .push_bind(relation.to_string())
+                .push_bind(*position as i64)
+                .push_bind(o.value.clone())
+                .push_bind(o.occupation_uri.clone());
+        },
+    )
+    .await
 }
 
 fn split_list(text: String) -> Vec<String> {
