@@ -18,7 +18,7 @@ use crate::storage::{OutboxEntry, Store};
 /// Other processes (a second replica, the CLI) write too; they are picked up
 /// by polling at this interval.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
-const OUTBOX_BATCH: i64 = 2_000;
+const OUTBOX_BATCH: i64 = 10_000;
 const REBUILD_PAGE: i64 = 2_000;
 
 /// What turning database rows into index documents needs.

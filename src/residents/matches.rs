@@ -24,9 +24,9 @@ pub const ALGORITHM_VERSION: &str = "1";
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 100;
 /// How many vacancies the index hands over for exact scoring.
-const GATHER: usize = 400;
+const GATHER: usize = 200;
 /// Per wanted sector, the nearest vacancies are gathered too.
-const GATHER_PER_SECTOR: usize = 100;
+const GATHER_PER_SECTOR: usize = 50;
 /// Residents with the most of a vacancy's skills, scored exactly.
 const GATHER_RESIDENTS: i64 = 500;
 /// Trainings near the resident that teach missing skills, from the index.
@@ -131,7 +131,7 @@ pub async fn matches(
     let mut scored: Vec<(VacancyRow, Scored)> = vacancies
         .into_iter()
         .filter_map(|v| {
-            let facts = vacancy_facts(state, &v);
+            let facts = vacancy_facts(state, &v, !profile.free_skills.is_empty());
             matching::score(
                 &profile,
                 &facts,
@@ -252,7 +252,9 @@ pub fn to_profile(r: &ResidentRow) -> Profile {
     }
 }
 
-pub fn vacancy_facts(state: &AppState, v: &VacancyRow) -> OfferFacts {
+/// What the scorer needs of a vacancy. Its folded text is only built when
+/// free-text skills will be looked for in it.
+pub fn vacancy_facts(state: &AppState, v: &VacancyRow, with_text: bool) -> OfferFacts {
     let listed: HashSet<&String> = v.skills_required.iter().chain(&v.skills_optional).collect();
     let expected = match v.occupation_uri.as_deref().and_then(|u| state.taxonomy.get(u)) {
         Some(occupation) if listed.len() < FEW_SKILLS => occupation
@@ -272,7 +274,11 @@ pub fn vacancy_facts(state: &AppState, v: &VacancyRow) -> OfferFacts {
         required: v.skills_required.clone(),
         optional: v.skills_optional.clone(),
         expected,
-        text: fold(&format!("{} {}", v.title, v.description)),
+        text: if with_text {
+            fold(&format!("{} {}", v.title, v.description))
+        } else {
+            String::new()
+        },
         sector: v.sector.clone(),
         occupation_uri: v.occupation_uri.clone(),
         hours: (v.hours_min, v.hours_max),
@@ -641,7 +647,7 @@ pub async fn candidates(
         Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => CandidateScope { coach_id: None },
         _ => return Err(AppError::Forbidden("Alleen de werkgever van deze vacature, coaches en beheerders. / Only this vacancy's employer, coaches and admins.".into())),
     };
-    let facts = vacancy_facts(state, &vacancy);
+    let facts = vacancy_facts(state, &vacancy, true);
     let skills: Vec<String> = facts
         .required
         .iter()

@@ -87,7 +87,9 @@ impl OfferDoc {
         doc.add_text(f.description, &self.description);
         doc.add_text(f.skills, &self.skill_text);
         doc.add_text(f.organisation, &self.organisation);
-        for text in [&self.title, &self.skill_text, &self.description] {
+        // Titles and skill names are the words corrections propose;
+        // descriptions would double the indexing work for noisier advice.
+        for text in [&self.title, &self.skill_text] {
             doc.add_text(f.words, text);
         }
         doc.add_u64(f.sector, self.sector.unwrap_or(NO_CODE));

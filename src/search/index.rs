@@ -28,7 +28,9 @@ struct CommitPayload {
 pub struct SearchIndex {
     reader: IndexReader,
     pub(super) fields: Fields,
-    spelling: RwLock<Arc<Spelling>>,
+    /// Built on first need per searcher generation: most queries never
+    /// need a correction, and commits stay cheap.
+    spelling: RwLock<(Option<u64>, Arc<Spelling>)>,
     committed: watch::Sender<i64>,
 }
 
@@ -96,7 +98,7 @@ impl SearchIndex {
             .writer(WRITER_HEAP_BYTES)
             .map_err(SearchError::from_writer)?;
         let search = Arc::new(SearchIndex {
-            spelling: RwLock::new(Arc::new(Spelling::default())),
+            spelling: RwLock::new((None, Arc::new(Spelling::default()))),
             committed: watch::Sender::new(payload.map_or(0, |p| p.outbox_seq)),
             reader,
             fields,
@@ -116,8 +118,18 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
-    pub fn spelling(&self) -> Arc<Spelling> {
-        self.spelling.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// The spelling dictionary of this searcher's generation.
+    pub fn spelling(&self, searcher: &Searcher) -> Result<Arc<Spelling>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        {
+            let cached = self.spelling.read().unwrap_or_else(|e| e.into_inner());
+            if cached.0 == Some(generation) {
+                return Ok(cached.1.clone());
+            }
+        }
+        let fresh = Arc::new(Spelling::from_searcher(searcher, self.fields.words)?);
+        *self.spelling.write().unwrap_or_else(|e| e.into_inner()) = (Some(generation), fresh.clone());
+        Ok(fresh)
     }
 
     /// The last outbox position that is searchable.
@@ -137,10 +149,7 @@ impl SearchIndex {
     }
 
     fn refresh(&self) -> Result<(), SearchError> {
-        self.reader.reload()?;
-        let spelling = Spelling::from_searcher(&self.reader.searcher(), self.fields.words)?;
-        *self.spelling.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(spelling);
-        Ok(())
+        Ok(self.reader.reload()?)
     }
 
     fn committed(&self, seq: i64) {

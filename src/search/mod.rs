@@ -148,16 +148,15 @@ impl SearchIndex {
         // Only stop words left (say "de", or "AND(") means: browse everything.
         let mut words = tokens(&mut words_analyzer(), text);
         words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
-        let spelling = self.spelling();
         let mut corrections = Vec::new();
         for word in &mut words {
             if word.chars().count() < MIN_CORRECTABLE_CHARS {
                 continue;
             }
-            if searcher.doc_freq(&Term::from_field_text(self.fields.words, word))? > 0 {
+            if self.is_indexed(searcher, word)? {
                 continue;
             }
-            if let Some(better) = spelling.correct(word) {
+            if let Some(better) = self.spelling(searcher)?.correct(word) {
                 corrections.push(Correction {
                     from: word.clone(),
                     to: better.clone(),
@@ -206,6 +205,23 @@ impl SearchIndex {
             ids.push(id);
         }
         Ok(ids)
+    }
+
+    /// Is the word, as stemmed for ranking, in any searched field?
+    fn is_indexed(&self, searcher: &tantivy::Searcher, word: &str) -> Result<bool, SearchError> {
+        for stem in tokens(&mut dutch_analyzer(), word) {
+            for field in [
+                self.fields.title,
+                self.fields.skills,
+                self.fields.organisation,
+                self.fields.description,
+            ] {
+                if searcher.doc_freq(&Term::from_field_text(field, &stem))? > 0 {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// Each word matches in some field: all of them (`Must`, for search) or
