@@ -22,6 +22,13 @@ impl Point {
     }
 
     /// Great-circle distance in kilometres.
+    ///
+    /// ```
+    /// use banenlift::geo::Point;
+    /// let centraal = Point::new(52.0808, 4.3235).unwrap();
+    /// let hollands_spoor = Point::new(52.0703, 4.3218).unwrap();
+    /// assert!((centraal.distance_km(hollands_spoor) - 1.17).abs() < 0.05);
+    /// ```
     pub fn distance_km(self, other: Point) -> f64 {
         let (lat1, lat2) = (self.lat.to_radians(), other.lat.to_radians());
         let dlat = lat2 - lat1;

@@ -28,7 +28,7 @@ const GATHER: usize = 200;
 /// Per wanted sector, the nearest vacancies are gathered too.
 const GATHER_PER_SECTOR: usize = 50;
 /// Residents with the most of a vacancy's skills, scored exactly.
-const GATHER_RESIDENTS: i64 = 500;
+const GATHER_RESIDENTS: i64 = 200;
 /// Trainings near the resident that teach missing skills, from the index.
 const GATHER_TRAININGS: usize = 60;
 /// Trainings further than this are not proposed as a route.

@@ -148,7 +148,11 @@ impl Vocabulary {
 }
 
 /// Lowercase, accents folded, punctuation and extra spaces dropped: the
-/// same words the search index sees ("Heftruck-rijden" = "heftruck rijden").
+/// same words the search index sees.
+///
+/// ```
+/// assert_eq!(banenlift::skills::fold("  Heftruck-rijden, Café "), "heftruck rijden cafe");
+/// ```
 pub fn fold(text: &str) -> String {
     tokens(&mut words_analyzer(), text).join(" ")
 }
