@@ -37,11 +37,6 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
-
-    /// A FOREIGN KEY violation: the caller referred to something unknown.
-    pub fn is_foreign_key_violation(&self) -> bool {
-        matches!(self, Self::Sqlx(sqlx::Error::Database(e)) if e.is_foreign_key_violation())
-    }
 }
 
 pub type Tx = Transaction<'static, Sqlite>;

@@ -408,6 +408,16 @@ impl Store {
             .fetch_one(&self.pool)
             .await?)
     }
+
+    /// Some organisation of this kind, for tools that need one.
+    pub async fn any_organisation(&self, kind: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
 }
 
 /// The editable columns of a vacancy, in the order `push_vacancy_fields`
@@ -619,17 +629,5 @@ fn training_from_row(r: &SqliteRow, (skills, occupations): (Vec<String>, Vec<Str
         skills,
         occupations,
         sector: r.get("sector"),
-    }
-}
-
-impl Store {
-    /// Some organisation of this kind, for tools that need one.
-    pub async fn any_organisation(&self, kind: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
-                .bind(kind)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
     }
 }

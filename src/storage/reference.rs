@@ -200,9 +200,7 @@ impl Store {
             .await?;
         Ok(found.is_some())
     }
-}
 
-impl Store {
     pub async fn occupations(&self) -> Result<Vec<OccupationRow>, StoreError> {
         Ok(sqlx::query(
             "SELECT uri, isco_code, label, alt_labels, label_en, sector FROM occupations ORDER BY uri",

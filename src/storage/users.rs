@@ -70,9 +70,7 @@ impl Store {
             organisation_id: r.get("organisation_id"),
         }))
     }
-}
 
-impl Store {
     pub async fn user_role(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
             .bind(id)

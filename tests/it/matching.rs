@@ -79,9 +79,27 @@ async fn matches_are_explained_with_reasons_components_and_routes() {
             .any(|m| reasons(m).iter().any(|r| r.starts_with("Extra punten")))
     );
 
+    let strict = app.matches(&resident, &coach, "limit=100").await;
     let relaxed = app.matches(&resident, &coach, "limit=100&relaxed=true").await;
+    let strict_ids = strings_at(&strict["matches"], "/vacancy/id");
     let relaxed = relaxed["matches"].as_array().unwrap();
-    assert!(relaxed.len() >= matches.len());
+    assert!(
+        relaxed.iter().any(|m| m["near_miss"] == true),
+        "relaxed mode shows near misses"
+    );
+    assert!(
+        strict["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["near_miss"] == false)
+    );
+    for m in relaxed.iter().filter(|m| m["near_miss"] == true) {
+        assert!(
+            !strict_ids.contains(&m["vacancy"]["id"].as_str().unwrap().to_string()),
+            "a near miss is not a strict match"
+        );
+    }
     for m in relaxed.iter().filter(|m| m["near_miss"] == true) {
         assert!(
             reasons(m).iter().any(|r| r.starts_with("Bijna:")),
