@@ -14,6 +14,7 @@ use tokio::sync::{Notify, watch};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::RetentionArgs;
 use crate::error::AppError;
 use crate::geo::Geo;
 use crate::matching::LiftPolicy;
@@ -58,6 +59,8 @@ pub struct StartOptions {
     pub lift_scale: f64,
     /// Priority wijken by code or name; the city's focus areas when empty.
     pub priority_wijken: Vec<String>,
+    /// Purge past retention daily; `None` leaves it to `banenlift purge`.
+    pub retention: Option<RetentionArgs>,
 }
 
 /// A started application: state for the router, and the background index
@@ -66,6 +69,7 @@ pub struct App {
     pub state: AppState,
     pub shutdown: watch::Sender<bool>,
     sync: tokio::task::JoinHandle<()>,
+    purge: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl App {
@@ -88,6 +92,9 @@ impl App {
         }
         let index_notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let purge = options
+            .retention
+            .map(|r| crate::privacy::retention::spawn_daily(store.clone(), r, shutdown_rx.clone()));
         let sync = spawn_sync(source.clone(), indexer, index_notify.clone(), shutdown_rx);
         index_notify.notify_one();
         let state = AppState {
@@ -103,6 +110,7 @@ impl App {
             state,
             shutdown,
             sync,
+            purge,
         })
     }
 
@@ -111,6 +119,9 @@ impl App {
     pub async fn stop(self) {
         self.shutdown.send_replace(true);
         let _ = self.sync.await;
+        if let Some(purge) = self.purge {
+            let _ = purge.await;
+        }
         self.state.store.close().await;
     }
 }
@@ -146,7 +157,9 @@ pub fn router(state: AppState) -> Router {
         .merge(offers::routes::router())
         .merge(crate::residents::routes::router())
         .merge(crate::skills::routes::router())
-        .merge(crate::geo::routes::router());
+        .merge(crate::geo::routes::router())
+        .merge(crate::privacy::routes::router())
+        .merge(crate::outcomes::routes::router());
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)

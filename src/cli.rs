@@ -6,7 +6,10 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, StartOptions, serve};
 use crate::auth;
-use crate::config::{Cli, Command, GenerateArgs, SeedArgs, ServeArgs, StorageArgs, UserAddArgs, UserCommand};
+use crate::config::{
+    Cli, Command, GenerateArgs, PurgeArgs, SeedArgs, ServeArgs, StorageArgs, TokenCommand, UserAddArgs,
+    UserCommand,
+};
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
 use crate::offers::indexing::{DocSource, rebuild};
@@ -18,6 +21,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         None => run_server(cli.serve).await,
         Some(Command::Serve(args)) => run_server(args).await,
         Some(Command::User(UserCommand::Add(args))) => add_user(args).await,
+        Some(Command::User(UserCommand::Token(command))) => token(command).await,
+        Some(Command::Purge(args)) => purge(args).await,
         Some(Command::Seed(args)) => seed(args).await,
         Some(Command::Reindex(args)) => reindex(args).await,
         Some(Command::Generate(args)) => generate_files(args),
@@ -35,6 +40,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         demo: !args.no_demo,
         lift_scale: args.lift_scale,
         priority_wijken: args.priority_wijken,
+        retention: Some(args.retention),
     })
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
@@ -64,7 +70,7 @@ async fn shutdown_signal() {
 async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
-    let created = auth::create_user(&store, &args.name, &args.role, args.org.as_deref()).await;
+    let created = auth::create_user_for(&store, &args.name, &args.role, args.org.as_deref(), args.days).await;
     store.close().await;
     let (user, token) = created?;
     let mut out = std::io::stdout().lock();
@@ -75,6 +81,61 @@ async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {
     )?;
     writeln!(out, "API-token (wordt maar één keer getoond / shown only once):")?;
     writeln!(out, "{token}")?;
+    Ok(())
+}
+
+async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match command {
+        TokenCommand::Create(args) => {
+            let store = Store::connect(&args.database.database_url).await?;
+            let issued = auth::issue_token(&store, &args.user, args.days).await;
+            store.close().await;
+            let (id, token) = issued?;
+            writeln!(
+                out,
+                "Token {id} voor / for {} ({} dagen / days):",
+                args.user, args.days
+            )?;
+            writeln!(out, "{token}")?;
+        }
+        TokenCommand::List(args) => {
+            let store = Store::connect(&args.database.database_url).await?;
+            let tokens = store.tokens_of(&args.user).await;
+            store.close().await;
+            writeln!(out, "id\tcreated_at\texpires_at\trevoked_at")?;
+            for t in tokens? {
+                let date = |t: Option<i64>| t.map_or_else(|| "-".to_string(), crate::privacy::timestamp);
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    t.id,
+                    date(Some(t.created_at)),
+                    date(t.expires_at),
+                    date(t.revoked_at)
+                )?;
+            }
+        }
+        TokenCommand::Revoke(args) => {
+            let store = Store::connect(&args.database.database_url).await?;
+            let revoked = store.revoke_token(&args.token_id).await;
+            store.close().await;
+            anyhow::ensure!(revoked?, "no active token '{}'", args.token_id);
+            writeln!(out, "Ingetrokken / revoked: {}", args.token_id)?;
+        }
+    }
+    Ok(())
+}
+
+async fn purge(args: PurgeArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    let purged = crate::privacy::retention::purge(&store, &args.retention, crate::storage::now_unix()).await;
+    store.close().await;
+    let purged = purged?;
+    println!(
+        "Verwijderd / erased: {} profielen / profiles, {} logregels / log entries",
+        purged.profiles, purged.views
+    );
     Ok(())
 }
 

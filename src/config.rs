@@ -35,6 +35,9 @@ pub enum Command {
     Reindex(StorageArgs),
     /// Write deterministic synthetic offers in the fixtures' format.
     Generate(GenerateArgs),
+    /// Erase profiles and views-log entries past their retention period
+    /// (a running server does this daily).
+    Purge(PurgeArgs),
     /// Measure ingest, rebuild, search, matching, HTTP and memory on
     /// generated data; prints a Markdown table.
     Bench(BenchArgs),
@@ -97,12 +100,76 @@ pub struct ServeArgs {
     /// city's focus areas of the Wijkaanpak.
     #[arg(long, env = "BANENLIFT_PRIORITY_WIJKEN", value_delimiter = ',')]
     pub priority_wijken: Vec<String>,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user; prints a new API token as the last line.
     Add(UserAddArgs),
+    /// Issue, list and revoke a user's API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue another token for a user; prints it as the last line.
+    Create(TokenCreateArgs),
+    /// List a user's tokens (ids and dates; never the tokens themselves).
+    List(TokenListArgs),
+    /// Revoke a token by its id (`tok-…`), at once.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The user's id (`usr-…`).
+    #[arg(long)]
+    pub user: String,
+    /// Days until the token expires.
+    #[arg(long, default_value_t = crate::auth::DEFAULT_TOKEN_DAYS)]
+    pub days: u32,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    #[arg(long)]
+    pub user: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's id, as `user token list` shows it.
+    pub token_id: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// How long personal data is kept (AVG: storage limitation).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RetentionArgs {
+    /// Profiles unused for this many months are erased.
+    #[arg(long, env = "BANENLIFT_PROFILE_RETENTION_MONTHS", default_value_t = 24,
+          value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub profile_retention_months: u32,
+    /// Views-log entries are kept this many months (at least 6).
+    #[arg(long, env = "BANENLIFT_AUDIT_RETENTION_MONTHS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(6..=120))]
+    pub audit_retention_months: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +182,9 @@ pub struct UserAddArgs {
     /// The organisation of an employer or provider.
     #[arg(long)]
     pub org: Option<String>,
+    /// Days until the token expires.
+    #[arg(long, default_value_t = crate::auth::DEFAULT_TOKEN_DAYS)]
+    pub days: u32,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

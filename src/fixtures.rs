@@ -10,7 +10,7 @@ use crate::geo::{Postcode, Wijk};
 use crate::offers::{Context, date_day_number, today};
 use crate::residents::profile::ResidentInput;
 use crate::storage::{
-    OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow, VacancyRow,
+    ConsentBy, OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow, VacancyRow,
 };
 
 const WIJKEN_CSV: &str = include_str!("../fixtures/wijken.csv");
@@ -90,6 +90,13 @@ async fn load_demo_residents(store: &Store, ctx: &Context<'_>) -> Result<(), Fix
     load_residents(store, ctx, "demo/residents.jsonl", DEMO_RESIDENTS).await
 }
 
+/// Consent that comes with imported profiles is recorded as given to the
+/// importing organisation under the current consent text.
+const IMPORTED: ConsentBy<'static> = ConsentBy {
+    user_id: "import",
+    version: crate::privacy::consent::CONSENT_VERSION,
+};
+
 /// Residents in the fixtures' format (the API body plus `id` and
 /// `fictitious`) go through the same checks and skill normalisation as the
 /// API.
@@ -126,10 +133,12 @@ pub async fn load_residents(
         row.fictitious = fictitious;
         rows.push(row);
         if rows.len() == BATCH {
-            store.insert_residents(&std::mem::take(&mut rows)).await?;
+            store
+                .insert_residents(&std::mem::take(&mut rows), &IMPORTED)
+                .await?;
         }
     }
-    store.insert_residents(&rows).await?;
+    store.insert_residents(&rows, &IMPORTED).await?;
     tracing::info!(file, "loaded residents");
     Ok(())
 }

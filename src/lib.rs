@@ -18,6 +18,8 @@ pub mod generate;
 pub mod geo;
 pub mod matching;
 pub mod offers;
+pub mod outcomes;
+pub mod privacy;
 pub mod residents;
 pub mod search;
 pub mod skills;

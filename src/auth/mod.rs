@@ -79,17 +79,37 @@ pub enum UserError {
     OrganisationNotAllowed,
     #[error("a name is 1 to 100 characters")]
     InvalidName,
+    #[error("no user '{0}'")]
+    UnknownUser(String),
     #[error(transparent)]
     Store(#[from] crate::storage::StoreError),
 }
 
-/// Creates a user with a fresh API token; returns the user and the token,
-/// which is shown once and stored only as a hash.
+/// How long a new API token is valid unless asked otherwise.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+
+fn expiry(days: u32) -> i64 {
+    crate::storage::now_unix() + i64::from(days) * 86_400
+}
+
+/// Creates a user with a fresh API token valid for `DEFAULT_TOKEN_DAYS`.
 pub async fn create_user(
     store: &Store,
     name: &str,
     role: &str,
     organisation: Option<&str>,
+) -> Result<(UserRow, String), UserError> {
+    create_user_for(store, name, role, organisation, DEFAULT_TOKEN_DAYS).await
+}
+
+/// Creates a user with a fresh API token valid for `days`; returns the user
+/// and the token, which is shown once and stored only as a hash.
+pub async fn create_user_for(
+    store: &Store,
+    name: &str,
+    role: &str,
+    organisation: Option<&str>,
+    days: u32,
 ) -> Result<(UserRow, String), UserError> {
     let role = Role::parse(role).ok_or_else(|| UserError::UnknownRole(role.to_string()))?;
     match (role.organisation_kind(), organisation) {
@@ -118,11 +138,25 @@ pub async fn create_user(
         organisation_id: organisation.map(str::to_string),
     };
     let (token, hash) = new_token();
-    let token_id = format!("tok-{}", uuid::Uuid::now_v7().simple());
     store
-        .create_user_with_token(&user, &token_id, &hash, None)
+        .create_user_with_token(&user, &new_token_id(), &hash, Some(expiry(days)))
         .await?;
     Ok((user, token))
+}
+
+/// Issues another token for an existing user; returns its id and the token.
+pub async fn issue_token(store: &Store, user_id: &str, days: u32) -> Result<(String, String), UserError> {
+    let (token, hash) = new_token();
+    let id = new_token_id();
+    if store.add_token(user_id, &id, &hash, Some(expiry(days))).await? {
+        Ok((id, token))
+    } else {
+        Err(UserError::UnknownUser(user_id.to_string()))
+    }
+}
+
+fn new_token_id() -> String {
+    format!("tok-{}", uuid::Uuid::now_v7().simple())
 }
 
 /// A fresh token ("bl_" and 64 hex digits) and the hash to store.

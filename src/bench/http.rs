@@ -5,7 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{Percentiles, Report, percentiles, queries};
+use super::{Caseload, Percentiles, Report, percentiles, queries};
 use crate::auth::create_user;
 use crate::storage::Store;
 
@@ -75,21 +75,15 @@ pub async fn over_http(
     index_dir: &std::path::Path,
     seconds: u64,
     seed: u64,
+    caseload: &Caseload,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let store = Store::connect(url).await?;
-    let (_, admin) = create_user(&store, "Bench beheer", "admin", None).await?;
     let employer_org = store
         .any_organisation("employer")
         .await?
         .ok_or_else(|| anyhow::anyhow!("no employer"))?;
     let (_, employer) = create_user(&store, "Bench werkgever", "employer", Some(&employer_org)).await?;
-    let residents: Vec<String> = store
-        .residents_for(None, None, 200, 0)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
     store.close().await;
     let server = Server::start(url, index_dir).await?;
     let search_url = format!("{}/api/v1/vacancies", server.base);
@@ -97,13 +91,15 @@ pub async fn over_http(
         .iter()
         .map(|p| reqwest::Url::parse_with_params(&search_url, queries::query_string(p)).map(String::from))
         .collect::<Result<_, _>>()?;
-    let match_urls: Vec<String> = residents
+    let match_urls: Vec<String> = caseload
+        .residents
         .iter()
         .map(|id| format!("{}/api/v1/residents/{id}/matches?limit=20", server.base))
         .collect();
     for (name, urls) in [("search", &mix), ("matches", &match_urls)] {
         for concurrency in CONCURRENCIES {
-            let (throughput, latency) = load(urls, &admin, concurrency, Duration::from_secs(seconds)).await?;
+            let (throughput, latency) =
+                load(urls, &caseload.token, concurrency, Duration::from_secs(seconds)).await?;
             report.add(
                 format!("HTTP {name}, concurrency {concurrency}"),
                 format!(

@@ -9,14 +9,15 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::app::{App, StartOptions};
-use crate::auth::{Caller, Role};
+use crate::auth::{Caller, Role, create_user};
 use crate::config::{BenchArgs, BenchSize, GenerateArgs};
 use crate::fixtures::{self, OfferSet};
 use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
 use crate::offers::search::search;
+use crate::privacy::consent::CONSENT_VERSION;
 use crate::residents::matches::{MatchParams, candidates, matches};
 use crate::search::{OfferKind, SearchIndex};
-use crate::storage::Store;
+use crate::storage::{ConsentBy, Store};
 
 const QUERY_MIX: usize = 240;
 
@@ -174,6 +175,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
         &std::fs::read_to_string(data.join("residents.jsonl"))?,
     )
     .await?;
+    let caseload = Caseload::create(&store).await?;
     let index_dir = work.join("index");
     let mut rebuild_seconds = Vec::new();
     for _ in 0..runs {
@@ -192,12 +194,55 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     );
     store.close().await;
 
-    in_process(&url, &index_dir, runs, args.seed, &mut report).await?;
-    http::over_http(&url, &index_dir, size.http_seconds, args.seed, &mut report).await?;
+    in_process(&url, &index_dir, runs, args.seed, &caseload, &mut report).await?;
+    http::over_http(
+        &url,
+        &index_dir,
+        size.http_seconds,
+        args.seed,
+        &caseload,
+        &mut report,
+    )
+    .await?;
     if args.dir.is_none() {
         std::fs::remove_dir_all(&dir)?;
     }
     Ok(report.markdown(&size, runs))
+}
+
+/// A coach with the first residents as clients: only a resident's own coach
+/// (or the resident) may ask for their matches.
+pub struct Caseload {
+    coach: Caller,
+    token: String,
+    residents: Vec<String>,
+}
+
+impl Caseload {
+    const CLIENTS: i64 = 200;
+
+    async fn create(store: &Store) -> anyhow::Result<Self> {
+        let (coach, token) = create_user(store, "Bench werkcoach", "coach", None).await?;
+        let by = ConsentBy {
+            user_id: &coach.id,
+            version: CONSENT_VERSION,
+        };
+        let mut residents = Vec::new();
+        for mut row in store.residents_for(None, None, Self::CLIENTS, 0).await? {
+            row.coach_id = Some(coach.id.clone());
+            store.update_resident(&row, &by).await?;
+            residents.push(row.id);
+        }
+        Ok(Self {
+            coach: Caller {
+                user_id: coach.id,
+                role: Role::Coach,
+                organisation_id: None,
+            },
+            token,
+            residents,
+        })
+    }
 }
 
 /// Loads the set through the import path and waits until the index holds
@@ -249,6 +294,7 @@ async fn in_process(
     index_dir: &Path,
     runs: usize,
     seed: u64,
+    caseload: &Caseload,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let app = App::start(&StartOptions {
@@ -257,6 +303,7 @@ async fn in_process(
         demo: false,
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
+        retention: None,
     })
     .await?;
     let state = app.state.clone();
@@ -292,19 +339,13 @@ async fn in_process(
         format!("{:.2}×", median(ratios)),
     );
 
-    let admin = Caller {
-        user_id: "bench".into(),
-        role: Role::Admin,
-        organisation_id: None,
-    };
-    let residents = state.store.residents_for(None, None, 200, 0).await?;
     let mut samples = Vec::new();
-    for r in &residents {
+    for id in &caseload.residents {
         let started = Instant::now();
         matches(
             &state,
-            &admin,
-            &r.id,
+            &caseload.coach,
+            id,
             MatchParams {
                 limit: Some("20".into()),
                 relaxed: None,
@@ -314,16 +355,25 @@ async fn in_process(
         samples.push(started.elapsed());
     }
     report.add(
-        format!("matches, resident → top 20 ({} residents)", residents.len()),
+        format!(
+            "matches, resident → top 20 ({} residents, as their coach)",
+            caseload.residents.len()
+        ),
         ms(percentiles(samples)),
     );
     let vacancies = state.store.vacancies_after("", 100).await?;
     let mut samples = Vec::new();
     for v in &vacancies {
+        // As the vacancy's employer: candidates among all who consented.
+        let employer = Caller {
+            user_id: format!("bench-{}", v.organisation_id),
+            role: Role::Employer,
+            organisation_id: Some(v.organisation_id.clone()),
+        };
         let started = Instant::now();
         candidates(
             &state,
-            &admin,
+            &employer,
             &v.id,
             MatchParams {
                 limit: Some("50".into()),
@@ -334,7 +384,10 @@ async fn in_process(
         samples.push(started.elapsed());
     }
     report.add(
-        format!("candidates, vacancy → top 50 ({} vacancies)", vacancies.len()),
+        format!(
+            "candidates, vacancy → top 50 ({} vacancies, as their employer)",
+            vacancies.len()
+        ),
         ms(percentiles(samples)),
     );
     app.stop().await;

@@ -227,6 +227,7 @@ pub fn training_doc(row: &TrainingRow, ctx: &Context<'_>) -> Option<OfferDoc> {
             .map(|s| ctx.vocabulary.index_text(s))
             .collect::<Vec<_>>()
             .join(" ; "),
+        skill_ids: row.skills.clone(),
         sector: row.sector.as_deref().and_then(parse_ordinal::<Sector>),
         contract: None,
         education: Some(

@@ -237,9 +237,11 @@ pub fn vacancy_doc(row: &VacancyRow, ctx: &Context<'_>) -> Option<OfferDoc> {
         description: row.description.clone(),
         organisation: row.organisation_name.clone(),
         skill_text: skills
+            .clone()
             .map(|s| ctx.vocabulary.index_text(s))
             .collect::<Vec<_>>()
             .join(" ; "),
+        skill_ids: skills.cloned().collect(),
         sector: parse_ordinal::<Sector>(&row.sector),
         contract: parse_ordinal::<Contract>(&row.contract),
         education: parse_ordinal::<Education>(&row.education),

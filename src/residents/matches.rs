@@ -14,6 +14,7 @@ use crate::geo::Point;
 use crate::matching::{self, Component, Direction, OfferFacts, Profile, Scored, TravelMode, dutch_number};
 use crate::offers::codes::{Code, DutchLevel, Education};
 use crate::offers::{SkillRef, date_day_number, day_number, today};
+use crate::privacy::{self, Purpose};
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::skills::fold;
 use crate::storage::{CandidateScope, ResidentRow, TrainingRow, VacancyRow};
@@ -126,6 +127,14 @@ pub async fn matches(
         }
     };
     let resident = visible_resident(state, caller, id).await?;
+    super::record_use(
+        state,
+        caller,
+        &resident,
+        Purpose::MatchesShown,
+        Some(ALGORITHM_VERSION),
+    )
+    .await?;
     let profile = to_profile(&resident);
     let vacancies = gather_vacancies(state, &resident, &profile, relaxed).await?;
     let mut scored: Vec<(VacancyRow, Scored)> = vacancies
@@ -180,11 +189,8 @@ async fn trainings_for_gaps(
     if missing.is_empty() {
         return Ok(Vec::new());
     }
-    let words: Vec<String> = missing
-        .iter()
-        .filter_map(|id| state.vocabulary.get(id))
-        .map(|s| s.label.clone())
-        .collect();
+    let mut skill_ids: Vec<String> = missing.into_iter().collect();
+    skill_ids.sort();
     let request = SearchRequest {
         text: String::new(),
         filters: Filters {
@@ -201,7 +207,7 @@ async fn trainings_for_gaps(
         offset: 0,
     };
     let index = state.search.clone();
-    let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&words, &request))
+    let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
     Ok(state.store.trainings_by_ids(&ids).await?)
@@ -298,15 +304,13 @@ async fn gather_vacancies(
     p: &Profile,
     relaxed: bool,
 ) -> Result<Vec<VacancyRow>, AppError> {
+    let mut skill_ids: Vec<String> = p.skills.iter().cloned().collect();
+    skill_ids.sort();
     let mut words: Vec<String> = r
         .skills
         .iter()
-        .map(
-            |s| match s.skill_id.as_deref().and_then(|id| state.vocabulary.get(id)) {
-                Some(skill) => skill.label.clone(),
-                None => s.name.clone(),
-            },
-        )
+        .filter(|s| s.skill_id.is_none())
+        .map(|s| s.name.clone())
         .collect();
     words.extend(r.experience.iter().chain(&r.occupations_wanted).map(|o| {
         o.occupation_uri
@@ -330,6 +334,7 @@ async fn gather_vacancies(
         radius_km: Some(p.reach_km(relaxed)),
     });
     let mut requests = vec![(
+        skill_ids,
         words,
         SearchRequest {
             text: String::new(),
@@ -347,6 +352,7 @@ async fn gather_vacancies(
         };
         requests.push((
             Vec::new(),
+            Vec::new(),
             SearchRequest {
                 text: String::new(),
                 filters: sector_filters,
@@ -360,8 +366,8 @@ async fn gather_vacancies(
     let index = state.search.clone();
     let ids = tokio::task::spawn_blocking(move || -> Result<Vec<String>, crate::search::SearchError> {
         let mut ids = Vec::new();
-        for (words, request) in &requests {
-            ids.extend(index.candidate_ids(words, request)?);
+        for (skill_ids, words, request) in &requests {
+            ids.extend(index.candidate_ids(skill_ids, words, request)?);
         }
         ids.sort();
         ids.dedup();
@@ -614,6 +620,15 @@ pub struct CandidateView {
     pub reasons: Vec<String>,
 }
 
+fn not_found_vacancy() -> AppError {
+    AppError::NotFound("Deze vacature bestaat niet. / No such vacancy.".into())
+}
+
+/// What an employer sees of a name until contact is accepted.
+fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("Kandidaat").to_string()
+}
+
 #[derive(Debug, Serialize)]
 pub struct CandidatesResponse {
     pub vacancy_id: String,
@@ -621,8 +636,9 @@ pub struct CandidatesResponse {
     pub candidates: Vec<CandidateView>,
 }
 
-/// Residents who fit a vacancy: those who consented, and for a coach also
-/// their own clients. An employer sees only its own vacancies' candidates.
+/// Residents who fit a vacancy: for its employer those who consented, shown
+/// by first name only; for a coach their own clients. Every candidate shown
+/// is logged.
 pub async fn candidates(
     state: &AppState,
     caller: &Caller,
@@ -640,12 +656,19 @@ pub async fn candidates(
         .store
         .vacancy(vacancy_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("Deze vacature bestaat niet. / No such vacancy.".into()))?;
+        .ok_or_else(not_found_vacancy)?;
     let scope = match caller.role {
-        Role::Admin => CandidateScope { coach_id: None },
-        Role::Coach => CandidateScope { coach_id: Some(caller.user_id.as_str()) },
-        Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => CandidateScope { coach_id: None },
-        _ => return Err(AppError::Forbidden("Alleen de werkgever van deze vacature, coaches en beheerders. / Only this vacancy's employer, coaches and admins.".into())),
+        Role::Coach => CandidateScope::CoachClients(caller.user_id.as_str()),
+        Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => {
+            CandidateScope::Consented
+        }
+        Role::Employer => return Err(not_found_vacancy()),
+        _ => {
+            return Err(AppError::Forbidden(
+                "Alleen de werkgever van deze vacature en coaches. / Only this vacancy's employer and coaches."
+                    .into(),
+            ));
+        }
     };
     let facts = vacancy_facts(state, &vacancy, true);
     let skills: Vec<String> = facts
@@ -675,9 +698,19 @@ pub async fn candidates(
         })
         .collect();
     scored.sort_by(|a, b| b.2.score.total_cmp(&a.2.score).then(a.0.id.cmp(&b.0.id)));
+    scored.truncate(limit);
+    let shown = scored.iter().map(|(r, _, _)| r.id.as_str());
+    privacy::record(
+        state,
+        caller,
+        shown,
+        Purpose::CandidateShown,
+        Some(ALGORITHM_VERSION),
+    )
+    .await?;
+    let pseudonymise = caller.role == Role::Employer;
     let candidates = scored
         .into_iter()
-        .take(limit)
         .map(|(r, p, s)| CandidateView {
             reasons: reasons(state, &p, &vacancy, &s, &[]),
             wijk_name: state
@@ -686,7 +719,7 @@ pub async fn candidates(
                 .map(|w| w.name.clone())
                 .unwrap_or_default(),
             resident_id: r.id,
-            name: r.name,
+            name: if pseudonymise { first_name(&r.name) } else { r.name },
             wijk: r.wijk_code,
             score: round1(s.score),
             components: s.components,

@@ -1,5 +1,6 @@
 //! Resident profiles and who may see them: the jobseeker their own, a coach
-//! their caseload, an admin all. Anything else answers 404, so a profile's
+//! their caseload. Nobody else, not even an admin (least privilege): other
+//! roles get 403, and a profile outside one's own answers 404, so its
 //! existence is not revealed.
 
 pub mod matches;
@@ -9,7 +10,9 @@ pub mod routes;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::storage::ResidentRow;
+use crate::privacy::consent::consent_by;
+use crate::privacy::{self, Purpose};
+use crate::storage::{ResidentRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
 const MAX_PAGE: i64 = 100;
@@ -20,7 +23,6 @@ fn not_found() -> AppError {
 
 fn may_see(caller: &Caller, row: &ResidentRow) -> bool {
     match caller.role {
-        Role::Admin => true,
         Role::Coach => row.coach_id.as_deref() == Some(caller.user_id.as_str()),
         Role::Jobseeker => row.user_id.as_deref() == Some(caller.user_id.as_str()),
         _ => false,
@@ -29,9 +31,9 @@ fn may_see(caller: &Caller, row: &ResidentRow) -> bool {
 
 fn ensure_profile_role(caller: &Caller) -> Result<(), AppError> {
     match caller.role {
-        Role::Admin | Role::Coach | Role::Jobseeker => Ok(()),
+        Role::Coach | Role::Jobseeker => Ok(()),
         _ => Err(AppError::Forbidden(
-            "Alleen werkzoekenden, coaches en beheerders werken met profielen. / Only jobseekers, coaches and admins manage profiles.".into(),
+            "Alleen werkzoekenden en hun coaches werken met profielen. / Only jobseekers and their coaches manage profiles.".into(),
         )),
     }
 }
@@ -55,7 +57,7 @@ pub(crate) async fn visible_resident(
 }
 
 /// Which coach a profile gets: a coach's new client is theirs; a jobseeker
-/// or admin may name a coach, who must exist.
+/// may name a coach, who must exist.
 async fn coach_for(
     state: &AppState,
     caller: &Caller,
@@ -100,13 +102,41 @@ pub async fn create(
     let coach_id = coach_for(state, caller, input.coach_id.clone()).await?;
     let id = format!("res-{}", uuid::Uuid::now_v7().simple());
     let row = input.into_row(&state.context(), id.clone(), coach_id, user_id)?;
-    state.store.insert_residents(std::slice::from_ref(&row)).await?;
-    get(state, caller, &id).await
+    state
+        .store
+        .insert_residents(std::slice::from_ref(&row), &consent_by(caller))
+        .await?;
+    let row = visible_resident(state, caller, &id).await?;
+    Ok(ResidentView::new(row, &state.context()))
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentView, AppError> {
     let row = visible_resident(state, caller, id).await?;
+    record_use(state, caller, &row, Purpose::ProfileRead, None).await?;
     Ok(ResidentView::new(row, &state.context()))
+}
+
+fn is_own(caller: &Caller, row: &ResidentRow) -> bool {
+    caller.role == Role::Jobseeker && row.user_id.as_deref() == Some(caller.user_id.as_str())
+}
+
+/// Logs a read by anyone but the resident themselves, and marks the profile
+/// as in use when the resident or their coach works with it (retention).
+pub(crate) async fn record_use(
+    state: &AppState,
+    caller: &Caller,
+    row: &ResidentRow,
+    purpose: Purpose,
+    algorithm_version: Option<&str>,
+) -> Result<(), AppError> {
+    if !is_own(caller, row) {
+        privacy::record(state, caller, [row.id.as_str()], purpose, algorithm_version).await?;
+    }
+    if is_own(caller, row) || (caller.role == Role::Coach && row.coach_id.as_deref() == Some(&caller.user_id))
+    {
+        state.store.touch_resident(&row.id, now_unix()).await?;
+    }
+    Ok(())
 }
 
 pub async fn list(
@@ -128,6 +158,8 @@ pub async fn list(
         _ => (None, None),
     };
     let rows = state.store.residents_for(coach, user, limit, offset).await?;
+    let others = rows.iter().filter(|r| !is_own(caller, r)).map(|r| r.id.as_str());
+    privacy::record(state, caller, others, Purpose::ProfileListed, None).await?;
     let ctx = state.context();
     Ok(rows.into_iter().map(|r| ResidentView::new(r, &ctx)).collect())
 }
@@ -150,10 +182,11 @@ pub async fn update(
         current.user_id.clone(),
     )?;
     row.fictitious = current.fictitious;
-    if !state.store.update_resident(&row).await? {
+    if !state.store.update_resident(&row, &consent_by(caller)).await? {
         return Err(not_found());
     }
-    get(state, caller, id).await
+    let row = visible_resident(state, caller, id).await?;
+    Ok(ResidentView::new(row, &state.context()))
 }
 
 /// Erases the profile and everything hanging off it.

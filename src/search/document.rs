@@ -58,6 +58,7 @@ pub struct OfferDoc {
     /// Labels and aliases of the offer's skills, so "vorkheftruck" finds a
     /// vacancy that asks for "Heftruck rijden".
     pub skill_text: String,
+    pub skill_ids: Vec<String>,
     pub sector: Option<u64>,
     pub contract: Option<u64>,
     pub education: Option<u64>,
@@ -87,6 +88,9 @@ impl OfferDoc {
         doc.add_text(f.description, &self.description);
         doc.add_text(f.skills, &self.skill_text);
         doc.add_text(f.organisation, &self.organisation);
+        for id in &self.skill_ids {
+            doc.add_text(f.skill_ids, id);
+        }
         // Titles and skill names are the words corrections propose;
         // descriptions would double the indexing work for noisier advice.
         for text in [&self.title, &self.skill_text] {

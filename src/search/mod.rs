@@ -14,7 +14,7 @@ use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, TantivyError};
+use tantivy::{DocId, TantivyDocument, TantivyError};
 
 pub use collector::{FacetCounts, Filters, Near, Sort};
 pub use document::{OfferDoc, OfferKind};
@@ -74,6 +74,10 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 const SNIPPET_CHARS: usize = 180;
+
+/// A skill the candidate shares by vocabulary id weighs like a word in the
+/// skills field.
+const SKILL_ID_BOOST: f32 = 2.0;
 
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -167,10 +171,12 @@ impl SearchIndex {
         Ok((words, corrections))
     }
 
-    /// Ids of the best offers for words any of which may match (OR), with
-    /// the same filters: how matching gathers its candidates.
+    /// Ids of the best offers for skill ids and words any of which may match
+    /// (OR), with the same filters: how matching gathers its candidates. The
+    /// ids come back in no particular order.
     pub fn candidate_ids(
         &self,
+        skill_ids: &[String],
         words: &[String],
         request: &SearchRequest,
     ) -> Result<Vec<String>, SearchError> {
@@ -180,29 +186,55 @@ impl SearchIndex {
         terms.retain(|w| !STOP_WORDS.contains(&w.as_str()));
         terms.sort();
         terms.dedup();
-        let query = self.build_query(&terms, Occur::Should);
+        let scored = !terms.is_empty() || !skill_ids.is_empty();
+        let query: Box<dyn Query> = if scored {
+            let mut clauses = self.word_clauses(&terms, Occur::Should);
+            clauses.extend(skill_ids.iter().map(|id| {
+                let term = Term::from_field_text(self.fields.skill_ids, id);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), SKILL_ID_BOOST)) as Box<dyn Query>,
+                )
+            }));
+            Box::new(BooleanQuery::new(clauses))
+        } else {
+            Box::new(AllQuery)
+        };
         let collector = OfferCollector {
             filters: request.filters.clone(),
             near: request.near,
             sort: request.sort,
             keep: request.limit,
-            scored: !terms.is_empty(),
+            scored,
         };
-        let collected = searcher.search(&query, &collector)?;
-        let mut columns = std::collections::HashMap::new();
-        let mut ids = Vec::with_capacity(collected.top.len());
-        for candidate in &collected.top {
-            let segment = candidate.address.segment_ord;
-            if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(segment) {
-                slot.insert(searcher.segment_reader(segment).fast_fields().str("id")?);
-            }
-            let mut id = String::new();
-            if let Some(Some(column)) = columns.get(&segment)
-                && let Some(ord) = column.term_ords(candidate.address.doc_id).next()
-            {
-                column.ord_to_str(ord, &mut id)?;
-            }
-            ids.push(id);
+        let collected = searcher.search(&*query, &collector)?;
+        self.ids_of(&searcher, &collected.top)
+    }
+
+    /// The ids of many hits: per segment, their term ordinals in order, so
+    /// each compressed dictionary block is read once rather than once per hit.
+    fn ids_of(&self, searcher: &tantivy::Searcher, top: &[Candidate]) -> Result<Vec<String>, SearchError> {
+        let mut by_segment: std::collections::BTreeMap<u32, Vec<DocId>> = Default::default();
+        for candidate in top {
+            by_segment
+                .entry(candidate.address.segment_ord)
+                .or_default()
+                .push(candidate.address.doc_id);
+        }
+        let mut ids = Vec::with_capacity(top.len());
+        for (segment, docs) in by_segment {
+            let Some(column) = searcher.segment_reader(segment).fast_fields().str("id")? else {
+                continue;
+            };
+            let mut ords: Vec<u64> = docs
+                .iter()
+                .filter_map(|doc| column.term_ords(*doc).next())
+                .collect();
+            ords.sort_unstable();
+            column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                ids.push(String::from_utf8_lossy(bytes).into_owned());
+            })?;
         }
         Ok(ids)
     }
@@ -231,8 +263,12 @@ impl SearchIndex {
         if words.is_empty() {
             return Box::new(AllQuery);
         }
+        Box::new(BooleanQuery::new(self.word_clauses(words, combine)))
+    }
+
+    fn word_clauses(&self, words: &[String], combine: Occur) -> Vec<(Occur, Box<dyn Query>)> {
         let mut stemmer = dutch_analyzer();
-        let per_word = words
+        words
             .iter()
             .map(|word| {
                 let fields_for_word = tokens(&mut stemmer, word)
@@ -244,8 +280,7 @@ impl SearchIndex {
                     Box::new(BooleanQuery::new(fields_for_word)) as Box<dyn Query>,
                 )
             })
-            .collect();
-        Box::new(BooleanQuery::new(per_word))
+            .collect()
     }
 
     fn hits(

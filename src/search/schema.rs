@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 
 /// Bump whenever fields, analysers or the meaning of a stored ordinal change:
 /// an index with another version is rebuilt from the database on start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Dutch analysis for ranking: lowercase, ASCII folding ("café" = "cafe"),
 /// Dutch stemming.
@@ -32,6 +32,9 @@ pub struct Fields {
     pub skills: Field,
     pub organisation: Field,
     pub words: Field,
+    /// Vocabulary ids of the offer's skills: matching gathers candidates by
+    /// id, a handful of short posting lists instead of every skill name.
+    pub skill_ids: Field,
     pub sector: Field,
     pub contract: Field,
     pub education: Field,
@@ -77,6 +80,7 @@ pub fn build_schema() -> (Schema, Fields) {
         skills: b.add_text_field("skills", ranked(false)),
         organisation: b.add_text_field("organisation", ranked(true)),
         words: b.add_text_field("words", words),
+        skill_ids: b.add_text_field("skill_ids", STRING),
         sector: b.add_u64_field("sector", FAST),
         contract: b.add_u64_field("contract", FAST),
         education: b.add_u64_field("education", FAST),

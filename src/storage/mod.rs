@@ -5,6 +5,7 @@
 
 mod batch;
 mod offers;
+mod privacy;
 mod reference;
 mod residents;
 mod users;
@@ -16,9 +17,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
+pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
-pub use residents::{CandidateScope, OccupationRef, ResidentRow, ResidentSkill};
-pub use users::{TokenOwner, UserRow};
+pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
+pub use users::{TokenOwner, TokenRow, UserRow};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -58,7 +60,10 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // 8 MiB of page cache per connection instead of 2: candidate and
+            // matching reads touch thousands of pages per request.
+            .pragma("cache_size", "-8192");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

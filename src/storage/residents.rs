@@ -53,10 +53,18 @@ pub struct ResidentRow {
     pub occupations_wanted: Vec<OccupationRef>,
 }
 
+/// Who records a consent, under which version of the consent text.
+pub struct ConsentBy<'a> {
+    pub user_id: &'a str,
+    pub version: &'a str,
+}
+
 /// Who may appear in a candidate list.
-pub struct CandidateScope<'a> {
-    /// Residents of this coach are included whatever their consent.
-    pub coach_id: Option<&'a str>,
+pub enum CandidateScope<'a> {
+    /// Residents who consented to be found by employers.
+    Consented,
+    /// This coach's own clients, whatever their consent.
+    CoachClients(&'a str),
 }
 
 impl Store {
@@ -80,7 +88,9 @@ impl Store {
             .await?)
     }
 
-    pub async fn insert_residents(&self, rows: &[ResidentRow]) -> Result<(), StoreError> {
+    /// Inserts profiles; a consent given with them is recorded as given by
+    /// `by`.
+    pub async fn insert_residents(&self, rows: &[ResidentRow], by: &ConsentBy<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
         let insert =
@@ -95,14 +105,39 @@ impl Store {
         })
         .await?;
         insert_resident_lists(&mut tx, rows).await?;
+        let consenting: Vec<&ResidentRow> = rows.iter().filter(|r| r.findable_by_employers).collect();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO consent_events (resident_id, findable, version, recorded_by, recorded_at)",
+            5,
+            &consenting,
+            |values, r| {
+                values
+                    .push_bind(r.id.clone())
+                    .push_bind(true)
+                    .push_bind(by.version.to_string())
+                    .push_bind(by.user_id.to_string())
+                    .push_bind(now);
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Replaces a profile's fields and lists; false when it does not exist.
-    pub async fn update_resident(&self, r: &ResidentRow) -> Result<bool, StoreError> {
+    /// Replaces a profile's fields and lists, recording a change of consent
+    /// as made by `by`; false when the profile does not exist.
+    pub async fn update_resident(&self, r: &ResidentRow, by: &ConsentBy<'_>) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
+        let before: Option<bool> =
+            sqlx::query_scalar("SELECT findable_by_employers FROM residents WHERE id = ?")
+                .bind(&r.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if before.is_some_and(|b| b != r.findable_by_employers) {
+            insert_consent_event(&mut tx, &r.id, r.findable_by_employers, by, now).await?;
+        }
         let changed = update_row(&mut tx, "residents", RESIDENT_FIELDS, &r.id, |values| {
             push_resident_fields(values, r, now)
         })
@@ -113,6 +148,7 @@ impl Store {
         for statement in [
             "DELETE FROM resident_skills WHERE resident_id = ?",
             "DELETE FROM resident_occupations WHERE resident_id = ?",
+            "DELETE FROM findable_skills WHERE resident_id = ?",
         ] {
             sqlx::query(statement).bind(&r.id).execute(&mut *tx).await?;
         }
@@ -121,16 +157,29 @@ impl Store {
         Ok(true)
     }
 
-    /// Removes a profile and everything hanging off it.
+    /// Removes a profile and everything hanging off it, and the jobseeker's
+    /// own account if it has one: that account exists only for the profile.
     pub async fn delete_resident(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let deleted = sqlx::query("DELETE FROM residents WHERE id = ?")
+        let user: Option<Option<String>> = sqlx::query_scalar("SELECT user_id FROM residents WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(user) = user else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM residents WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .await?;
+        if let Some(user) = user {
+            sqlx::query("DELETE FROM users WHERE id = ? AND role = 'jobseeker'")
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
-        Ok(deleted > 0)
+        Ok(true)
     }
 
     pub async fn resident(&self, id: &str) -> Result<Option<ResidentRow>, StoreError> {
@@ -161,34 +210,32 @@ impl Store {
         self.residents_by_ids(&ids).await
     }
 
-    /// Candidate residents for a vacancy: those who consented, most of
-    /// `skill_ids` first, plus (for a coach) all of the coach's own clients.
+    /// Candidate residents for a vacancy within `scope`, those with the most
+    /// of `skill_ids` first.
     pub async fn candidate_resident_ids(
         &self,
         skill_ids: &[String],
         scope: &CandidateScope<'_>,
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-            "SELECT s.resident_id FROM resident_skills s JOIN residents r ON r.id = s.resident_id
-             WHERE r.findable_by_employers = 1 AND s.skill_id IN (",
-        );
+        let mut query = match scope {
+            CandidateScope::Consented => sqlx::QueryBuilder::<Sqlite>::new(
+                "SELECT resident_id FROM findable_skills WHERE skill_id IN (",
+            ),
+            CandidateScope::CoachClients(coach) => {
+                let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+                    "SELECT s.resident_id FROM resident_skills s JOIN residents r ON r.id = s.resident_id
+                     WHERE r.coach_id = ",
+                );
+                query.push_bind(coach.to_string());
+                query.push(" AND s.skill_id IN (");
+                query
+            }
+        };
         super::offers::push_id_list(&mut query, skill_ids);
-        query.push(" GROUP BY s.resident_id ORDER BY COUNT(*) DESC, s.resident_id LIMIT ");
+        query.push(" GROUP BY resident_id ORDER BY COUNT(*) DESC, resident_id LIMIT ");
         query.push_bind(limit);
-        let mut ids: Vec<String> = query.build_query_scalar().fetch_all(&self.pool).await?;
-        if let Some(coach) = scope.coach_id {
-            let own: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM residents WHERE coach_id = ? ORDER BY id LIMIT ?")
-                    .bind(coach)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-            ids.extend(own);
-            ids.sort();
-            ids.dedup();
-        }
-        Ok(ids)
+        Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
     }
 
     pub async fn residents_by_ids(&self, ids: &[String]) -> Result<Vec<ResidentRow>, StoreError> {
@@ -263,8 +310,8 @@ impl Store {
 /// binds them.
 const RESIDENT_FIELDS: &str = "name, postcode, wijk_code, lat, lon, hours_min, hours_max, available_from, \
     travel_mode, max_travel_minutes, max_travel_km, education, dutch_level, languages, driving_licence, limits, \
-    sectors_wanted, findable_by_employers, coach_id, updated_at";
-const RESIDENT_FIELD_COUNT: usize = 20;
+    sectors_wanted, findable_by_employers, coach_id, updated_at, last_active_at";
+const RESIDENT_FIELD_COUNT: usize = 21;
 
 fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
     values
@@ -287,6 +334,7 @@ fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
         .push_bind(r.sectors_wanted.join(","))
         .push_bind(r.findable_by_employers)
         .push_bind(r.coach_id.clone())
+        .push_bind(now)
         .push_bind(now);
 }
 
@@ -335,6 +383,47 @@ async fn insert_resident_lists(tx: &mut Tx, rows: &[ResidentRow]) -> Result<(), 
                 .push_bind(o.occupation_uri.clone());
         },
     )
+    .await?;
+    insert_findable_skills(tx, rows).await
+}
+
+pub(super) async fn insert_consent_event(
+    tx: &mut Tx,
+    resident_id: &str,
+    findable: bool,
+    by: &ConsentBy<'_>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO consent_events (resident_id, findable, version, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(resident_id)
+    .bind(findable)
+    .bind(by.version)
+    .bind(by.user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The distinct vocabulary skills of the residents who consented.
+async fn insert_findable_skills(tx: &mut Tx, rows: &[ResidentRow]) -> Result<(), StoreError> {
+    let mut findable: Vec<(&String, &String)> = rows
+        .iter()
+        .filter(|r| r.findable_by_employers)
+        .flat_map(|r| {
+            r.skills
+                .iter()
+                .filter_map(move |s| Some((s.skill_id.as_ref()?, &r.id)))
+        })
+        .collect();
+    findable.sort();
+    findable.dedup();
+    let insert = "INSERT INTO findable_skills (skill_id, resident_id)";
+    insert_rows(tx, insert, 2, &findable, |values, (skill, id)| {
+        values.push_bind((*skill).clone()).push_bind((*id).clone());
+    })
     .await
 }
 

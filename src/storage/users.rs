@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Store, StoreError, now_unix};
+use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
@@ -11,6 +11,16 @@ pub struct UserRow {
     pub name: String,
     pub role: String,
     pub organisation_id: Option<String>,
+}
+
+/// A token's metadata; the token itself is never stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
 }
 
 /// Who a valid token belongs to.
@@ -40,18 +50,70 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(token_id)
-        .bind(&user.id)
-        .bind(token_hash)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_token(&mut tx, &user.id, token_id, token_hash, expires_at).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Adds a token to an existing user; false when there is no such user.
+    pub async fn add_token(
+        &self,
+        user_id: &str,
+        token_id: &str,
+        token_hash: &str,
+        expires_at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        if self.user(user_id).await?.is_none() {
+            return Ok(false);
+        }
+        let mut tx = self.begin_write().await?;
+        insert_token(&mut tx, user_id, token_id, token_hash, expires_at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn tokens_of(&self, user_id: &str) -> Result<Vec<TokenRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TokenRow {
+                id: r.get("id"),
+                user_id: r.get("user_id"),
+                created_at: r.get("created_at"),
+                expires_at: r.get("expires_at"),
+                revoked_at: r.get("revoked_at"),
+            })
+            .collect())
+    }
+
+    /// Revokes a token by its id (not its secret); false when unknown or
+    /// already revoked.
+    pub async fn revoke_token(&self, token_id: &str) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now_unix())
+            .bind(token_id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(changed > 0)
+    }
+
+    pub async fn user(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
+        let row = sqlx::query("SELECT id, name, role, organisation_id FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| UserRow {
+            id: r.get("id"),
+            name: r.get("name"),
+            role: r.get("role"),
+            organisation_id: r.get("organisation_id"),
+        }))
     }
 
     /// The owner of an unrevoked, unexpired token.
@@ -77,4 +139,24 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?)
     }
+}
+
+async fn insert_token(
+    tx: &mut Tx,
+    user_id: &str,
+    token_id: &str,
+    token_hash: &str,
+    expires_at: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_id)
+    .bind(user_id)
+    .bind(token_hash)
+    .bind(now_unix())
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -145,6 +145,7 @@ fn options(dir: &TempDir) -> StartOptions {
         demo: true,
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
+        retention: None,
     }
 }
 

@@ -6,5 +6,6 @@ mod errors;
 mod helpers;
 mod matching;
 mod offers;
+mod privacy;
 mod residents;
 mod search;

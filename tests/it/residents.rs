@@ -42,12 +42,13 @@ async fn typed_skills_are_normalised_or_kept_as_free_text() {
 }
 
 #[tokio::test]
-async fn residents_are_seen_only_by_themselves_their_coach_and_admins() {
+async fn residents_are_seen_only_by_themselves_and_their_coach() {
     let app = TestApp::spawn().await;
     let coach = app.token("coach", None).await;
     let other_coach = app.token("coach", None).await;
     let jobseeker = app.token("jobseeker", None).await;
     let employer = app.token("employer", Some(EMPLOYER)).await;
+    let admin = app.token("admin", None).await;
     let own = app.create_resident(&jobseeker, &resident_body("Noor")).await;
     let path = format!("/api/v1/residents/{}", own["id"].as_str().unwrap());
     let (status, _) = app
@@ -62,6 +63,11 @@ async fn residents_are_seen_only_by_themselves_their_coach_and_admins() {
     assert_eq!(app.get_with(&path, &jobseeker).await.0, 200);
     assert_eq!(app.get_with(&path, &coach).await.0, 404);
     assert_eq!(app.get_with(&path, &employer).await.0, 403);
+    assert_eq!(
+        app.get_with(&path, &admin).await.0,
+        403,
+        "least privilege: admins manage accounts, not profiles"
+    );
     assert_eq!(app.get(&path).await.0, 401);
 
     let client = app.create_resident(&coach, &resident_body("Karim")).await;

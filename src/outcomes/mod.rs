@@ -1,0 +1,122 @@
+//! Outcomes of a resident × vacancy pair (voorgesteld … aangenomen): the
+//! facts the lift report counts. A coach records them for their own
+//! clients; an employer for its own vacancies and residents who consented.
+
+pub mod routes;
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::privacy::timestamp;
+use crate::residents::visible_resident;
+use crate::storage::{OutcomeRow, now_unix};
+
+pub const STATUSES: [&str; 6] = [
+    "voorgesteld",
+    "gesolliciteerd",
+    "gesprek",
+    "aangenomen",
+    "afgewezen",
+    "gestopt",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeInput {
+    pub resident_id: String,
+    pub vacancy_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutcomeView {
+    pub resident_id: String,
+    pub vacancy_id: String,
+    pub vacancy_title: String,
+    pub status: String,
+    pub recorded_by_role: String,
+    pub recorded_at: String,
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("Deze combinatie van profiel en vacature bestaat niet of je mag hem niet zien. / No such resident and vacancy.".into())
+}
+
+pub async fn record(
+    state: &AppState,
+    caller: &Caller,
+    input: OutcomeInput,
+) -> Result<Vec<OutcomeView>, AppError> {
+    if !STATUSES.contains(&input.status.as_str()) {
+        return Err(AppError::invalid(
+            "status",
+            format!("Kies uit / choose from: {}.", STATUSES.join(", ")),
+        ));
+    }
+    if input.resident_id.len() > 64 || input.vacancy_id.len() > 64 {
+        return Err(not_found());
+    }
+    let vacancy = state
+        .store
+        .vacancy(&input.vacancy_id)
+        .await?
+        .ok_or_else(not_found)?;
+    match caller.role {
+        Role::Coach => {
+            visible_resident(state, caller, &input.resident_id).await?;
+        }
+        Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => {
+            let resident = state
+                .store
+                .resident(&input.resident_id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !resident.findable_by_employers {
+                return Err(not_found());
+            }
+        }
+        Role::Employer => return Err(not_found()),
+        _ => {
+            return Err(AppError::Forbidden(
+                "Alleen coaches en werkgevers leggen uitkomsten vast. / Only coaches and employers record outcomes."
+                    .into(),
+            ));
+        }
+    }
+    state
+        .store
+        .insert_outcome(
+            &input.resident_id,
+            &input.vacancy_id,
+            &input.status,
+            &caller.user_id,
+            caller.role.as_str(),
+            now_unix(),
+        )
+        .await?;
+    let rows = state
+        .store
+        .outcomes_of(&input.resident_id, Some(&input.vacancy_id))
+        .await?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+/// The outcome history of a profile the caller may see.
+pub async fn of_resident(state: &AppState, caller: &Caller, id: &str) -> Result<Vec<OutcomeView>, AppError> {
+    let resident = visible_resident(state, caller, id).await?;
+    let rows = state.store.outcomes_of(&resident.id, None).await?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+fn view(row: OutcomeRow) -> OutcomeView {
+    OutcomeView {
+        resident_id: row.resident_id,
+        vacancy_id: row.vacancy_id,
+        vacancy_title: row.vacancy_title,
+        status: row.status,
+        recorded_by_role: row.recorded_role,
+        recorded_at: timestamp(row.recorded_at),
+    }
+}

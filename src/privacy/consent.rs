@@ -1,0 +1,91 @@
+//! Consent to be found by employers: set by the resident, or by their coach
+//! together with the resident; every change is kept with its time and the
+//! version of the text the resident agreed to.
+
+use serde::{Deserialize, Serialize};
+
+use super::timestamp;
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::residents::visible_resident;
+use crate::storage::{ConsentBy, ConsentEventRow, now_unix};
+
+/// The version of the consent text (README, "Toestemming"). Bump it when
+/// the text changes; earlier consents keep the version they were given under.
+pub const CONSENT_VERSION: &str = "2026-11";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    pub findable_by_employers: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConsentEventView {
+    pub findable_by_employers: bool,
+    pub version: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConsentView {
+    pub resident_id: String,
+    pub findable_by_employers: bool,
+    pub current_version: &'static str,
+    pub history: Vec<ConsentEventView>,
+}
+
+pub fn consent_by(caller: &Caller) -> ConsentBy<'_> {
+    ConsentBy {
+        user_id: &caller.user_id,
+        version: CONSENT_VERSION,
+    }
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ConsentView, AppError> {
+    let resident = visible_resident(state, caller, id).await?;
+    let history = state.store.consent_history(id).await?;
+    Ok(ConsentView {
+        resident_id: resident.id,
+        findable_by_employers: resident.findable_by_employers,
+        current_version: CONSENT_VERSION,
+        history: history.into_iter().map(event_view).collect(),
+    })
+}
+
+pub async fn set(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: ConsentInput,
+) -> Result<ConsentView, AppError> {
+    visible_resident(state, caller, id).await?;
+    if !matches!(caller.role, Role::Jobseeker | Role::Coach) {
+        return Err(AppError::Forbidden(
+            "Alleen de werkzoekende of diens coach geeft toestemming. / Only the resident or their coach sets consent."
+                .into(),
+        ));
+    }
+    let by = consent_by(caller);
+    if !state
+        .store
+        .set_consent(id, input.findable_by_employers, &by, now_unix())
+        .await?
+    {
+        return Err(AppError::NotFound(
+            "Dit profiel bestaat niet. / No such profile.".into(),
+        ));
+    }
+    get(state, caller, id).await
+}
+
+fn event_view(row: ConsentEventRow) -> ConsentEventView {
+    ConsentEventView {
+        findable_by_employers: row.findable,
+        version: row.version,
+        recorded_by: row.recorded_by,
+        recorded_at: timestamp(row.recorded_at),
+    }
+}

@@ -1,0 +1,111 @@
+//! `GET /api/v1/me/export`: everything Banenlift holds about the caller
+//! (AVG art. 15 and 20), as one JSON document.
+
+use serde::Serialize;
+
+use super::consent::{self, ConsentView};
+use super::{Purpose, ViewView, timestamp};
+use crate::app::AppState;
+use crate::auth::{Caller, Role};
+use crate::error::AppError;
+use crate::outcomes::{self, OutcomeView};
+use crate::residents::matches::{self, MatchParams, MatchesResponse};
+use crate::residents::profile::ResidentView;
+use crate::storage::TokenRow;
+
+/// The views log in an export is complete up to this many entries.
+const MAX_VIEWS: i64 = 10_000;
+
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub exported_at: String,
+    pub account: AccountExport,
+    /// The jobseeker's profile and what was derived from it; absent for
+    /// other roles or before a profile exists.
+    pub profile: Option<ProfileExport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountExport {
+    pub id: String,
+    pub name: String,
+    pub role: &'static str,
+    pub organisation_id: Option<String>,
+    /// Token metadata; the tokens themselves are stored only as hashes.
+    pub tokens: Vec<TokenExport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenExport {
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfileExport {
+    pub resident: ResidentView,
+    pub consent: ConsentView,
+    pub matches: MatchesResponse,
+    pub outcomes: Vec<OutcomeView>,
+    pub views: Vec<ViewView>,
+}
+
+pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, AppError> {
+    let user = state
+        .store
+        .user(&caller.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let tokens = state.store.tokens_of(&caller.user_id).await?;
+    let profile = match caller.role {
+        Role::Jobseeker => profile_export(state, caller).await?,
+        _ => None,
+    };
+    Ok(Export {
+        exported_at: timestamp(crate::storage::now_unix()),
+        account: AccountExport {
+            id: user.id,
+            name: user.name,
+            role: caller.role.as_str(),
+            organisation_id: user.organisation_id,
+            tokens: tokens.into_iter().map(token_export).collect(),
+        },
+        profile,
+    })
+}
+
+async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<ProfileExport>, AppError> {
+    let Some(own) = state
+        .store
+        .residents_for(None, Some(&caller.user_id), 1, 0)
+        .await?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let id = own.id.clone();
+    let resident = ResidentView::new(own, &state.context());
+    let consent = consent::get(state, caller, &id).await?;
+    let matches = matches::matches(state, caller, &id, MatchParams::default()).await?;
+    let outcomes = outcomes::of_resident(state, caller, &id).await?;
+    let views = state.store.views_of(&id, MAX_VIEWS).await?;
+    super::record(state, caller, [id.as_str()], Purpose::Export, None).await?;
+    Ok(Some(ProfileExport {
+        resident,
+        consent,
+        matches,
+        outcomes,
+        views: views.into_iter().map(ViewView::new).collect(),
+    }))
+}
+
+fn token_export(t: TokenRow) -> TokenExport {
+    TokenExport {
+        id: t.id,
+        created_at: timestamp(t.created_at),
+        expires_at: t.expires_at.map(timestamp),
+        revoked_at: t.revoked_at.map(timestamp),
+    }
+}

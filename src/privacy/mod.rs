@@ -1,0 +1,125 @@
+//! Accountability for personal data (AVG): the views log, consent, the
+//! export of one's own data and retention. Access rules themselves live
+//! with the data (`residents`); this module records and reports.
+
+pub mod consent;
+pub mod export;
+pub mod retention;
+pub mod routes;
+
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::storage::{AuditEntry, ViewRow, now_unix};
+
+/// Why a resident's data was read; stored as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    ProfileRead,
+    ProfileListed,
+    MatchesShown,
+    CandidateShown,
+    Export,
+}
+
+impl Purpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ProfileRead => "profile_read",
+            Self::ProfileListed => "profile_listed",
+            Self::MatchesShown => "matches_shown",
+            Self::CandidateShown => "candidate_shown",
+            Self::Export => "export",
+        }
+    }
+
+    fn dutch(code: &str) -> &'static str {
+        match code {
+            "profile_read" => "bekeek je profiel",
+            "profile_listed" => "zag je profiel in een lijst",
+            "matches_shown" => "bekeek vacatures die bij je passen",
+            "candidate_shown" => "zag je als kandidaat voor een vacature",
+            "export" => "downloadde je gegevens",
+            _ => "bekeek je gegevens",
+        }
+    }
+}
+
+/// Records that `caller` read the data of these residents. The log holds
+/// ids and the purpose only, never profile content.
+pub async fn record(
+    state: &AppState,
+    caller: &Caller,
+    resident_ids: impl IntoIterator<Item = &str>,
+    purpose: Purpose,
+    algorithm_version: Option<&str>,
+) -> Result<(), AppError> {
+    let at = now_unix();
+    let entries: Vec<AuditEntry> = resident_ids
+        .into_iter()
+        .map(|id| AuditEntry {
+            at,
+            actor_id: caller.user_id.clone(),
+            actor_role: caller.role.as_str().to_string(),
+            actor_organisation: caller.organisation_id.clone(),
+            resident_id: id.to_string(),
+            purpose: purpose.code().to_string(),
+            algorithm_version: algorithm_version.map(str::to_string),
+        })
+        .collect();
+    Ok(state.store.record_views(&entries).await?)
+}
+
+/// One entry of "wie bekeek mijn profiel".
+#[derive(Debug, Serialize)]
+pub struct ViewView {
+    pub at: String,
+    pub role: String,
+    /// The organisation or person; "onbekend" when the account is gone.
+    pub by: String,
+    pub purpose: String,
+    /// In plain Dutch: "Werkgever X zag je als kandidaat …".
+    pub description: String,
+    pub algorithm_version: Option<String>,
+}
+
+impl ViewView {
+    pub fn new(row: ViewRow) -> Self {
+        let by = row.actor_name.unwrap_or_else(|| "onbekend".to_string());
+        Self {
+            at: timestamp(row.at),
+            description: format!(
+                "{} ({}) {}.",
+                by,
+                role_dutch(&row.actor_role),
+                Purpose::dutch(&row.purpose)
+            ),
+            role: row.actor_role,
+            by,
+            purpose: row.purpose,
+            algorithm_version: row.algorithm_version,
+        }
+    }
+}
+
+fn role_dutch(role: &str) -> &'static str {
+    match role {
+        "admin" => "beheerder",
+        "employer" => "werkgever",
+        "provider" => "opleider",
+        "coach" => "werkcoach",
+        "jobseeker" => "jijzelf",
+        "analyst" => "analist",
+        _ => "gebruiker",
+    }
+}
+
+/// RFC 3339 in UTC.
+pub fn timestamp(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,248 @@
+//! Consent, the views log, outcomes and retention: the records that make
+//! the handling of personal data accountable.
+
+use sqlx::Row;
+
+use super::batch::insert_rows;
+use super::residents::{ConsentBy, insert_consent_event};
+use super::{Store, StoreError, Tx};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentEventRow {
+    pub findable: bool,
+    pub version: String,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+}
+
+/// One read of a resident's personal data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub actor_organisation: Option<String>,
+    pub resident_id: String,
+    pub purpose: String,
+    pub algorithm_version: Option<String>,
+}
+
+/// A views-log entry as the resident sees it: who, by role and name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewRow {
+    pub at: i64,
+    pub actor_role: String,
+    /// The viewer's organisation, or the user's name for coaches and admins;
+    /// `None` when the account no longer exists.
+    pub actor_name: Option<String>,
+    pub purpose: String,
+    pub algorithm_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeRow {
+    pub resident_id: String,
+    pub vacancy_id: String,
+    pub vacancy_title: String,
+    pub status: String,
+    pub recorded_role: String,
+    pub recorded_at: i64,
+}
+
+impl Store {
+    /// Sets consent and the derived `findable_skills` in one transaction, so
+    /// a withdrawal removes the resident from candidate lists at once.
+    pub async fn set_consent(
+        &self,
+        resident_id: &str,
+        findable: bool,
+        by: &ConsentBy<'_>,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed =
+            sqlx::query("UPDATE residents SET findable_by_employers = ?, last_active_at = ? WHERE id = ?")
+                .bind(findable)
+                .bind(now)
+                .bind(resident_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        refresh_findable_skills(&mut tx, resident_id, findable).await?;
+        insert_consent_event(&mut tx, resident_id, findable, by, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn consent_history(&self, resident_id: &str) -> Result<Vec<ConsentEventRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT findable, version, recorded_by, recorded_at FROM consent_events WHERE resident_id = ? ORDER BY id",
+        )
+        .bind(resident_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ConsentEventRow {
+                findable: r.get("findable"),
+                version: r.get("version"),
+                recorded_by: r.get("recorded_by"),
+                recorded_at: r.get("recorded_at"),
+            })
+            .collect())
+    }
+
+    pub async fn record_views(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        let insert = "INSERT INTO audit_log (at, actor_id, actor_role, actor_organisation, resident_id, purpose, algorithm_version)";
+        insert_rows(&mut tx, insert, 7, entries, |values, e| {
+            values
+                .push_bind(e.at)
+                .push_bind(e.actor_id.clone())
+                .push_bind(e.actor_role.clone())
+                .push_bind(e.actor_organisation.clone())
+                .push_bind(e.resident_id.clone())
+                .push_bind(e.purpose.clone())
+                .push_bind(e.algorithm_version.clone());
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The views log of one resident, newest first.
+    pub async fn views_of(&self, resident_id: &str, limit: i64) -> Result<Vec<ViewRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.at, a.actor_role, a.purpose, a.algorithm_version, COALESCE(o.name, u.name) AS actor_name
+             FROM audit_log a
+             LEFT JOIN users u ON u.id = a.actor_id
+             LEFT JOIN organisations o ON o.id = a.actor_organisation
+             WHERE a.resident_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?",
+        )
+        .bind(resident_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ViewRow {
+                at: r.get("at"),
+                actor_role: r.get("actor_role"),
+                actor_name: r.get("actor_name"),
+                purpose: r.get("purpose"),
+                algorithm_version: r.get("algorithm_version"),
+            })
+            .collect())
+    }
+
+    /// Marks a profile as in use, at most once a day (a write per read
+    /// would serialise readers on SQLite's one writer).
+    pub async fn touch_resident(&self, resident_id: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE residents SET last_active_at = ? WHERE id = ? AND last_active_at < ?")
+            .bind(now)
+            .bind(resident_id)
+            .bind(now - 86_400)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_outcome(
+        &self,
+        resident_id: &str,
+        vacancy_id: &str,
+        status: &str,
+        recorded_by: &str,
+        recorded_role: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(resident_id)
+        .bind(vacancy_id)
+        .bind(status)
+        .bind(recorded_by)
+        .bind(recorded_role)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Outcomes of one resident, or (with `vacancy_id`) of one pair, oldest first.
+    pub async fn outcomes_of(
+        &self,
+        resident_id: &str,
+        vacancy_id: Option<&str>,
+    ) -> Result<Vec<OutcomeRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT o.resident_id, o.vacancy_id, v.title, o.status, o.recorded_role, o.recorded_at
+             FROM outcomes o JOIN vacancies v ON v.id = o.vacancy_id
+             WHERE o.resident_id = ? AND (? IS NULL OR o.vacancy_id = ?) ORDER BY o.recorded_at, o.id",
+        )
+        .bind(resident_id)
+        .bind(vacancy_id)
+        .bind(vacancy_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| OutcomeRow {
+                resident_id: r.get("resident_id"),
+                vacancy_id: r.get("vacancy_id"),
+                vacancy_title: r.get("title"),
+                status: r.get("status"),
+                recorded_role: r.get("recorded_role"),
+                recorded_at: r.get("recorded_at"),
+            })
+            .collect())
+    }
+
+    /// Erases profiles not used since `before`, with their jobseeker
+    /// accounts; returns how many.
+    pub async fn purge_inactive_residents(&self, before: i64) -> Result<u64, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM residents WHERE last_active_at < ?")
+            .bind(before)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut purged = 0;
+        for id in ids {
+            purged += u64::from(self.delete_resident(&id).await?);
+        }
+        Ok(purged)
+    }
+
+    /// Drops views-log entries older than `before`; returns how many.
+    pub async fn purge_audit_log(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM audit_log WHERE at < ?")
+            .bind(before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+}
+
+async fn refresh_findable_skills(tx: &mut Tx, resident_id: &str, findable: bool) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM findable_skills WHERE resident_id = ?")
+        .bind(resident_id)
+        .execute(&mut **tx)
+        .await?;
+    if findable {
+        sqlx::query(
+            "INSERT INTO findable_skills (skill_id, resident_id)
+             SELECT DISTINCT skill_id, resident_id FROM resident_skills WHERE resident_id = ? AND skill_id IS NOT NULL",
+        )
+        .bind(resident_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
