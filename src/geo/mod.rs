@@ -124,7 +124,9 @@ pub struct Geo {
 
 impl Geo {
     pub fn new(mut wijken: Vec<Wijk>, postcodes: Vec<Postcode>) -> Self {
-        wijken.sort_by_key(|w| w.number);
+        // By code, so that `find_wijk` can binary-search it (CBS codes sort
+        // like the wijk numbers: same prefix, two digits).
+        wijken.sort_by(|a, b| a.code.cmp(&b.code));
         Self { wijken, postcodes }
     }
 
@@ -136,6 +138,10 @@ impl Geo {
     /// and surrounding spaces.
     pub fn find_wijk(&self, code_or_name: &str) -> Option<&Wijk> {
         let wanted = code_or_name.trim();
+        // A code is what stored data holds: look it up first.
+        if let Ok(i) = self.wijken.binary_search_by(|w| w.code.as_str().cmp(wanted)) {
+            return self.wijken.get(i);
+        }
         self.wijken
             .iter()
             .find(|w| w.code.eq_ignore_ascii_case(wanted) || w.name.eq_ignore_ascii_case(wanted))

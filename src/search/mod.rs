@@ -198,6 +198,9 @@ impl SearchIndex {
                 )
             }));
             Box::new(BooleanQuery::new(clauses))
+        } else if let Some(sector) = request.filters.sector {
+            let term = Term::from_field_u64(self.fields.sector, sector);
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
         } else {
             Box::new(AllQuery)
         };

@@ -2,7 +2,7 @@
 
 use tantivy::Index;
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -81,7 +81,9 @@ pub fn build_schema() -> (Schema, Fields) {
         organisation: b.add_text_field("organisation", ranked(true)),
         words: b.add_text_field("words", words),
         skill_ids: b.add_text_field("skill_ids", STRING),
-        sector: b.add_u64_field("sector", FAST),
+        // Indexed too: matching gathers "the nearest in a sector" from that
+        // sector's postings instead of scanning every document.
+        sector: b.add_u64_field("sector", FAST | INDEXED),
         contract: b.add_u64_field("contract", FAST),
         education: b.add_u64_field("education", FAST),
         dutch_level: b.add_u64_field("dutch_level", FAST),

@@ -46,6 +46,30 @@ async fn user_add_prints_a_working_token_on_its_last_line() {
         .await;
     assert_eq!(status, 201);
 
+    let user = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("usr-"))
+        .expect("user id");
+    let listed = banenlift(&["user", "token", "list", "--user", user, "--database-url", &url]);
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let token_id = listed
+        .split_whitespace()
+        .find(|w| w.starts_with("tok-"))
+        .expect("token id");
+    assert!(!listed.contains(&token), "a listing never shows the token itself");
+    let revoked = banenlift(&["user", "token", "revoke", token_id, "--database-url", &url]);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let (status, _) = app
+        .send(Method::POST, "/api/v1/vacancies", Some(&token), Some(&body))
+        .await;
+    assert_eq!(status, 401, "revoked at once, also for a running server");
+    let again = banenlift(&["user", "token", "revoke", token_id, "--database-url", &url]);
+    assert!(!again.status.success(), "revoking twice is reported");
+
     for (role, says) in [("employer", "--org"), ("koning", "unknown role")] {
         let refused = banenlift(&[
             "user",
@@ -119,4 +143,126 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
 
     let too_many = banenlift(&["generate", "--vacancies", "1000001", "--out", a.to_str().unwrap()]);
     assert!(!too_many.status.success());
+}
+
+/// Tokens, names and profile content never reach the logs, even at debug
+/// level: a real server process, its stderr captured.
+#[tokio::test]
+async fn logs_hold_no_tokens_or_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path());
+    let index = dir.path().join("index");
+    let added = banenlift(&[
+        "user",
+        "add",
+        "--name",
+        "Wilhelmina Zeldzaam",
+        "--role",
+        "coach",
+        "--database-url",
+        &url,
+    ]);
+    let token = String::from_utf8(added.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--index-dir",
+        ])
+        .arg(&index)
+        .env("RUST_LOG", "debug,tantivy=info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let stderr = server.stderr.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let base = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines_rx
+            .recv_timeout(left)
+            .expect("server logs its address in time");
+        log.push(line.clone());
+        if let Some(at) = line.find("addr=") {
+            let addr: String = line[at + 5..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
+            break format!("http://{addr}");
+        }
+    };
+    let client = reqwest::Client::new();
+    let mut body = crate::residents::resident_body("Bartholomeus Quirijnsz");
+    body["skills"] = serde_json::json!(["Orderpicken", "geheimzinnigvaardig"]);
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/residents"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().expect("created");
+    for path in [
+        format!("/api/v1/residents/{id}"),
+        format!("/api/v1/residents/{id}/matches"),
+    ] {
+        let status = client
+            .get(format!("{base}{path}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+    }
+    let wrong = "bl_0000000000000000000000000000000000000000000000000000000000000000";
+    let status = client
+        .get(format!("{base}/api/v1/residents"))
+        .bearer_auth(wrong)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401);
+    let _ = std::process::Command::new("kill")
+        .arg(server.id().to_string())
+        .status();
+    let _ = server.wait();
+    reader.join().unwrap();
+    log.extend(lines_rx.try_iter());
+    let log = log.join("\n");
+    assert!(
+        log.contains("/api/v1/residents"),
+        "requests are logged at debug level:\n{log}"
+    );
+    for secret in [
+        token.as_str(),
+        wrong,
+        "Wilhelmina",
+        "Zeldzaam",
+        "Bartholomeus",
+        "Quirijnsz",
+        "geheimzinnigvaardig",
+    ] {
+        assert!(!log.contains(secret), "'{secret}' leaked into the log");
+    }
 }

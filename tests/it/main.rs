@@ -8,4 +8,5 @@ mod matching;
 mod offers;
 mod privacy;
 mod residents;
+mod roles;
 mod search;

@@ -3,9 +3,9 @@ use serde_json::json;
 
 use crate::helpers::{EMPLOYER, OTHER_EMPLOYER, TestApp, hit_ids, vacancy_body};
 
-const PROVIDER: &str = "org-066";
+pub const PROVIDER: &str = "org-066";
 
-fn training_body() -> serde_json::Value {
+pub fn training_body() -> serde_json::Value {
     json!({
         "title": "Cursus trappenlopen met pallets",
         "description": "In twee dagen leer je veilig werken met een pompwagen en pallets in een magazijn.",
