@@ -12,6 +12,26 @@ use crate::residents::resident_body;
 
 const MONTH: i64 = 31 * 86_400;
 
+/// A running app, a vacancy that `resident_body` fits, and its employer.
+struct Scene {
+    app: TestApp,
+    vacancy: Value,
+    employer: String,
+}
+
+impl Scene {
+    async fn new() -> Scene {
+        let app = TestApp::spawn().await;
+        let vacancy = vacancy_near_schildersbuurt(&app).await;
+        let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
+        Scene {
+            app,
+            vacancy,
+            employer,
+        }
+    }
+}
+
 fn id(value: &Value) -> &str {
     value["id"].as_str().expect("id")
 }
@@ -52,10 +72,12 @@ async fn rows_about(app: &TestApp, resident_id: &str) -> i64 {
 
 #[tokio::test]
 async fn withdrawn_consent_hides_at_once_and_is_kept_with_its_version() {
-    let app = TestApp::spawn().await;
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
     let jobseeker = app.token("jobseeker", None).await;
-    let vacancy = vacancy_near_schildersbuurt(&app).await;
-    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
     let resident = app
         .create_resident(&jobseeker, &resident_body("Noor Bakker"))
         .await;
@@ -102,10 +124,12 @@ async fn withdrawn_consent_hides_at_once_and_is_kept_with_its_version() {
 
 #[tokio::test]
 async fn residents_see_who_viewed_them_and_export_everything() {
-    let app = TestApp::spawn().await;
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
     let jobseeker = app.token("jobseeker", None).await;
-    let vacancy = vacancy_near_schildersbuurt(&app).await;
-    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
     let resident = app.create_resident(&jobseeker, &resident_body("Amira")).await;
     assert!(
         candidate_ids(&app, &vacancy, &employer)
@@ -161,11 +185,13 @@ async fn residents_see_who_viewed_them_and_export_everything() {
 
 #[tokio::test]
 async fn outcomes_are_recorded_by_the_coach_or_the_consented_employer() {
-    let app = TestApp::spawn().await;
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
     let coach = app.token("coach", None).await;
     let other_coach = app.token("coach", None).await;
-    let vacancy = vacancy_near_schildersbuurt(&app).await;
-    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
     let client = app.create_resident(&coach, &resident_body("Karim")).await;
     let mut private = resident_body("Lotte");
     private["findable_by_employers"] = json!(false);
@@ -207,10 +233,12 @@ async fn outcomes_are_recorded_by_the_coach_or_the_consented_employer() {
 /// candidate lists can reach; the jobseeker's account goes with it.
 #[tokio::test]
 async fn erasure_leaves_nothing_behind() {
-    let app = TestApp::spawn().await;
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
     let jobseeker = app.token("jobseeker", None).await;
-    let vacancy = vacancy_near_schildersbuurt(&app).await;
-    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
     let unique = "zeldzaamwoordxq";
     let mut body = resident_body("Fenna");
     body["skills"] = json!(["Orderpicken", "heftruk", unique]);
@@ -287,11 +315,13 @@ async fn revoked_and_expired_tokens_are_refused() {
 
 #[tokio::test]
 async fn retention_purges_unused_profiles_and_old_log_entries_only() {
-    let app = TestApp::spawn().await;
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
     let coach = app.token("coach", None).await;
     let resident = app.create_resident(&coach, &resident_body("Daan")).await;
-    let vacancy = vacancy_near_schildersbuurt(&app).await;
-    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
     candidate_ids(&app, &vacancy, &employer).await;
     let store = &app.state.store;
     let policy = RetentionArgs {

@@ -178,137 +178,45 @@ fn row(method: Method, path: &'static str, body: Body, expect: [u16; 11]) -> Row
     }
 }
 
+/// The matrix, one route per line.
+#[rustfmt::skip]
 fn rows() -> Vec<Row> {
     use Body as B;
-    // anon, js, js2, coach, coach2, emp, emp2, prov, prov2, analyst, admin
-    const PUBLIC: [u16; 11] = [200; 11];
-    const PROFILE: [u16; 11] = [401, 200, 404, 200, 404, 403, 403, 403, 403, 403, 403];
+    use Method as M;
+    let fresh = |r: Row| Row { fresh: true, ..r };
+    //                          anon  js  js2 coach c2  emp emp2 prov prv2 anal admin
+    const PUBLIC: [u16; 11] =    [200; 11];
+    const PROFILE: [u16; 11] =   [401, 200, 404, 200, 404, 403, 403, 403, 403, 403, 403];
     const SIGNED_IN: [u16; 11] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
     vec![
-        row(Method::GET, "/health", B::None, PUBLIC),
-        row(
-            Method::GET,
-            "/api/v1/vacancies?q=magazijn&wijk=Schildersbuurt&radius_km=5",
-            B::None,
-            PUBLIC,
-        ),
-        row(Method::GET, "/api/v1/vacancies/{vacancy}", B::None, PUBLIC),
-        row(Method::GET, "/api/v1/trainings?q=pallets", B::None, PUBLIC),
-        row(Method::GET, "/api/v1/trainings/{training}", B::None, PUBLIC),
-        row(Method::GET, "/api/v1/skills?q=heftruk", B::None, PUBLIC),
-        row(Method::GET, "/api/v1/wijken", B::None, PUBLIC),
-        row(
-            Method::POST,
-            "/api/v1/vacancies",
-            B::Vacancy,
-            [401, 403, 403, 403, 403, 201, 201, 403, 403, 403, 422],
-        ),
-        row(
-            Method::PUT,
-            "/api/v1/vacancies/{vacancy}",
-            B::Vacancy,
-            [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 200],
-        ),
-        Row {
-            fresh: true,
-            ..row(
-                Method::DELETE,
-                "/api/v1/vacancies/{vacancy}",
-                B::None,
-                [401, 403, 403, 403, 403, 204, 403, 403, 403, 403, 204],
-            )
-        },
-        row(
-            Method::POST,
-            "/api/v1/trainings",
-            B::Training,
-            [401, 403, 403, 403, 403, 403, 403, 201, 201, 403, 422],
-        ),
-        row(
-            Method::PUT,
-            "/api/v1/trainings/{training}",
-            B::Training,
-            [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200],
-        ),
-        Row {
-            fresh: true,
-            ..row(
-                Method::DELETE,
-                "/api/v1/trainings/{training}",
-                B::None,
-                [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 204],
-            )
-        },
-        row(
-            Method::GET,
-            "/api/v1/residents",
-            B::None,
-            [401, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403],
-        ),
+        row(M::GET, "/health", B::None, PUBLIC),
+        row(M::GET, "/api/v1/vacancies?q=magazijn&wijk=Schildersbuurt&radius_km=5", B::None, PUBLIC),
+        row(M::GET, "/api/v1/vacancies/{vacancy}", B::None, PUBLIC),
+        row(M::GET, "/api/v1/trainings?q=pallets", B::None, PUBLIC),
+        row(M::GET, "/api/v1/trainings/{training}", B::None, PUBLIC),
+        row(M::GET, "/api/v1/skills?q=heftruk", B::None, PUBLIC),
+        row(M::GET, "/api/v1/wijken", B::None, PUBLIC),
+        // An admin must name the organisation (422 without it).
+        row(M::POST, "/api/v1/vacancies", B::Vacancy,     [401, 403, 403, 403, 403, 201, 201, 403, 403, 403, 422]),
+        row(M::PUT, "/api/v1/vacancies/{vacancy}", B::Vacancy, [401, 403, 403, 403, 403, 200, 403, 403, 403, 403, 200]),
+        fresh(row(M::DELETE, "/api/v1/vacancies/{vacancy}", B::None, [401, 403, 403, 403, 403, 204, 403, 403, 403, 403, 204])),
+        row(M::POST, "/api/v1/trainings", B::Training,    [401, 403, 403, 403, 403, 403, 403, 201, 201, 403, 422]),
+        row(M::PUT, "/api/v1/trainings/{training}", B::Training, [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200]),
+        fresh(row(M::DELETE, "/api/v1/trainings/{training}", B::None, [401, 403, 403, 403, 403, 403, 403, 204, 403, 403, 204])),
+        row(M::GET, "/api/v1/residents", B::None,         [401, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403]),
         // The body names `coach` as coach: another coach may not file it there (422).
-        Row {
-            fresh: true,
-            ..row(
-                Method::POST,
-                "/api/v1/residents",
-                B::Resident,
-                [401, 409, 201, 201, 422, 403, 403, 403, 403, 403, 403],
-            )
-        },
-        row(Method::GET, "/api/v1/residents/{resident}", B::None, PROFILE),
-        row(Method::PUT, "/api/v1/residents/{resident}", B::Resident, PROFILE),
-        row(
-            Method::GET,
-            "/api/v1/residents/{resident}/matches",
-            B::None,
-            PROFILE,
-        ),
-        row(
-            Method::GET,
-            "/api/v1/residents/{resident}/consent",
-            B::None,
-            PROFILE,
-        ),
-        row(
-            Method::PUT,
-            "/api/v1/residents/{resident}/consent",
-            B::Consent,
-            PROFILE,
-        ),
-        row(
-            Method::GET,
-            "/api/v1/residents/{resident}/views",
-            B::None,
-            PROFILE,
-        ),
-        row(
-            Method::GET,
-            "/api/v1/residents/{resident}/outcomes",
-            B::None,
-            PROFILE,
-        ),
-        row(
-            Method::GET,
-            "/api/v1/vacancies/{vacancy}/candidates",
-            B::None,
-            [401, 403, 403, 200, 200, 200, 404, 403, 403, 403, 403],
-        ),
-        row(
-            Method::POST,
-            "/api/v1/outcomes",
-            B::Outcome,
-            [401, 403, 403, 201, 404, 201, 404, 403, 403, 403, 403],
-        ),
-        row(Method::GET, "/api/v1/me/export", B::None, SIGNED_IN),
-        Row {
-            fresh: true,
-            ..row(
-                Method::DELETE,
-                "/api/v1/residents/{resident}",
-                B::None,
-                [401, 204, 404, 204, 404, 403, 403, 403, 403, 403, 403],
-            )
-        },
+        fresh(row(M::POST, "/api/v1/residents", B::Resident, [401, 409, 201, 201, 422, 403, 403, 403, 403, 403, 403])),
+        row(M::GET, "/api/v1/residents/{resident}", B::None, PROFILE),
+        row(M::PUT, "/api/v1/residents/{resident}", B::Resident, PROFILE),
+        row(M::GET, "/api/v1/residents/{resident}/matches", B::None, PROFILE),
+        row(M::GET, "/api/v1/residents/{resident}/consent", B::None, PROFILE),
+        row(M::PUT, "/api/v1/residents/{resident}/consent", B::Consent, PROFILE),
+        row(M::GET, "/api/v1/residents/{resident}/views", B::None, PROFILE),
+        row(M::GET, "/api/v1/residents/{resident}/outcomes", B::None, PROFILE),
+        row(M::GET, "/api/v1/vacancies/{vacancy}/candidates", B::None, [401, 403, 403, 200, 200, 200, 404, 403, 403, 403, 403]),
+        row(M::POST, "/api/v1/outcomes", B::Outcome,      [401, 403, 403, 201, 404, 201, 404, 403, 403, 403, 403]),
+        row(M::GET, "/api/v1/me/export", B::None, SIGNED_IN),
+        fresh(row(M::DELETE, "/api/v1/residents/{resident}", B::None, [401, 204, 404, 204, 404, 403, 403, 403, 403, 403, 403])),
     ]
 }
 
