@@ -51,3 +51,10 @@ CREATE INDEX outcomes_vacancy ON outcomes (vacancy_id);
 -- retention purge removes profiles inactive for longer than configured.
 ALTER TABLE residents ADD COLUMN last_active_at BIGINT NOT NULL DEFAULT 0;
 UPDATE residents SET last_active_at = updated_at;
+
+-- One profile per jobseeker account, enforced where races cannot slip past.
+CREATE UNIQUE INDEX residents_one_per_user ON residents (user_id) WHERE user_id IS NOT NULL;
+
+-- Tokens expire: those issued before expiry existed get the default 90 days.
+UPDATE api_tokens SET expires_at = created_at + 90 * 86400 WHERE expires_at IS NULL;
+CREATE INDEX api_tokens_user ON api_tokens (user_id);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::privacy::timestamp;
+use crate::privacy::{self, Purpose, timestamp};
 use crate::residents::visible_resident;
 use crate::storage::{OutcomeRow, now_unix};
 
@@ -65,17 +65,31 @@ pub async fn record(
         .ok_or_else(not_found)?;
     match caller.role {
         Role::Coach => {
-            visible_resident(state, caller, &input.resident_id).await?;
+            visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
         }
         Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => {
+            // Only for someone who consents now and was shown to this
+            // employer as a candidate: no probing of other residents.
             let resident = state
                 .store
                 .resident(&input.resident_id)
                 .await?
                 .ok_or_else(not_found)?;
-            if !resident.findable_by_employers {
+            let shown = state
+                .store
+                .shown_to_organisation(&resident.id, &vacancy.organisation_id)
+                .await?;
+            if !resident.findable_by_employers || !shown {
                 return Err(not_found());
             }
+            privacy::record(
+                state,
+                caller,
+                [resident.id.as_str()],
+                Purpose::OutcomeRecorded,
+                None,
+            )
+            .await?;
         }
         Role::Employer => return Err(not_found()),
         _ => {
@@ -105,7 +119,7 @@ pub async fn record(
 
 /// The outcome history of a profile the caller may see.
 pub async fn of_resident(state: &AppState, caller: &Caller, id: &str) -> Result<Vec<OutcomeView>, AppError> {
-    let resident = visible_resident(state, caller, id).await?;
+    let resident = visible_resident(state, caller, id, Purpose::OutcomesRead).await?;
     let rows = state.store.outcomes_of(&resident.id, None).await?;
     Ok(rows.into_iter().map(view).collect())
 }

@@ -4,12 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Purpose;
 use super::timestamp;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::residents::visible_resident;
-use crate::storage::{ConsentBy, ConsentEventRow, now_unix};
+use crate::residents::{accessible, ensure_consent_confirmed, record_use, visible_resident};
+use crate::storage::{ConsentBy, ConsentEventRow, ResidentRow, now_unix};
 
 /// The version of the consent text (README, "Toestemming"). Bump it when
 /// the text changes; earlier consents keep the version they were given under.
@@ -19,6 +20,9 @@ pub const CONSENT_VERSION: &str = "2026-11";
 #[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     pub findable_by_employers: bool,
+    /// Required from a coach who turns consent on: the client agreed.
+    #[serde(default)]
+    pub confirmed_with_resident: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,14 +49,8 @@ pub fn consent_by(caller: &Caller) -> ConsentBy<'_> {
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ConsentView, AppError> {
-    let resident = visible_resident(state, caller, id).await?;
-    let history = state.store.consent_history(id).await?;
-    Ok(ConsentView {
-        resident_id: resident.id,
-        findable_by_employers: resident.findable_by_employers,
-        current_version: CONSENT_VERSION,
-        history: history.into_iter().map(event_view).collect(),
-    })
+    let resident = visible_resident(state, caller, id, Purpose::ConsentRead).await?;
+    view(state, resident).await
 }
 
 pub async fn set(
@@ -61,13 +59,19 @@ pub async fn set(
     id: &str,
     input: ConsentInput,
 ) -> Result<ConsentView, AppError> {
-    visible_resident(state, caller, id).await?;
     if !matches!(caller.role, Role::Jobseeker | Role::Coach) {
         return Err(AppError::Forbidden(
             "Alleen de werkzoekende of diens coach geeft toestemming. / Only the resident or their coach sets consent."
                 .into(),
         ));
     }
+    let resident = accessible(state, caller, id).await?;
+    ensure_consent_confirmed(
+        caller,
+        input.findable_by_employers,
+        input.confirmed_with_resident,
+        "confirmed_with_resident",
+    )?;
     let by = consent_by(caller);
     if !state
         .store
@@ -78,7 +82,19 @@ pub async fn set(
             "Dit profiel bestaat niet. / No such profile.".into(),
         ));
     }
-    get(state, caller, id).await
+    record_use(state, caller, &resident, Purpose::ConsentChanged, None).await?;
+    let resident = accessible(state, caller, id).await?;
+    view(state, resident).await
+}
+
+async fn view(state: &AppState, resident: ResidentRow) -> Result<ConsentView, AppError> {
+    let history = state.store.consent_history(&resident.id).await?;
+    Ok(ConsentView {
+        resident_id: resident.id,
+        findable_by_employers: resident.findable_by_employers,
+        current_version: CONSENT_VERSION,
+        history: history.into_iter().map(event_view).collect(),
+    })
 }
 
 fn event_view(row: ConsentEventRow) -> ConsentEventView {

@@ -14,36 +14,67 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::storage::{AuditEntry, ViewRow, now_unix};
 
-/// Why a resident's data was read; stored as its code.
+/// Why a resident's data was read or changed; stored as its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     ProfileRead,
     ProfileListed,
+    ProfileChanged,
+    ProfileErased,
     MatchesShown,
     CandidateShown,
+    ConsentRead,
+    ConsentChanged,
+    ViewsRead,
+    OutcomesRead,
+    OutcomeRecorded,
     Export,
 }
 
 impl Purpose {
+    const ALL: [(Purpose, &'static str, &'static str); 12] = [
+        (Self::ProfileRead, "profile_read", "bekeek je profiel"),
+        (
+            Self::ProfileListed,
+            "profile_listed",
+            "zag je profiel in een lijst",
+        ),
+        (Self::ProfileChanged, "profile_changed", "wijzigde je profiel"),
+        (Self::ProfileErased, "profile_erased", "verwijderde je profiel"),
+        (
+            Self::MatchesShown,
+            "matches_shown",
+            "bekeek vacatures die bij je passen",
+        ),
+        (
+            Self::CandidateShown,
+            "candidate_shown",
+            "zag je als kandidaat voor een vacature",
+        ),
+        (Self::ConsentRead, "consent_read", "bekeek je toestemming"),
+        (Self::ConsentChanged, "consent_changed", "wijzigde je toestemming"),
+        (Self::ViewsRead, "views_read", "bekeek wie je profiel zag"),
+        (Self::OutcomesRead, "outcomes_read", "bekeek je sollicitaties"),
+        (
+            Self::OutcomeRecorded,
+            "outcome_recorded",
+            "legde een stap in een sollicitatie vast",
+        ),
+        (Self::Export, "export", "downloadde je gegevens"),
+    ];
+
     pub fn code(self) -> &'static str {
-        match self {
-            Self::ProfileRead => "profile_read",
-            Self::ProfileListed => "profile_listed",
-            Self::MatchesShown => "matches_shown",
-            Self::CandidateShown => "candidate_shown",
-            Self::Export => "export",
-        }
+        Self::ALL
+            .iter()
+            .find(|(p, ..)| *p == self)
+            .map_or("", |(_, code, _)| code)
     }
 
     fn dutch(code: &str) -> &'static str {
-        match code {
-            "profile_read" => "bekeek je profiel",
-            "profile_listed" => "zag je profiel in een lijst",
-            "matches_shown" => "bekeek vacatures die bij je passen",
-            "candidate_shown" => "zag je als kandidaat voor een vacature",
-            "export" => "downloadde je gegevens",
-            _ => "bekeek je gegevens",
-        }
+        Self::ALL
+            .iter()
+            .find(|(_, c, _)| *c == code)
+            .map_or("bekeek je gegevens", |(.., dutch)| dutch)
     }
 }
 

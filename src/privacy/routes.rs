@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::consent::{ConsentInput, ConsentView};
 use super::export::Export;
-use super::{ViewView, export};
+use super::{Purpose, ViewView, export};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -59,7 +59,7 @@ async fn views(
             format!("limit is 1 tot {MAX_VIEWS_PAGE}. / limit must be 1 to {MAX_VIEWS_PAGE}."),
         ));
     }
-    let resident = visible_resident(&state, &caller, &id).await?;
+    let resident = visible_resident(&state, &caller, &id, Purpose::ViewsRead).await?;
     let rows = state.store.views_of(&resident.id, limit).await?;
     Ok(Json(rows.into_iter().map(ViewView::new).collect()))
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::visible_resident;
+use super::accessible;
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
@@ -126,7 +126,7 @@ pub async fn matches(
             ));
         }
     };
-    let resident = visible_resident(state, caller, id).await?;
+    let resident = accessible(state, caller, id).await?;
     super::record_use(
         state,
         caller,
@@ -682,7 +682,11 @@ pub async fn candidates(
         .store
         .candidate_resident_ids(&skills, &scope, GATHER_RESIDENTS)
         .await?;
-    let residents = state.store.residents_by_ids(&ids).await?;
+    let mut residents = state.store.residents_by_ids(&ids).await?;
+    if matches!(scope, CandidateScope::Consented) {
+        // Consent as it is now, not as it was when the ids were gathered.
+        residents.retain(|r| r.findable_by_employers);
+    }
     let mut scored: Vec<(ResidentRow, Profile, Scored)> = residents
         .into_iter()
         .filter_map(|r| {
@@ -725,7 +729,13 @@ pub async fn candidates(
             components: s.components,
             matched_skills: skill_refs(state, &s.matched_skills),
             missing_required: skill_refs(state, &s.missing_required),
-            distance_km: round1(s.distance_km),
+            // Whole kilometres for an employer: distances from several
+            // vacancies must not pin down a home.
+            distance_km: if pseudonymise {
+                s.distance_km.round()
+            } else {
+                round1(s.distance_km)
+            },
             travel_minutes: s.travel_minutes.round(),
         })
         .collect();

@@ -16,6 +16,8 @@ use crate::storage::{ResidentRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
 const MAX_PAGE: i64 = 100;
+/// The profile body's statement that a coach gives consent with the client.
+const CONFIRMATION_FIELD: &str = "consent_confirmed_with_resident";
 
 fn not_found() -> AppError {
     AppError::NotFound("Dit profiel bestaat niet of je mag het niet zien. / No such profile.".into())
@@ -38,12 +40,21 @@ fn ensure_profile_role(caller: &Caller) -> Result<(), AppError> {
     }
 }
 
-/// A profile the caller may see and change.
+/// A profile the caller may see, its use logged for `purpose` (reads by
+/// anyone but the resident go into the views log).
 pub(crate) async fn visible_resident(
     state: &AppState,
     caller: &Caller,
     id: &str,
+    purpose: Purpose,
 ) -> Result<ResidentRow, AppError> {
+    let row = accessible(state, caller, id).await?;
+    record_use(state, caller, &row, purpose, None).await?;
+    Ok(row)
+}
+
+/// The access check alone, for callers that log the use themselves.
+pub(crate) async fn accessible(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentRow, AppError> {
     ensure_profile_role(caller)?;
     if id.len() > 64 {
         return Err(not_found());
@@ -54,6 +65,24 @@ pub(crate) async fn visible_resident(
     } else {
         Err(not_found())
     }
+}
+
+/// A coach gives consent only together with the client, and says so; the
+/// client themselves needs no such statement, and withdrawing never does.
+/// `field` names the confirmation in the caller's body.
+pub(crate) fn ensure_consent_confirmed(
+    caller: &Caller,
+    granting: bool,
+    confirmed: bool,
+    field: &str,
+) -> Result<(), AppError> {
+    if caller.role == Role::Coach && granting && !confirmed {
+        return Err(AppError::invalid(
+            field,
+            "Een coach zet vindbaarheid alleen aan samen met de werkzoekende; bevestig dat. / A coach turns consent on only together with the resident; confirm it.",
+        ));
+    }
+    Ok(())
 }
 
 /// Which coach a profile gets: a coach's new client is theirs; a jobseeker
@@ -99,20 +128,29 @@ pub async fn create(
             "Je hebt al een profiel. / You already have a profile.".into(),
         ));
     }
+    let confirmed = input.consent_confirmed_with_resident;
     let coach_id = coach_for(state, caller, input.coach_id.clone()).await?;
     let id = format!("res-{}", uuid::Uuid::now_v7().simple());
     let row = input.into_row(&state.context(), id.clone(), coach_id, user_id)?;
-    state
+    ensure_consent_confirmed(caller, row.findable_by_employers, confirmed, CONFIRMATION_FIELD)?;
+    match state
         .store
         .insert_residents(std::slice::from_ref(&row), &consent_by(caller))
-        .await?;
-    let row = visible_resident(state, caller, &id).await?;
+        .await
+    {
+        Err(e) if e.is_unique_violation() => {
+            return Err(AppError::Conflict(
+                "Je hebt al een profiel. / You already have a profile.".into(),
+            ));
+        }
+        other => other?,
+    }
+    let row = visible_resident(state, caller, &id, Purpose::ProfileChanged).await?;
     Ok(ResidentView::new(row, &state.context()))
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentView, AppError> {
-    let row = visible_resident(state, caller, id).await?;
-    record_use(state, caller, &row, Purpose::ProfileRead, None).await?;
+    let row = visible_resident(state, caller, id, Purpose::ProfileRead).await?;
     Ok(ResidentView::new(row, &state.context()))
 }
 
@@ -132,9 +170,12 @@ pub(crate) async fn record_use(
     if !is_own(caller, row) {
         privacy::record(state, caller, [row.id.as_str()], purpose, algorithm_version).await?;
     }
-    if is_own(caller, row) || (caller.role == Role::Coach && row.coach_id.as_deref() == Some(&caller.user_id))
-    {
-        state.store.touch_resident(&row.id, now_unix()).await?;
+    let by_owner = is_own(caller, row)
+        || (caller.role == Role::Coach && row.coach_id.as_deref() == Some(&caller.user_id));
+    // At most one write a day per profile: SQLite has one writer.
+    let now = now_unix();
+    if by_owner && row.last_active_at < now - 86_400 {
+        state.store.touch_resident(&row.id, now).await?;
     }
     Ok(())
 }
@@ -170,10 +211,12 @@ pub async fn update(
     id: &str,
     input: ResidentInput,
 ) -> Result<ResidentView, AppError> {
-    let current = visible_resident(state, caller, id).await?;
-    let coach_id = match caller.role {
-        Role::Coach => current.coach_id.clone(),
-        _ => coach_for(state, caller, input.coach_id.clone()).await?,
+    let current = accessible(state, caller, id).await?;
+    let confirmed = input.consent_confirmed_with_resident;
+    // Leaving `coach_id` out keeps the coach; only a jobseeker may name one.
+    let coach_id = match (caller.role, &input.coach_id) {
+        (Role::Jobseeker, Some(_)) => coach_for(state, caller, input.coach_id.clone()).await?,
+        _ => current.coach_id.clone(),
     };
     let mut row = input.into_row(
         &state.context(),
@@ -181,17 +224,19 @@ pub async fn update(
         coach_id,
         current.user_id.clone(),
     )?;
+    let granting = row.findable_by_employers && !current.findable_by_employers;
+    ensure_consent_confirmed(caller, granting, confirmed, CONFIRMATION_FIELD)?;
     row.fictitious = current.fictitious;
     if !state.store.update_resident(&row, &consent_by(caller)).await? {
         return Err(not_found());
     }
-    let row = visible_resident(state, caller, id).await?;
+    let row = visible_resident(state, caller, id, Purpose::ProfileChanged).await?;
     Ok(ResidentView::new(row, &state.context()))
 }
 
 /// Erases the profile and everything hanging off it.
 pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
-    visible_resident(state, caller, id).await?;
+    visible_resident(state, caller, id, Purpose::ProfileErased).await?;
     if state.store.delete_resident(id).await? {
         Ok(())
     } else {

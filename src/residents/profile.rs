@@ -64,6 +64,10 @@ pub struct ResidentInput {
     pub limits: Vec<String>,
     #[serde(default)]
     pub findable_by_employers: bool,
+    /// A coach who gives consent on a client's behalf confirms that the
+    /// client agreed (see `privacy::consent`).
+    #[serde(default)]
+    pub consent_confirmed_with_resident: bool,
     #[serde(default)]
     pub coach_id: Option<String>,
 }
@@ -155,6 +159,7 @@ impl ResidentInput {
             skills,
             experience,
             occupations_wanted,
+            last_active_at: 0,
         })
     }
 

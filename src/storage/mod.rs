@@ -63,7 +63,9 @@ impl Store {
             .busy_timeout(Duration::from_secs(5))
             // 8 MiB of page cache per connection instead of 2: candidate and
             // matching reads touch thousands of pages per request.
-            .pragma("cache_size", "-8192");
+            .pragma("cache_size", "-8192")
+            // Erased personal data is overwritten, not left in free pages.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

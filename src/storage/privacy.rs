@@ -141,16 +141,30 @@ impl Store {
             .collect())
     }
 
-    /// Marks a profile as in use, at most once a day (a write per read
-    /// would serialise readers on SQLite's one writer).
+    /// Marks a profile as in use now.
     pub async fn touch_resident(&self, resident_id: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE residents SET last_active_at = ? WHERE id = ? AND last_active_at < ?")
+        sqlx::query("UPDATE residents SET last_active_at = ? WHERE id = ?")
             .bind(now)
             .bind(resident_id)
-            .bind(now - 86_400)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Whether an organisation was shown this resident as a candidate (the
+    /// views log says so): an employer records outcomes only for those.
+    pub async fn shown_to_organisation(
+        &self,
+        resident_id: &str,
+        organisation_id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE resident_id = ? AND actor_organisation = ? AND purpose = 'candidate_shown')",
+        )
+        .bind(resident_id)
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn insert_outcome(
@@ -215,7 +229,8 @@ impl Store {
             .await?;
         let mut purged = 0;
         for id in ids {
-            purged += u64::from(self.delete_resident(&id).await?);
+            // Checked again inside the delete: it may have been used since.
+            purged += u64::from(self.delete_resident_if(&id, before).await?);
         }
         Ok(purged)
     }

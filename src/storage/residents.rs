@@ -51,6 +51,8 @@ pub struct ResidentRow {
     pub skills: Vec<ResidentSkill>,
     pub experience: Vec<OccupationRef>,
     pub occupations_wanted: Vec<OccupationRef>,
+    /// Unix seconds; written by the store, ignored on insert and update.
+    pub last_active_at: i64,
 }
 
 /// Who records a consent, under which version of the consent text.
@@ -160,11 +162,23 @@ impl Store {
     /// Removes a profile and everything hanging off it, and the jobseeker's
     /// own account if it has one: that account exists only for the profile.
     pub async fn delete_resident(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_resident_if(id, i64::MAX).await
+    }
+
+    /// Deletes as `delete_resident`, but only when the profile was last used
+    /// before `inactive_before`, checked in the same transaction.
+    pub(super) async fn delete_resident_if(
+        &self,
+        id: &str,
+        inactive_before: i64,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let user: Option<Option<String>> = sqlx::query_scalar("SELECT user_id FROM residents WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let user: Option<Option<String>> =
+            sqlx::query_scalar("SELECT user_id FROM residents WHERE id = ? AND last_active_at < ?")
+                .bind(id)
+                .bind(inactive_before)
+                .fetch_optional(&mut *tx)
+                .await?;
         let Some(user) = user else {
             return Ok(false);
         };
@@ -466,5 +480,6 @@ fn resident_from_row(
         skills,
         experience,
         occupations_wanted,
+        last_active_at: r.get("last_active_at"),
     }
 }

@@ -145,6 +145,16 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
     assert!(!too_many.status.success());
 }
 
+/// A child server that is stopped however the test ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Tokens, names and profile content never reach the logs, even at debug
 /// level: a real server process, its stderr captured.
 #[tokio::test]
@@ -169,21 +179,24 @@ async fn logs_hold_no_tokens_or_names() {
         .unwrap()
         .trim()
         .to_string();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_banenlift"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database-url",
-            &url,
-            "--index-dir",
-        ])
-        .arg(&index)
-        .env("RUST_LOG", "debug,tantivy=info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let stderr = server.stderr.take().unwrap();
+    let mut server = Server(
+        std::process::Command::new(env!("CARGO_BIN_EXE_banenlift"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--database-url",
+                &url,
+                "--index-dir",
+            ])
+            .arg(&index)
+            .env("RUST_LOG", "debug,tantivy=info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("server starts"),
+    );
+    let stderr = server.0.stderr.take().unwrap();
     let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
     let reader = std::thread::spawn(move || {
         use std::io::BufRead;
@@ -210,6 +223,7 @@ async fn logs_hold_no_tokens_or_names() {
     let client = reqwest::Client::new();
     let mut body = crate::residents::resident_body("Bartholomeus Quirijnsz");
     body["skills"] = serde_json::json!(["Orderpicken", "geheimzinnigvaardig"]);
+    body["consent_confirmed_with_resident"] = serde_json::json!(true);
     let created: serde_json::Value = client
         .post(format!("{base}/api/v1/residents"))
         .bearer_auth(&token)
@@ -243,10 +257,7 @@ async fn logs_hold_no_tokens_or_names() {
         .unwrap()
         .status();
     assert_eq!(status, 401);
-    let _ = std::process::Command::new("kill")
-        .arg(server.id().to_string())
-        .status();
-    let _ = server.wait();
+    drop(server);
     reader.join().unwrap();
     log.extend(lines_rx.try_iter());
     let log = log.join("\n");

@@ -104,14 +104,18 @@ impl TestApp {
         read(request.send().await.expect("request")).await
     }
 
-    /// Creates a resident profile; panics unless it is created.
+    /// Creates a resident profile; panics unless it is created. A coach
+    /// who creates it is taken to have agreed consent with the resident
+    /// (`privacy::withdrawn_consent…` tests the refusal without it).
     pub async fn create_resident(&self, token: &str, body: &Value) -> Value {
+        let mut body = body.clone();
+        body["consent_confirmed_with_resident"] = json!(true);
         let (status, created) = self
             .send(
                 reqwest::Method::POST,
                 "/api/v1/residents",
                 Some(token),
-                Some(body),
+                Some(&body),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{created}");

@@ -111,6 +111,26 @@ async fn withdrawn_consent_hides_at_once_and_is_kept_with_its_version() {
         .send(Method::PUT, &consent_path, Some(&employer), Some(&body))
         .await;
     assert_eq!(status, 403, "an employer cannot set anyone's consent");
+
+    let coach = app.token("coach", None).await;
+    let client = app.create_resident(&coach, &resident_body("Sem")).await;
+    let client_consent = format!("/api/v1/residents/{}/consent", id(&client));
+    for (body, expected) in [
+        (json!({"findable_by_employers": false}), 200),
+        (json!({"findable_by_employers": true}), 422),
+        (
+            json!({"findable_by_employers": true, "confirmed_with_resident": true}),
+            200,
+        ),
+    ] {
+        let (status, answer) = app
+            .send(Method::PUT, &client_consent, Some(&coach), Some(&body))
+            .await;
+        assert_eq!(
+            status, expected,
+            "a coach turns consent on only with the resident: {body} {answer}"
+        );
+    }
     let (status, _) = app
         .send(
             Method::PUT,
@@ -206,6 +226,16 @@ async fn outcomes_are_recorded_by_the_coach_or_the_consented_employer() {
     };
     let (status, history) = record(coach.clone(), outcome(&client, "gesolliciteerd")).await;
     assert_eq!(status, 201, "{history}");
+    assert_eq!(
+        record(employer.clone(), outcome(&client, "gesprek")).await.0,
+        404,
+        "not yet shown to this employer as a candidate"
+    );
+    assert!(
+        candidate_ids(&app, &vacancy, &employer)
+            .await
+            .contains(&id(&client).to_string())
+    );
     let (status, history) = record(employer.clone(), outcome(&client, "gesprek")).await;
     assert_eq!(status, 201, "{history}");
     assert_eq!(strings_at(&history, "/status"), ["gesolliciteerd", "gesprek"]);
@@ -244,6 +274,7 @@ async fn erasure_leaves_nothing_behind() {
     body["skills"] = json!(["Orderpicken", "heftruk", unique]);
     let resident = app.create_resident(&jobseeker, &body).await;
     let coach = app.token("coach", None).await;
+    candidate_ids(&app, &vacancy, &employer).await;
     let outcome = json!({"resident_id": id(&resident), "vacancy_id": id(&vacancy), "status": "voorgesteld"});
     assert_eq!(
         app.send(Method::POST, "/api/v1/outcomes", Some(&employer), Some(&outcome))

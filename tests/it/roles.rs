@@ -64,6 +64,9 @@ impl World {
             &training_body(),
         )
         .await;
+        // The employer has seen its candidates: only then may it record outcomes.
+        let candidates = format!("/api/v1/vacancies/{vacancy}/candidates");
+        assert_eq!(app.get_with(&candidates, &shared.token("employer")).await.0, 200);
         let mut tokens = shared.tokens.clone();
         tokens[1] = Some(jobseeker);
         World {
@@ -93,9 +96,10 @@ impl World {
             Body::Resident => {
                 let mut body = resident_body("Jamal de Vries");
                 body["coach_id"] = json!(self.coach_id);
+                body["consent_confirmed_with_resident"] = json!(true);
                 Some(body)
             }
-            Body::Consent => Some(json!({"findable_by_employers": true})),
+            Body::Consent => Some(json!({"findable_by_employers": true, "confirmed_with_resident": true})),
             Body::Outcome => Some(json!({
                 "resident_id": self.resident,
                 "vacancy_id": self.vacancy,
