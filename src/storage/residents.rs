@@ -232,22 +232,27 @@ impl Store {
         scope: &CandidateScope<'_>,
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
-        let mut query = match scope {
-            CandidateScope::Consented => sqlx::QueryBuilder::<Sqlite>::new(
-                "SELECT resident_id FROM findable_skills WHERE skill_id IN (",
-            ),
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(match scope {
+            CandidateScope::Consented => "SELECT resident_id FROM findable_skills WHERE skill_id IN (",
+            // Every client of the coach, also those without a shared
+            // vocabulary skill (free-text skills still score on the text).
+            CandidateScope::CoachClients(_) => {
+                "SELECT r.id AS resident_id FROM residents r
+                 LEFT JOIN resident_skills s ON s.resident_id = r.id AND s.skill_id IN ("
+            }
+        });
+        super::offers::push_id_list(&mut query, skill_ids);
+        let shared = match scope {
+            CandidateScope::Consented => "COUNT(*)",
             CandidateScope::CoachClients(coach) => {
-                let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-                    "SELECT s.resident_id FROM resident_skills s JOIN residents r ON r.id = s.resident_id
-                     WHERE r.coach_id = ",
-                );
+                query.push(" WHERE r.coach_id = ");
                 query.push_bind(coach.to_string());
-                query.push(" AND s.skill_id IN (");
-                query
+                "COUNT(s.skill_id)"
             }
         };
-        super::offers::push_id_list(&mut query, skill_ids);
-        query.push(" GROUP BY resident_id ORDER BY COUNT(*) DESC, resident_id LIMIT ");
+        query.push(" GROUP BY resident_id ORDER BY ");
+        query.push(shared);
+        query.push(" DESC, resident_id LIMIT ");
         query.push_bind(limit);
         Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
     }

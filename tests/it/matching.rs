@@ -253,11 +253,17 @@ async fn candidates_respect_consent_and_ignore_names() {
     assert!(score(&a["id"]).is_some(), "{list}");
     assert_eq!(score(&a["id"]), score(&b["id"]), "only the name differs");
 
+    let mut free_text_only = resident_body("Ilse");
+    free_text_only["skills"] = json!(["kwekerijwerkzaamhedenxyz"]);
+    let free_text_only = app.create_resident(&coach, &free_text_only).await;
     let (_, own) = app.get_with(&path, &coach).await;
+    let own_ids = strings_at(&own["candidates"], "/resident_id");
     assert!(
-        strings_at(&own["candidates"], "/resident_id")
-            .iter()
-            .any(|id| *id == hidden["id"]),
+        own_ids.iter().any(|id| *id == free_text_only["id"]),
+        "a client without any vocabulary skill is still a coach's candidate: {own}"
+    );
+    assert!(
+        own_ids.iter().any(|id| *id == hidden["id"]),
         "a coach sees own clients"
     );
     let (_, theirs) = app.get_with(&path, &other_coach).await;
