@@ -83,7 +83,10 @@ pub async fn set(
         ));
     }
     record_use(state, caller, &resident, Purpose::ConsentChanged, None).await?;
-    let resident = accessible(state, caller, id).await?;
+    let resident = ResidentRow {
+        findable_by_employers: input.findable_by_employers,
+        ..resident
+    };
     view(state, resident).await
 }
 

@@ -117,22 +117,12 @@ pub async fn create(
 ) -> Result<ResidentView, AppError> {
     ensure_profile_role(caller)?;
     let user_id = (caller.role == Role::Jobseeker).then(|| caller.user_id.clone());
-    if let Some(user) = &user_id
-        && !state
-            .store
-            .residents_for(None, Some(user), 1, 0)
-            .await?
-            .is_empty()
-    {
-        return Err(AppError::Conflict(
-            "Je hebt al een profiel. / You already have a profile.".into(),
-        ));
-    }
     let confirmed = input.consent_confirmed_with_resident;
     let coach_id = coach_for(state, caller, input.coach_id.clone()).await?;
     let id = format!("res-{}", uuid::Uuid::now_v7().simple());
-    let row = input.into_row(&state.context(), id.clone(), coach_id, user_id)?;
+    let row = input.into_row(&state.context(), id, coach_id, user_id)?;
     ensure_consent_confirmed(caller, row.findable_by_employers, confirmed, CONFIRMATION_FIELD)?;
+    // One profile per jobseeker: the database's unique index decides.
     match state
         .store
         .insert_residents(std::slice::from_ref(&row), &consent_by(caller))
@@ -145,7 +135,15 @@ pub async fn create(
         }
         other => other?,
     }
-    let row = visible_resident(state, caller, &id, Purpose::ProfileChanged).await?;
+    changed_view(state, caller, row).await
+}
+
+/// The profile as just written, its change logged; the write itself marked
+/// it as in use, so there is nothing to read back or touch.
+async fn changed_view(state: &AppState, caller: &Caller, row: ResidentRow) -> Result<ResidentView, AppError> {
+    if !is_own(caller, &row) {
+        privacy::record(state, caller, [row.id.as_str()], Purpose::ProfileChanged, None).await?;
+    }
     Ok(ResidentView::new(row, &state.context()))
 }
 
@@ -230,8 +228,7 @@ pub async fn update(
     if !state.store.update_resident(&row, &consent_by(caller)).await? {
         return Err(not_found());
     }
-    let row = visible_resident(state, caller, id, Purpose::ProfileChanged).await?;
-    Ok(ResidentView::new(row, &state.context()))
+    changed_view(state, caller, row).await
 }
 
 /// Erases the profile and everything hanging off it.
