@@ -6,11 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -24,10 +26,13 @@ use crate::offers::indexing::{DocSource, rebuild, spawn_sync};
 use crate::search::SearchIndex;
 use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::Store;
+use crate::web::page_error::PageError;
 use crate::{fixtures, offers};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -39,6 +44,8 @@ pub struct AppState {
     pub lift: Arc<LiftPolicy>,
     /// Wakes the index sync after a write.
     pub index_notify: Arc<Notify>,
+    /// Session cookies get the `Secure` flag: set when served over TLS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -61,6 +68,7 @@ pub struct StartOptions {
     pub priority_wijken: Vec<String>,
     /// Purge past retention daily; `None` leaves it to `banenlift purge`.
     pub retention: Option<RetentionArgs>,
+    pub secure_cookies: bool,
 }
 
 /// A started application: state for the router, and the background index
@@ -105,6 +113,7 @@ impl App {
             taxonomy: source.taxonomy,
             lift,
             index_notify,
+            secure_cookies: options.secure_cookies,
         };
         Ok(App {
             state,
@@ -163,8 +172,23 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)
+        .merge(crate::web::pages::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // No framing, no sniffing, nothing from elsewhere: pages load only
+        // our own stylesheet (the JSON-LD block is data, not script).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -181,8 +205,13 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     }))
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound("Deze pagina of API-route bestaat niet. / No such route.".into())
+/// API paths answer problem+json; everything else, a page.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        AppError::NotFound("Deze API-route bestaat niet. / No such route.".into()).into_response()
+    } else {
+        PageError::not_found().into_response()
+    }
 }
 
 /// Serves on a bound listener until `shutdown` resolves, then drains

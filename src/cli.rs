@@ -8,7 +8,7 @@ use crate::app::{App, StartOptions, serve};
 use crate::auth;
 use crate::config::{
     Cli, Command, GenerateArgs, PurgeArgs, SeedArgs, ServeArgs, StorageArgs, TokenCommand, UserAddArgs,
-    UserCommand,
+    UserCommand, UserPasswordArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -22,6 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => run_server(args).await,
         Some(Command::User(UserCommand::Add(args))) => add_user(args).await,
         Some(Command::User(UserCommand::Token(command))) => token(command).await,
+        Some(Command::User(UserCommand::Password(args))) => set_password(args).await,
         Some(Command::Purge(args)) => purge(args).await,
         Some(Command::Seed(args)) => seed(args).await,
         Some(Command::Reindex(args)) => reindex(args).await,
@@ -41,6 +42,7 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         lift_scale: args.lift_scale,
         priority_wijken: args.priority_wijken,
         retention: Some(args.retention),
+        secure_cookies: args.secure_cookies,
     })
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
@@ -65,6 +67,22 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+async fn set_password(args: UserPasswordArgs) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let store = Store::connect(&args.database.database_url).await?;
+    let outcome = auth::login::set_password(&store, &args.user, &args.login, password).await;
+    store.close().await;
+    outcome?;
+    println!(
+        "Wachtwoord ingesteld / password set: {} logs in as '{}'",
+        args.user,
+        args.login.trim().to_lowercase()
+    );
+    Ok(())
 }
 
 async fn add_user(args: UserAddArgs) -> anyhow::Result<()> {

@@ -102,6 +102,10 @@ pub struct ServeArgs {
     pub priority_wijken: Vec<String>,
     #[command(flatten)]
     pub retention: RetentionArgs,
+    /// Mark session cookies `Secure`: set this when users reach the service
+    /// over HTTPS (for example behind a TLS-terminating proxy).
+    #[arg(long, env = "BANENLIFT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +115,21 @@ pub enum UserCommand {
     /// Issue, list and revoke a user's API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Set a user's web login name and password; the password is read from
+    /// standard input (never from the command line, where `ps` shows it).
+    Password(UserPasswordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserPasswordArgs {
+    /// The user's id (`usr-…`).
+    #[arg(long)]
+    pub user: String,
+    /// The name to log in with: 3 to 64 letters, digits or . _ @ -.
+    #[arg(long)]
+    pub login: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -78,7 +78,7 @@ impl AppError {
         }
     }
 
-    fn detail(&self) -> String {
+    pub fn detail(&self) -> String {
         match self {
             Self::BadRequest { detail, .. } => detail.clone(),
             Self::Unauthorized => {

@@ -1,8 +1,11 @@
-//! Who is calling: roles, API tokens and the callers they stand for.
+//! Who is calling: roles, API tokens, web logins and the callers they
+//! stand for.
+
+pub mod login;
 
 use rand::RngExt;
 
-use crate::storage::{Store, UserRow};
+use crate::storage::{Store, TokenOwner, UserRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -61,6 +64,16 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller a token or session stands for; `None` for a role this
+    /// build does not know.
+    pub fn from_owner(owner: TokenOwner) -> Option<Caller> {
+        Some(Caller {
+            role: Role::parse(&owner.role)?,
+            user_id: owner.user_id,
+            organisation_id: owner.organisation_id,
+        })
+    }
+
     /// May this caller change offers of `organisation_id`?
     pub fn manages(&self, organisation_id: &str) -> bool {
         self.role == Role::Admin || self.organisation_id.as_deref() == Some(organisation_id)
@@ -161,10 +174,15 @@ fn new_token_id() -> String {
 
 /// A fresh token ("bl_" and 64 hex digits) and the hash to store.
 pub fn new_token() -> (String, String) {
-    let bytes: [u8; 32] = rand::rng().random();
-    let token = format!("bl_{}", hex::encode(bytes));
+    let token = format!("bl_{}", random_hex());
     let hash = hash_token(&token);
     (token, hash)
+}
+
+/// 256 random bits as hex: tokens, session ids, CSRF tokens.
+pub fn random_hex() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    hex::encode(bytes)
 }
 
 pub fn hash_token(token: &str) -> String {

@@ -304,6 +304,7 @@ async fn in_process(
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
         retention: None,
+        secure_cookies: false,
     })
     .await?;
     let state = app.state.clone();

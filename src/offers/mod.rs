@@ -17,8 +17,10 @@ use time::{Date, OffsetDateTime};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::geo::Geo;
+use crate::geo::{Geo, Point};
+use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::skills::{Taxonomy, Vocabulary};
+use crate::storage::TrainingRow;
 use codes::Code;
 use training::{TrainingInput, TrainingView};
 use vacancy::{VacancyInput, VacancyView};
@@ -193,6 +195,40 @@ async fn await_searchable(state: &AppState, seq: i64) {
     {
         tracing::warn!(seq, "write not yet searchable after the wait; it will be shortly");
     }
+}
+
+/// Open trainings that teach any of `skill_ids`, within `radius_km` of
+/// `near`, best skill overlap first (through the index's skill-id field).
+pub async fn trainings_teaching(
+    state: &AppState,
+    skill_ids: Vec<String>,
+    near: Point,
+    radius_km: f64,
+    limit: usize,
+) -> Result<Vec<TrainingRow>, AppError> {
+    if skill_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let request = SearchRequest {
+        text: String::new(),
+        filters: Filters {
+            kind: OfferKind::Training.ordinal(),
+            today: date_day_number(today()),
+            ..Filters::default()
+        },
+        near: Some(Near {
+            point: near,
+            radius_km: Some(radius_km),
+        }),
+        sort: Sort::Relevance,
+        limit,
+        offset: 0,
+    };
+    let index = state.search.clone();
+    let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    Ok(state.store.trainings_by_ids(&ids).await?)
 }
 
 pub async fn get_vacancy(state: &AppState, id: &str) -> Result<VacancyView, AppError> {

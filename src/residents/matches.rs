@@ -191,26 +191,7 @@ async fn trainings_for_gaps(
     }
     let mut skill_ids: Vec<String> = missing.into_iter().collect();
     skill_ids.sort();
-    let request = SearchRequest {
-        text: String::new(),
-        filters: Filters {
-            kind: OfferKind::Training.ordinal(),
-            today: date_day_number(today()),
-            ..Filters::default()
-        },
-        near: Some(Near {
-            point: home,
-            radius_km: Some(TRAINING_RADIUS_KM),
-        }),
-        sort: Sort::Relevance,
-        limit: GATHER_TRAININGS,
-        offset: 0,
-    };
-    let index = state.search.clone();
-    let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(state.store.trainings_by_ids(&ids).await?)
+    crate::offers::trainings_teaching(state, skill_ids, home, TRAINING_RADIUS_KM, GATHER_TRAININGS).await
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<usize, AppError> {

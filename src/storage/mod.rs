@@ -8,6 +8,7 @@ mod offers;
 mod privacy;
 mod reference;
 mod residents;
+mod sessions;
 mod users;
 
 use std::str::FromStr;
@@ -20,6 +21,7 @@ pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
+pub use sessions::{Credentials, SessionRow};
 pub use users::{TokenOwner, TokenRow, UserRow};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -1,5 +1,12 @@
-//! Shared HTTP pieces: extractors whose rejections become our problem+json,
-//! and the bearer-token caller.
+//! The HTTP surface shared by the API and the pages: extractors whose
+//! rejections become our problem+json, the bearer-token caller, and the
+//! server-rendered pages with their sessions.
+
+pub mod forms;
+pub mod layout;
+pub mod page_error;
+pub mod pages;
+pub mod visitor;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
@@ -8,7 +15,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::auth::{Caller, Role, hash_token};
+use crate::auth::{Caller, hash_token};
 use crate::error::AppError;
 
 /// JSON body; malformed JSON is a 400, a body of the wrong shape (missing,
@@ -88,11 +95,6 @@ where
             .token_owner(&hash_token(token))
             .await?
             .ok_or(AppError::Unauthorized)?;
-        let role = Role::parse(&owner.role).ok_or(AppError::Unauthorized)?;
-        Ok(Caller {
-            user_id: owner.user_id,
-            role,
-            organisation_id: owner.organisation_id,
-        })
+        Caller::from_owner(owner).ok_or(AppError::Unauthorized)
     }
 }

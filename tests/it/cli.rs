@@ -172,13 +172,14 @@ async fn logs_hold_no_tokens_or_names() {
         "--database-url",
         &url,
     ]);
-    let token = String::from_utf8(added.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_string();
+    let added = String::from_utf8(added.stdout).unwrap();
+    let token = added.lines().last().unwrap().trim().to_string();
+    let user = added
+        .split_whitespace()
+        .find(|w| w.starts_with("usr-"))
+        .expect("user id");
+    let password = "Zeer-Geheim-Wachtwoord-42";
+    set_password(&url, user, "wilhelmina", password);
     let mut server = Server(
         std::process::Command::new(env!("CARGO_BIN_EXE_banenlift"))
             .args([
@@ -248,6 +249,7 @@ async fn logs_hold_no_tokens_or_names() {
             .status();
         assert_eq!(status, 200);
     }
+    web_login(&base, "wilhelmina", password).await;
     let wrong = "bl_0000000000000000000000000000000000000000000000000000000000000000";
     let status = client
         .get(format!("{base}/api/v1/residents"))
@@ -273,7 +275,57 @@ async fn logs_hold_no_tokens_or_names() {
         "Bartholomeus",
         "Quirijnsz",
         "geheimzinnigvaardig",
+        password,
     ] {
         assert!(!log.contains(secret), "'{secret}' leaked into the log");
     }
+}
+
+/// `banenlift user password`, with the password on standard input.
+fn set_password(url: &str, user: &str, login: &str, password: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args([
+            "user",
+            "password",
+            "--user",
+            user,
+            "--login",
+            login,
+            "--database-url",
+            url,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Logs in through the web form; panics unless the session starts.
+async fn web_login(base: &str, login: &str, password: &str) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client
+        .get(format!("{base}/inloggen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::web::csrf_of(&form);
+    let done = client
+        .post(format!("{base}/inloggen"))
+        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303, "the password set on the command line works");
 }

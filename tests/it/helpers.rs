@@ -150,6 +150,7 @@ fn options(dir: &TempDir) -> StartOptions {
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
         retention: None,
+        secure_cookies: false,
     }
 }
 

@@ -10,3 +10,4 @@ mod privacy;
 mod residents;
 mod roles;
 mod search;
+mod web;

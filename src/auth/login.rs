@@ -1,0 +1,236 @@
+//! Web login: argon2id passwords, server-side sessions, and rate limits on
+//! failed attempts per account and per client address. The limits live in
+//! the database so that they hold across service replicas.
+
+use std::net::IpAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+
+use super::{Caller, Role, hash_token, random_hex};
+use crate::storage::{Credentials, Store, StoreError};
+
+/// A session lasts a working day; then the user logs in again.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// Failures are counted over this window…
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// …and this many for one account, or for one address, block further tries
+/// until the oldest failure leaves the window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+const MIN_PASSWORD_CHARS: usize = 12;
+const MAX_PASSWORD_CHARS: usize = 128;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("too many failed logins; try again later")]
+    Throttled,
+    #[error("unknown login name or wrong password")]
+    Invalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("a login name is 3 to 64 characters: letters, digits and . _ @ -")]
+    InvalidLogin,
+    #[error("a password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters")]
+    InvalidPassword,
+    #[error("that login name is taken")]
+    LoginTaken,
+    #[error("no user '{0}'")]
+    UnknownUser(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+}
+
+/// A session just opened: the cookie value (shown once, stored hashed) and
+/// the CSRF token its forms carry.
+#[derive(Debug)]
+pub struct NewSession {
+    pub session_id: String,
+    pub csrf_token: String,
+    pub role: Option<Role>,
+}
+
+/// Login names compare case-insensitively.
+pub fn normalise_login(login: &str) -> String {
+    login.trim().to_lowercase()
+}
+
+fn valid_login(login: &str) -> bool {
+    (3..=64).contains(&login.chars().count())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
+}
+
+/// Gives a user a login name and password (argon2id, default parameters:
+/// 19 MiB, 2 passes). Ends the user's open sessions.
+pub async fn set_password(
+    store: &Store,
+    user_id: &str,
+    login: &str,
+    password: &str,
+) -> Result<(), PasswordError> {
+    let login = normalise_login(login);
+    if !valid_login(&login) {
+        return Err(PasswordError::InvalidLogin);
+    }
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&password.chars().count()) {
+        return Err(PasswordError::InvalidPassword);
+    }
+    let hash = hash_password(password.to_string())
+        .await
+        .map_err(PasswordError::Hashing)?;
+    match store.set_password(user_id, &login, &hash).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(PasswordError::UnknownUser(user_id.to_string())),
+        Err(e) if e.is_unique_violation() => Err(PasswordError::LoginTaken),
+        Err(e) => Err(PasswordError::Store(e)),
+    }
+}
+
+/// Checks a login and opens a session. Throttled callers are refused before
+/// the password is looked at, so a blocked attacker learns nothing more.
+pub async fn login(
+    store: &Store,
+    login: &str,
+    password: &str,
+    address: IpAddr,
+    now: i64,
+) -> Result<NewSession, LoginError> {
+    let login = normalise_login(login);
+    let login_key = hash_token(&login);
+    let address_key = hash_token(&address.to_string());
+    let since = now - FAILURE_WINDOW_SECONDS;
+    let (by_login, by_address) = store
+        .login_failures_since(&login_key, &address_key, since)
+        .await?;
+    if by_login >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        return Err(LoginError::Throttled);
+    }
+    let credentials = store.credentials(&login).await?;
+    // An unknown name is checked against a dummy hash, so that timing does
+    // not tell which login names exist.
+    let stored = credentials
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.to_string(), |c| c.password_hash.clone());
+    let matches = verify_password(password.to_string(), stored).await?;
+    match credentials {
+        Some(credentials) if matches => open_session(store, &credentials, now).await,
+        _ => {
+            store
+                .record_login_failure(&login_key, &address_key, now, since)
+                .await?;
+            Err(LoginError::Invalid)
+        }
+    }
+}
+
+async fn open_session(store: &Store, credentials: &Credentials, now: i64) -> Result<NewSession, LoginError> {
+    let session = NewSession {
+        session_id: random_hex(),
+        csrf_token: random_hex(),
+        role: Role::parse(&credentials.role),
+    };
+    store
+        .create_session(
+            &hash_token(&session.session_id),
+            &credentials.user_id,
+            &session.csrf_token,
+            now,
+            now + SESSION_SECONDS,
+        )
+        .await?;
+    Ok(session)
+}
+
+/// The caller behind a session cookie, with the session's CSRF token.
+pub async fn session_caller(
+    store: &Store,
+    session_id: &str,
+    now: i64,
+) -> Result<Option<(Caller, String, String)>, StoreError> {
+    let Some(row) = store.session(&hash_token(session_id), now).await? else {
+        return Ok(None);
+    };
+    Ok(Caller::from_owner(row.owner).map(|caller| (caller, row.name, row.csrf_token)))
+}
+
+pub async fn logout(store: &Store, session_id: &str) -> Result<(), StoreError> {
+    store.delete_session(&hash_token(session_id)).await
+}
+
+/// An argon2id hash of a random password, verified against when the login
+/// name is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2ZbpeK0mCEQN0Y/3xvjQ2k5Uup3Fc4Iv+Nq2jVb8rNs";
+
+/// Hashing costs ~20 MiB and tens of milliseconds: off the async workers.
+async fn hash_password(password: String) -> Result<String, String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+async fn verify_password(password: String, stored: String) -> Result<bool, LoginError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&stored).map_err(|e| LoginError::Hashing(e.to_string()))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| LoginError::Hashing(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_names_are_plain_and_case_insensitive() {
+        assert_eq!(
+            normalise_login("  Sanne.DeVries@Example.nl "),
+            "sanne.devries@example.nl"
+        );
+        assert!(valid_login("sanne-01"));
+        assert!(!valid_login("ab"));
+        assert!(!valid_login("sanne de vries"));
+        assert!(!valid_login("'; DROP TABLE"));
+    }
+
+    #[tokio::test]
+    async fn passwords_hash_as_argon2id_and_verify() {
+        let hash = hash_password("lang genoeg wachtwoord".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(
+            verify_password("lang genoeg wachtwoord".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("fout wachtwoord!!".into(), hash).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_parses_so_unknown_names_cost_the_same() {
+        assert!(
+            !verify_password("whatever".into(), DUMMY_HASH.into())
+                .await
+                .unwrap()
+        );
+    }
+}

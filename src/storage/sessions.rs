@@ -1,0 +1,163 @@
+//! Web login: passwords (argon2id hashes, computed by `auth`), server-side
+//! sessions and the failed-login counts behind the rate limits.
+
+use sqlx::Row;
+
+use super::{Store, StoreError, TokenOwner};
+
+/// Who a login name belongs to, and the stored password hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    pub user_id: String,
+    pub role: String,
+    pub password_hash: String,
+}
+
+/// A live session: its owner and the CSRF token bound to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub owner: TokenOwner,
+    pub name: String,
+    pub csrf_token: String,
+}
+
+impl Store {
+    /// Sets a user's login name and password hash; false when there is no
+    /// such user. A login name taken by someone else is a unique violation.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        login: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
+            .bind(login)
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // A new password ends every open session of the account.
+        sqlx::query("DELETE FROM web_sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
+    pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, role, password_hash FROM users WHERE login = ? AND password_hash IS NOT NULL",
+        )
+        .bind(login)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Credentials {
+            user_id: r.get("id"),
+            role: r.get("role"),
+            password_hash: r.get("password_hash"),
+        }))
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: &str,
+        csrf_token: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        // Expired sessions are swept on each login rather than by a job.
+        sqlx::query("DELETE FROM web_sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The unexpired session with this id hash.
+    pub async fn session(&self, id_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.name, u.role, u.organisation_id, s.csrf_token FROM web_sessions s
+             JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| SessionRow {
+            owner: TokenOwner {
+                user_id: r.get("id"),
+                role: r.get("role"),
+                organisation_id: r.get("organisation_id"),
+            },
+            name: r.get("name"),
+            csrf_token: r.get("csrf_token"),
+        }))
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM web_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed logins since `since` for this account key and this address key.
+    pub async fn login_failures_since(
+        &self,
+        login_key: &str,
+        ip_key: &str,
+        since: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE login_key = ? AND at >= ?) AS by_login,
+                    (SELECT COUNT(*) FROM login_failures WHERE ip_key = ? AND at >= ?) AS by_ip",
+        )
+        .bind(login_key)
+        .bind(since)
+        .bind(ip_key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.get("by_login"), row.get("by_ip")))
+    }
+
+    /// Records a failed login and forgets failures older than `forget_before`.
+    pub async fn record_login_failure(
+        &self,
+        login_key: &str,
+        ip_key: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < ?")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?)")
+            .bind(login_key)
+            .bind(ip_key)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,81 @@
+//! The HTML pages, at Dutch paths. Thin handlers: they call the same service
+//! functions as the API and render the answers with maud (compiled,
+//! auto-escaping templates).
+
+mod home;
+mod login;
+mod offers;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use super::layout::{STYLESHEET, STYLESHEET_PATH};
+use super::visitor::{LANG_COOKIE, Lang, Visitor};
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/vacatures", get(offers::vacancies))
+        .route("/vacatures/{id}", get(offers::vacancy))
+        .route("/opleidingen", get(offers::trainings))
+        .route("/opleidingen/{id}", get(offers::training))
+        .route("/inloggen", get(login::show).post(login::submit))
+        .route("/uitloggen", post(login::logout))
+        .route("/taal", get(switch_language))
+        .route(STYLESHEET_PATH, get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LanguageChoice {
+    naar: String,
+    #[serde(default)]
+    terug: String,
+}
+
+/// Remembers the chosen language and returns to the page it was chosen on;
+/// only local paths, so the link cannot redirect elsewhere.
+async fn switch_language(visitor: Visitor, Query(choice): Query<LanguageChoice>) -> Response {
+    let lang = Lang::parse(&choice.naar).unwrap_or(Lang::Nl);
+    let back = if local_path(&choice.terug) {
+        choice.terug.as_str()
+    } else {
+        "/"
+    };
+    let jar = CookieJar::new().add(visitor.cookie(LANG_COOKIE, lang.code().to_string()));
+    (jar, Redirect::to(back)).into_response()
+}
+
+fn local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.len() <= 200
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert!(local_path("/vacatures/vac-1"));
+        assert!(!local_path("//evil.example"));
+        assert!(!local_path("https://evil.example"));
+        assert!(!local_path("/\\evil.example"));
+        assert!(!local_path(""));
+    }
+}

@@ -1,0 +1,370 @@
+//! The HTML pages over real HTTP: rendering, search, detail with JSON-LD,
+//! login sessions, CSRF and login rate limits.
+
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+/// A cookie-keeping client that does not follow redirects, like a browser
+/// whose every step the test looks at.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub html: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: app.base.clone(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        page(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("get"),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("post");
+        page(response).await
+    }
+
+    /// Logs in through the form; panics unless it redirects to `start`.
+    pub async fn log_in(&self, login: &str, password: &str, start: &str) -> Page {
+        let form = self.get("/inloggen").await;
+        let csrf = csrf_of(&form.html);
+        let done = self
+            .post(
+                "/inloggen",
+                &[("login", login), ("password", password), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        assert_eq!(done.location.as_deref(), Some(start));
+        self.get(start).await
+    }
+}
+
+async fn page(response: reqwest::Response) -> Page {
+    let headers = response.headers().clone();
+    Page {
+        status: response.status(),
+        location: headers
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap_or_default().to_string()),
+        set_cookies: headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .collect(),
+        html: response.text().await.expect("body"),
+    }
+}
+
+/// The CSRF token a page's forms carry.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 19;
+    html[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// A user of `role` with a web login; returns the login name and password.
+pub async fn web_user(
+    app: &TestApp,
+    role: &str,
+    organisation: Option<&str>,
+    login: &str,
+) -> (String, String) {
+    let (user, _) = banenlift::auth::create_user(&app.state.store, "Web Gebruiker", role, organisation)
+        .await
+        .expect("user");
+    let password = format!("{login}-wachtwoord-lang");
+    banenlift::auth::login::set_password(&app.state.store, &user.id, login, &password)
+        .await
+        .expect("password set");
+    (login.to_string(), password)
+}
+
+fn links_to<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
+    html.match_indices(&format!("href=\"{prefix}"))
+        .map(|(at, _)| {
+            let start = at + 6;
+            let end = start + html[start..].find('"').unwrap_or(0);
+            &html[start..end]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_pages_filter_by_wijk_and_radius_and_lead_to_a_detail_with_job_posting() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let home = browser.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.html.contains("<html lang=\"nl\""));
+    assert!(
+        home.html.contains("action=\"/vacatures\""),
+        "the home page searches"
+    );
+
+    let params = [("q", "magazijn"), ("wijk", "WK051829"), ("radius_km", "5")];
+    let api = app.search_ok("vacancies", &params).await;
+    let results = browser
+        .get("/vacatures?q=magazijn&wijk=WK051829&radius_km=5")
+        .await;
+    assert_eq!(results.status, 200);
+    let total = api["total"].as_u64().unwrap();
+    assert!(total > 0, "the demo data has warehouse jobs near Schildersbuurt");
+    assert!(
+        results
+            .html
+            .contains(&format!("<strong>{total}</strong> resultaten")),
+        "the page reports the API's count"
+    );
+    let details = links_to(&results.html, "/vacatures/vac-");
+    let first = api["hits"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        details.first().copied(),
+        Some(format!("/vacatures/{first}").as_str())
+    );
+    assert!(results.html.contains("aria-current=\"page\">Vacatures"));
+    assert!(
+        results.html.contains("<option value=\"WK051829\" selected>"),
+        "the filter stays chosen"
+    );
+
+    let detail = browser.get(details[0]).await;
+    assert_eq!(detail.status, 200);
+    let start = detail.html.find("application/ld+json\">").expect("JSON-LD") + 21;
+    let end = start + detail.html[start..].find("</script>").unwrap();
+    let posting: Value = serde_json::from_str(&detail.html[start..end]).expect("JSON-LD parses");
+    assert_eq!(posting["@type"], "JobPosting");
+    let (_, vacancy) = app.get(&format!("/api/v1/vacancies/{first}")).await;
+    assert_eq!(posting["title"], vacancy["title"]);
+    assert_eq!(posting["hiringOrganization"]["name"], vacancy["employer"]);
+    assert!(detail.html.contains("Zo solliciteert u"));
+}
+
+#[tokio::test]
+async fn typos_are_corrected_and_syntax_characters_are_plain_text() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let typo = browser.get("/vacatures?q=magazjin").await;
+    assert!(
+        typo.html.contains("Bedoelde je <strong>magazijn</strong>"),
+        "{}",
+        typo.status
+    );
+    for q in ["%22", "AND(", "%3Cscript%3E", "a%20OR%20b)"] {
+        let page = browser.get(&format!("/vacatures?q={q}")).await;
+        assert_eq!(page.status, 200, "{q}");
+        assert!(!page.html.contains("<script>"), "{q} is escaped");
+    }
+    let bad = browser.get("/vacatures?postcode=9999").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.html.contains("href=\"#veld-postcode\""),
+        "the summary links to the field"
+    );
+    assert!(bad.html.contains("aria-invalid=\"true\""));
+    let trainings = browser.get("/opleidingen?q=heftruck").await;
+    assert_eq!(trainings.status, 200);
+    assert!(!links_to(&trainings.html, "/opleidingen/").is_empty());
+}
+
+#[tokio::test]
+async fn unknown_pages_are_styled_and_the_api_stays_json() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let missing = browser.get("/vacatures/vac-bestaat-niet").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.html.contains("Pagina niet gevonden"));
+    assert!(missing.html.contains("/static/banenlift.css"));
+    let nowhere = browser.get("/nergens").await;
+    assert_eq!(nowhere.status, 404);
+    let (status, body) = app.get("/api/v1/nergens").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "not_found");
+    let css = browser.get("/static/banenlift.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.html.contains(".bl-skip-link"));
+    assert!(
+        !css.html.contains("http://") && !css.html.contains("https://"),
+        "nothing from a CDN"
+    );
+}
+
+#[tokio::test]
+async fn login_opens_a_safe_session_and_logout_ends_it() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "coach", None, "coach.sanne").await;
+    let browser = Browser::new(&app);
+    let form = browser.get("/inloggen").await;
+    let csrf = csrf_of(&form.html);
+    let done = browser
+        .post(
+            "/inloggen",
+            &[("login", "Coach.Sanne"), ("password", &password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "login names ignore case");
+    let cookie = done
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("bl_sessie="))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains(&login), "the cookie is a random id");
+    let signed_in = browser.get("/vacatures").await;
+    assert!(signed_in.html.contains("Uitloggen"));
+    assert!(
+        signed_in.html.contains("href=\"/coach\""),
+        "the coach's own page is in the menu"
+    );
+
+    let csrf = csrf_of(&signed_in.html);
+    let out = browser.post("/uitloggen", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = browser.get("/vacatures").await;
+    assert!(after.html.contains("href=\"/inloggen\""), "signed out");
+    let session_id = cookie.trim_start_matches("bl_sessie=").split(';').next().unwrap();
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/vacatures", app.base))
+        .header("Cookie", format!("bl_sessie={session_id}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        replay.contains("href=\"/inloggen\""),
+        "the old session id opens nothing"
+    );
+}
+
+#[tokio::test]
+async fn csrf_attempts_on_forms_are_refused() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "employer", Some(crate::helpers::EMPLOYER), "werkgever.ali").await;
+    let browser = Browser::new(&app);
+    browser.log_in(&login, &password, "/werkgever").await;
+
+    // A forged logout from another site has no token, or a guessed one.
+    for forged in [vec![], vec![("csrf", "0".repeat(64))]] {
+        let form: Vec<(&str, &str)> = forged.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = browser.post("/uitloggen", &form).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{form:?}");
+        assert!(refused.html.contains("Formulier verlopen"));
+    }
+    let still = browser.get("/vacatures").await;
+    assert!(
+        still.html.contains("Uitloggen"),
+        "the forged posts changed nothing"
+    );
+
+    // Login CSRF: a form posted from elsewhere lacks our double-submit cookie.
+    let stranger = Browser::new(&app);
+    let forged = stranger
+        .post(
+            "/inloggen",
+            &[("login", &login), ("password", &password), ("csrf", "abc")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.set_cookies.iter().all(|c| !c.starts_with("bl_sessie=")));
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_account_and_per_address() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "coach", None, "coach.limiet").await;
+    let browser = Browser::new(&app);
+    let csrf = csrf_of(&browser.get("/inloggen").await.html);
+    let attempt = |password: String| {
+        let (browser, login, csrf) = (&browser, login.clone(), csrf.clone());
+        async move {
+            browser
+                .post(
+                    "/inloggen",
+                    &[("login", &login), ("password", &password), ("csrf", &csrf)],
+                )
+                .await
+        }
+    };
+    for n in 0..banenlift::auth::login::MAX_FAILURES_PER_ACCOUNT {
+        let wrong = attempt(format!("verkeerd-{n}")).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+        assert!(wrong.html.contains("kennen we niet"));
+    }
+    let blocked = attempt(password.clone()).await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(blocked.html.contains("Wacht 15 minuten"));
+
+    // Another account from the same address still gets in, until the
+    // address itself has failed too often.
+    let (other, other_password) = web_user(&app, "coach", None, "coach.ander").await;
+    let other_browser = Browser::new(&app);
+    other_browser.log_in(&other, &other_password, "/coach").await;
+    let spent = banenlift::auth::login::MAX_FAILURES_PER_ACCOUNT;
+    for n in spent..banenlift::auth::login::MAX_FAILURES_PER_ADDRESS {
+        let unknown = browser
+            .post(
+                "/inloggen",
+                &[
+                    ("login", &format!("onbekend{n}")),
+                    ("password", "x"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let third_browser = Browser::new(&app);
+    let csrf = csrf_of(&third_browser.get("/inloggen").await.html);
+    let from_same_address = third_browser
+        .post(
+            "/inloggen",
+            &[("login", &other), ("password", &other_password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(from_same_address.status, StatusCode::TOO_MANY_REQUESTS);
+}
