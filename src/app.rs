@@ -168,7 +168,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::skills::routes::router())
         .merge(crate::geo::routes::router())
         .merge(crate::privacy::routes::router())
-        .merge(crate::outcomes::routes::router());
+        .merge(crate::outcomes::routes::router())
+        .merge(crate::contact::routes::router());
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod contact;
 pub mod error;
 pub mod fixtures;
 pub mod generate;

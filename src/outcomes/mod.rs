@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
 use crate::privacy::{self, Purpose, timestamp};
-use crate::residents::visible_resident;
+use crate::residents::{consenting_candidate, visible_resident};
 use crate::storage::{OutcomeRow, now_unix};
 
 pub const STATUSES: [&str; 6] = [
@@ -68,20 +68,9 @@ pub async fn record(
             visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
         }
         Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => {
-            // Only for someone who consents now and was shown to this
-            // employer as a candidate: no probing of other residents.
-            let resident = state
-                .store
-                .resident(&input.resident_id)
+            let resident = consenting_candidate(state, &input.resident_id, &vacancy.organisation_id)
                 .await?
                 .ok_or_else(not_found)?;
-            let shown = state
-                .store
-                .shown_to_organisation(&resident.id, &vacancy.organisation_id)
-                .await?;
-            if !resident.findable_by_employers || !shown {
-                return Err(not_found());
-            }
             privacy::record(
                 state,
                 caller,

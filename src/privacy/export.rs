@@ -49,6 +49,7 @@ pub struct ProfileExport {
     pub consent: ConsentView,
     pub matches: MatchesResponse,
     pub outcomes: Vec<OutcomeView>,
+    pub contact_requests: Vec<crate::contact::ContactRequestView>,
     pub views: Vec<ViewView>,
 }
 
@@ -90,6 +91,7 @@ async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<Prof
     let consent = consent::get(state, caller, &id).await?;
     let matches = matches::matches(state, caller, &id, MatchParams::default()).await?;
     let outcomes = outcomes::of_resident(state, caller, &id).await?;
+    let contact_requests = crate::contact::list(state, caller, &id).await?;
     let views = state.store.views_of(&id, MAX_VIEWS).await?;
     super::record(state, caller, [id.as_str()], Purpose::Export, None).await?;
     Ok(Some(ProfileExport {
@@ -97,6 +99,7 @@ async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<Prof
         consent,
         matches,
         outcomes,
+        contact_requests,
         views: views.into_iter().map(ViewView::new).collect(),
     }))
 }

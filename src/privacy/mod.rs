@@ -28,11 +28,14 @@ pub enum Purpose {
     ViewsRead,
     OutcomesRead,
     OutcomeRecorded,
+    ContactRequested,
+    ContactsRead,
+    ContactAnswered,
     Export,
 }
 
 impl Purpose {
-    const ALL: [(Purpose, &'static str, &'static str); 12] = [
+    const ALL: [(Purpose, &'static str, &'static str); 15] = [
         (Self::ProfileRead, "profile_read", "bekeek je profiel"),
         (
             Self::ProfileListed,
@@ -59,6 +62,21 @@ impl Purpose {
             Self::OutcomeRecorded,
             "outcome_recorded",
             "legde een stap in een sollicitatie vast",
+        ),
+        (
+            Self::ContactRequested,
+            "contact_requested",
+            "vroeg om contact met je over een vacature",
+        ),
+        (
+            Self::ContactsRead,
+            "contacts_read",
+            "bekeek contactverzoeken aan jou",
+        ),
+        (
+            Self::ContactAnswered,
+            "contact_answered",
+            "beantwoordde een contactverzoek voor je",
         ),
         (Self::Export, "export", "downloadde je gegevens"),
     ];

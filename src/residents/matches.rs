@@ -588,8 +588,13 @@ fn reasons(
 #[derive(Debug, Serialize)]
 pub struct CandidateView {
     pub resident_id: String,
-    /// First name or pseudonym only.
+    /// For an employer the first name only, until the resident accepted
+    /// a contact request for this vacancy.
     pub name: String,
+    /// The employer's contact request for this vacancy: open,
+    /// geaccepteerd or afgewezen; absent when none was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_status: Option<String>,
     pub wijk: String,
     pub wijk_name: String,
     pub score: f64,
@@ -694,30 +699,44 @@ pub async fn candidates(
     )
     .await?;
     let pseudonymise = caller.role == Role::Employer;
+    let mut contacts = if pseudonymise {
+        state.store.contact_statuses(&vacancy.id).await?
+    } else {
+        Default::default()
+    };
     let candidates = scored
         .into_iter()
-        .map(|(r, p, s)| CandidateView {
-            reasons: reasons(state, &p, &vacancy, &s, &[]),
-            wijk_name: state
-                .geo
-                .find_wijk(&r.wijk_code)
-                .map(|w| w.name.clone())
-                .unwrap_or_default(),
-            resident_id: r.id,
-            name: if pseudonymise { first_name(&r.name) } else { r.name },
-            wijk: r.wijk_code,
-            score: round1(s.score),
-            components: s.components,
-            matched_skills: skill_refs(state, &s.matched_skills),
-            missing_required: skill_refs(state, &s.missing_required),
-            // Whole kilometres for an employer: distances from several
-            // vacancies must not pin down a home.
-            distance_km: if pseudonymise {
-                s.distance_km.round()
-            } else {
-                round1(s.distance_km)
-            },
-            travel_minutes: s.travel_minutes.round(),
+        .map(|(r, p, s)| {
+            let contact_status = contacts.remove(&r.id);
+            let accepted = contact_status.as_deref() == Some(crate::contact::ACCEPTED);
+            CandidateView {
+                reasons: reasons(state, &p, &vacancy, &s, &[]),
+                wijk_name: state
+                    .geo
+                    .find_wijk(&r.wijk_code)
+                    .map(|w| w.name.clone())
+                    .unwrap_or_default(),
+                resident_id: r.id,
+                name: if pseudonymise && !accepted {
+                    first_name(&r.name)
+                } else {
+                    r.name
+                },
+                contact_status,
+                wijk: r.wijk_code,
+                score: round1(s.score),
+                components: s.components,
+                matched_skills: skill_refs(state, &s.matched_skills),
+                missing_required: skill_refs(state, &s.missing_required),
+                // Whole kilometres for an employer: distances from several
+                // vacancies must not pin down a home.
+                distance_km: if pseudonymise {
+                    s.distance_km.round()
+                } else {
+                    round1(s.distance_km)
+                },
+                travel_minutes: s.travel_minutes.round(),
+            }
         })
         .collect();
     Ok(CandidatesResponse {

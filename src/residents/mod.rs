@@ -53,6 +53,24 @@ pub(crate) async fn visible_resident(
     Ok(row)
 }
 
+/// A resident an employer may act on (record an outcome, ask for
+/// contact): consenting now, and shown to `organisation_id` as a candidate
+/// before; `None` otherwise, so nobody can probe other residents.
+pub(crate) async fn consenting_candidate(
+    state: &AppState,
+    resident_id: &str,
+    organisation_id: &str,
+) -> Result<Option<ResidentRow>, AppError> {
+    let Some(resident) = state.store.resident(resident_id).await? else {
+        return Ok(None);
+    };
+    let shown = state
+        .store
+        .shown_to_organisation(&resident.id, organisation_id)
+        .await?;
+    Ok((resident.findable_by_employers && shown).then_some(resident))
+}
+
 /// The access check alone, for callers that log the use themselves.
 pub(crate) async fn accessible(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentRow, AppError> {
     ensure_profile_role(caller)?;

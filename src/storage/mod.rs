@@ -4,6 +4,7 @@
 //! migrations folder and the same version numbers.
 
 mod batch;
+mod contact;
 mod offers;
 mod privacy;
 mod reference;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use contact::ContactRequestRow;
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};

@@ -58,6 +58,7 @@ async fn rows_about(app: &TestApp, resident_id: &str) -> i64 {
         ("findable_skills", "resident_id"),
         ("consent_events", "resident_id"),
         ("outcomes", "resident_id"),
+        ("contact_requests", "resident_id"),
     ] {
         let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM {table} WHERE {column} = ?"
@@ -372,4 +373,132 @@ async fn retention_purges_unused_profiles_and_old_log_entries_only() {
         store.resident(id(&used)).await.unwrap().is_some(),
         "used five months ago: kept"
     );
+}
+
+/// The name and contact status the employer sees for a candidate.
+async fn name_shown(app: &TestApp, vacancy: &Value, employer: &str, resident: &Value) -> (String, Value) {
+    let path = format!("/api/v1/vacancies/{}/candidates?limit=100", id(vacancy));
+    let (_, list) = app.get_with(&path, employer).await;
+    let entry = list["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resident_id"] == resident["id"])
+        .cloned()
+        .expect("still a candidate");
+    (
+        entry["name"].as_str().unwrap().to_string(),
+        entry["contact_status"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn employers_learn_a_full_name_only_after_contact_is_accepted() {
+    let Scene {
+        app,
+        vacancy,
+        employer,
+    } = Scene::new().await;
+    let jobseeker = app.token("jobseeker", None).await;
+    let resident = app
+        .create_resident(&jobseeker, &resident_body("Yara El Amrani"))
+        .await;
+    let ask = |who: &Value| json!({"vacancy_id": id(&vacancy), "resident_id": id(who)});
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/v1/contact-requests",
+            Some(&employer),
+            Some(&ask(&resident)),
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "no contact before the employer was shown the candidate"
+    );
+
+    assert_eq!(
+        name_shown(&app, &vacancy, &employer, &resident).await,
+        ("Yara".to_string(), Value::Null)
+    );
+    let (status, request) = app
+        .send(
+            Method::POST,
+            "/api/v1/contact-requests",
+            Some(&employer),
+            Some(&ask(&resident)),
+        )
+        .await;
+    assert_eq!(status, 201, "{request}");
+    assert_eq!(request["status"], "open");
+    let (status, _) = app
+        .send(
+            Method::POST,
+            "/api/v1/contact-requests",
+            Some(&employer),
+            Some(&ask(&resident)),
+        )
+        .await;
+    assert_eq!(status, 409, "one request per candidate and vacancy");
+    let unseen = app
+        .create_resident(&app.token("jobseeker", None).await, &resident_body("Bo Smit"))
+        .await;
+    let unseen_status = app
+        .send(
+            Method::POST,
+            "/api/v1/contact-requests",
+            Some(&employer),
+            Some(&ask(&unseen)),
+        )
+        .await
+        .0;
+    assert_eq!(unseen_status, 404, "{}", id(&unseen));
+    assert_eq!(
+        name_shown(&app, &vacancy, &employer, &resident).await,
+        ("Yara".to_string(), json!("open"))
+    );
+
+    let inbox = format!("/api/v1/residents/{}/contact-requests", id(&resident));
+    let (status, list) = app.get_with(&inbox, &jobseeker).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list[0]["vacancy_title"], vacancy["title"]);
+    assert_eq!(
+        app.get_with(&inbox, &employer).await.0,
+        403,
+        "the employer reads no inbox"
+    );
+    let answer_path = format!("/api/v1/contact-requests/{}", id(&request));
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            &answer_path,
+            Some(&employer),
+            Some(&json!({"status": "geaccepteerd"})),
+        )
+        .await;
+    assert_eq!(status, 403, "an employer cannot accept for the resident");
+    let (status, answered) = app
+        .send(
+            Method::PUT,
+            &answer_path,
+            Some(&jobseeker),
+            Some(&json!({"status": "geaccepteerd"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answered}");
+    assert_eq!(
+        name_shown(&app, &vacancy, &employer, &resident).await,
+        ("Yara El Amrani".to_string(), json!("geaccepteerd"))
+    );
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            &answer_path,
+            Some(&jobseeker),
+            Some(&json!({"status": "afgewezen"})),
+        )
+        .await;
+    assert_eq!(status, 409, "answered once");
+    let (_, export) = app.get_with("/api/v1/me/export", &jobseeker).await;
+    assert_eq!(export["profile"]["contact_requests"][0]["status"], "geaccepteerd");
 }

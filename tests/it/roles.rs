@@ -1,7 +1,7 @@
 //! The role matrix: every route × every role × own/other/anonymous, each
 //! with the status it must answer. Objects: a resident profile of
-//! `jobseeker` with `coach` as their coach, a vacancy of `employer` and a
-//! training of `provider`; the `other_…` actors own nothing of these.
+//! `jobseeker` with `coach` as their coach, a vacancy of `employer`, a
+//! training of `provider` and `employer`'s open contact request; the `other_…` actors own nothing of these.
 
 use banenlift::auth::create_user;
 use reqwest::Method;
@@ -34,6 +34,7 @@ struct World {
     resident: String,
     vacancy: String,
     training: String,
+    contact: String,
     coach_id: String,
 }
 
@@ -67,6 +68,23 @@ impl World {
         // The employer has seen its candidates: only then may it record outcomes.
         let candidates = format!("/api/v1/vacancies/{vacancy}/candidates");
         assert_eq!(app.get_with(&candidates, &shared.token("employer")).await.0, 200);
+        // Straight into the store: in fresh worlds, many identical earlier
+        // residents may push this one out of the employer's top list.
+        let resident_id = resident["id"].as_str().unwrap().to_string();
+        let contact = format!("con-{resident_id}");
+        let employer = ACTORS.iter().position(|a| *a == "employer").unwrap();
+        app.state
+            .store
+            .insert_contact_request(
+                &contact,
+                &vacancy,
+                &resident_id,
+                EMPLOYER,
+                &format!("actor-{employer}"),
+                0,
+            )
+            .await
+            .unwrap();
         let mut tokens = shared.tokens.clone();
         tokens[1] = Some(jobseeker);
         World {
@@ -74,6 +92,7 @@ impl World {
             resident: resident["id"].as_str().unwrap().to_string(),
             vacancy,
             training,
+            contact,
             coach_id: shared.coach_id.clone(),
         }
     }
@@ -83,6 +102,7 @@ impl World {
             .replace("{resident}", &self.resident)
             .replace("{vacancy}", &self.vacancy)
             .replace("{training}", &self.training)
+            .replace("{contact}", &self.contact)
     }
 
     fn body(&self, kind: Body) -> Option<Value> {
@@ -105,6 +125,8 @@ impl World {
                 "vacancy_id": self.vacancy,
                 "status": "gesolliciteerd"
             })),
+            Body::Contact => Some(json!({"vacancy_id": self.vacancy, "resident_id": self.resident})),
+            Body::Answer => Some(json!({"status": "geaccepteerd"})),
         }
     }
 }
@@ -160,6 +182,8 @@ enum Body {
     Resident,
     Consent,
     Outcome,
+    Contact,
+    Answer,
 }
 
 /// A route and the status each actor must get, in `ACTORS` order. Rows
@@ -219,6 +243,10 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/residents/{resident}/outcomes", B::None, PROFILE),
         row(M::GET, "/api/v1/vacancies/{vacancy}/candidates", B::None, [401, 403, 403, 200, 200, 200, 404, 403, 403, 403, 403]),
         row(M::POST, "/api/v1/outcomes", B::Outcome,      [401, 403, 403, 201, 404, 201, 404, 403, 403, 403, 403]),
+        // The world holds one open request by `employer`: asking again is a 409.
+        row(M::POST, "/api/v1/contact-requests", B::Contact, [401, 403, 403, 403, 403, 409, 404, 403, 403, 403, 403]),
+        row(M::GET, "/api/v1/residents/{resident}/contact-requests", B::None, PROFILE),
+        fresh(row(M::PUT, "/api/v1/contact-requests/{contact}", B::Answer, PROFILE)),
         row(M::GET, "/api/v1/me/export", B::None, SIGNED_IN),
         fresh(row(M::DELETE, "/api/v1/residents/{resident}", B::None, [401, 204, 404, 204, 404, 403, 403, 403, 403, 403, 403])),
     ]

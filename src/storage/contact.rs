@@ -1,0 +1,122 @@
+//! Employers' requests to contact a pseudonymised candidate.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactRequestRow {
+    pub id: String,
+    pub vacancy_id: String,
+    pub vacancy_title: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub resident_id: String,
+    pub status: String,
+    pub requested_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT c.id, c.vacancy_id, v.title AS vacancy_title, c.organisation_id,
+        o.name AS organisation_name, c.resident_id, c.status, c.requested_at, c.answered_at
+     FROM contact_requests c JOIN vacancies v ON v.id = c.vacancy_id
+     JOIN organisations o ON o.id = c.organisation_id";
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> ContactRequestRow {
+    ContactRequestRow {
+        id: r.get("id"),
+        vacancy_id: r.get("vacancy_id"),
+        vacancy_title: r.get("vacancy_title"),
+        organisation_id: r.get("organisation_id"),
+        organisation_name: r.get("organisation_name"),
+        resident_id: r.get("resident_id"),
+        status: r.get("status"),
+        requested_at: r.get("requested_at"),
+        answered_at: r.get("answered_at"),
+    }
+}
+
+impl Store {
+    /// A new open request; a second one for the same pair is a unique
+    /// violation.
+    pub async fn insert_contact_request(
+        &self,
+        id: &str,
+        vacancy_id: &str,
+        resident_id: &str,
+        organisation_id: &str,
+        requested_by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO contact_requests (id, vacancy_id, resident_id, organisation_id, requested_by, requested_at, status)
+             VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        )
+        .bind(id)
+        .bind(vacancy_id)
+        .bind(resident_id)
+        .bind(organisation_id)
+        .bind(requested_by)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn contact_request(&self, id: &str) -> Result<Option<ContactRequestRow>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(from_row))
+    }
+
+    pub async fn contact_requests_of(&self, resident_id: &str) -> Result<Vec<ContactRequestRow>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE c.resident_id = ? ORDER BY c.requested_at DESC, c.id"
+        )))
+        .bind(resident_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(from_row).collect())
+    }
+
+    /// Answers an open request; false when it was already answered.
+    pub async fn answer_contact_request(
+        &self,
+        id: &str,
+        status: &str,
+        answered_by: &str,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE contact_requests SET status = ?, answered_by = ?, answered_at = ? WHERE id = ? AND status = 'open'",
+        )
+        .bind(status)
+        .bind(answered_by)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
+    /// The contact status of each resident asked about for one vacancy.
+    pub async fn contact_statuses(&self, vacancy_id: &str) -> Result<HashMap<String, String>, StoreError> {
+        let rows = sqlx::query("SELECT resident_id, status FROM contact_requests WHERE vacancy_id = ?")
+            .bind(vacancy_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("resident_id"), r.get("status")))
+            .collect())
+    }
+}
