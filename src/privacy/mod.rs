@@ -121,6 +121,19 @@ pub async fn record(
     Ok(state.store.record_views(&entries).await?)
 }
 
+/// "Wie bekeek mijn profiel": the newest `limit` entries about a profile
+/// the caller may see (reading it is itself logged).
+pub async fn views(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    limit: i64,
+) -> Result<Vec<ViewView>, AppError> {
+    let resident = crate::residents::visible_resident(state, caller, id, Purpose::ViewsRead).await?;
+    let rows = state.store.views_of(&resident.id, limit).await?;
+    Ok(rows.into_iter().map(ViewView::new).collect())
+}
+
 /// One entry of "wie bekeek mijn profiel".
 #[derive(Debug, Serialize)]
 pub struct ViewView {

@@ -7,11 +7,10 @@ use serde::Deserialize;
 
 use super::consent::{ConsentInput, ConsentView};
 use super::export::Export;
-use super::{Purpose, ViewView, export};
+use super::{ViewView, export};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::residents::visible_resident;
 use crate::web::{ApiJson, ApiQuery};
 
 const MAX_VIEWS_PAGE: i64 = 500;
@@ -59,9 +58,7 @@ async fn views(
             format!("limit is 1 tot {MAX_VIEWS_PAGE}. / limit must be 1 to {MAX_VIEWS_PAGE}."),
         ));
     }
-    let resident = visible_resident(&state, &caller, &id, Purpose::ViewsRead).await?;
-    let rows = state.store.views_of(&resident.id, limit).await?;
-    Ok(Json(rows.into_iter().map(ViewView::new).collect()))
+    Ok(Json(super::views(&state, &caller, &id, limit).await?))
 }
 
 async fn export_own(State(state): State<AppState>, caller: Caller) -> Result<Json<Export>, AppError> {

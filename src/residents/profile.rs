@@ -26,7 +26,7 @@ const MAX_LIST: usize = 30;
 /// Used when neither a time nor a distance limit is given.
 pub const DEFAULT_TRAVEL_MINUTES: i64 = 30;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResidentInput {
     /// A first name or pseudonym.
@@ -362,6 +362,35 @@ pub struct ResidentView {
 }
 
 impl ResidentView {
+    /// The input that would write this profile again unchanged: the start
+    /// of an edit that changes one part (the web forms).
+    pub fn to_input(&self) -> ResidentInput {
+        let values = |list: &[OccupationView]| list.iter().map(|o| o.value.clone()).collect();
+        ResidentInput {
+            name: self.name.clone(),
+            postcode: self.postcode.clone(),
+            wijk: self.postcode.is_none().then(|| self.wijk.code.clone()),
+            skills: self.skills.clone(),
+            experience: values(&self.experience),
+            occupations_wanted: values(&self.occupations_wanted),
+            sectors_wanted: self.sectors_wanted.clone(),
+            hours_min: self.hours_min,
+            hours_max: self.hours_max,
+            available_from: self.available_from.clone(),
+            travel_mode: self.travel_mode.clone(),
+            max_travel_minutes: self.max_travel_minutes,
+            max_travel_km: self.max_travel_km,
+            education: self.education.clone(),
+            dutch_level: self.dutch_level.clone(),
+            languages: self.languages.clone(),
+            driving_licence: self.driving_licence,
+            limits: self.limits.clone(),
+            findable_by_employers: self.findable_by_employers,
+            consent_confirmed_with_resident: false,
+            coach_id: None,
+        }
+    }
+
     pub fn new(row: ResidentRow, ctx: &Context<'_>) -> Self {
         let occupations = |list: Vec<OccupationRef>| {
             list.into_iter()

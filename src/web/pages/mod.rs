@@ -5,6 +5,8 @@
 mod home;
 mod login;
 mod offers;
+mod profile;
+mod residents;
 
 use axum::Router;
 use axum::extract::Query;
@@ -25,6 +27,12 @@ pub fn router() -> Router<AppState> {
         .route("/vacatures/{id}", get(offers::vacancy))
         .route("/opleidingen", get(offers::trainings))
         .route("/opleidingen/{id}", get(offers::training))
+        .route("/profiel", get(profile::show).post(profile::create))
+        .route("/profiel/vaardigheden", post(profile::add))
+        .route("/profiel/vaardigheden/verwijderen", post(profile::remove))
+        .route("/profiel/toestemming", post(profile::consent))
+        .route("/profiel/gegevens", get(profile::download))
+        .route("/profiel/verwijderen", post(profile::erase))
         .route("/inloggen", get(login::show).post(login::submit))
         .route("/uitloggen", post(login::logout))
         .route("/taal", get(switch_language))

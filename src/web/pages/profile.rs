@@ -1,0 +1,333 @@
+//! `/profiel`: the jobseeker's own profile, skills, matches, consent, who
+//! viewed it, download and erasure.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::residents::{
+    SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
+};
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::offers::codes::{Code, DutchLevel, Education};
+use crate::privacy::consent::ConsentInput;
+use crate::residents::profile::{ResidentInput, ResidentView};
+use crate::skills::Suggestion;
+use crate::web::forms::{Field, FieldErrors, checkbox, error_summary, select_field, text_field};
+use crate::web::layout::{Frame, page};
+use crate::web::page_error::PageError;
+use crate::web::pages::offers::wijk_options;
+use crate::web::visitor::{SESSION_COOKIE, SignedIn, Visitor};
+
+const BASE: &str = "/profiel";
+const VIEWS_SHOWN: i64 = 20;
+
+/// The signed-in jobseeker; other roles have their own start page.
+fn jobseeker(visitor: &Visitor) -> Result<&SignedIn, PageError> {
+    let signed_in = visitor.required()?;
+    if signed_in.caller.role == Role::Jobseeker {
+        Ok(signed_in)
+    } else {
+        Err(AppError::Forbidden(String::new()).into())
+    }
+}
+
+async fn own_profile(state: &AppState, signed_in: &SignedIn) -> Result<Option<ResidentView>, AppError> {
+    Ok(crate::residents::list(state, &signed_in.caller, 1, 0)
+        .await?
+        .pop())
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+    let signed_in = jobseeker(&visitor)?;
+    match own_profile(&state, signed_in).await? {
+        Some(view) => Ok(render(&state, &visitor, signed_in, view, None)
+            .await?
+            .into_response()),
+        None => Ok(new_profile_form(
+            &state,
+            &visitor,
+            &NewProfile::default(),
+            &FieldErrors::default(),
+        )),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    signed_in: &SignedIn,
+    view: ResidentView,
+    choose: Option<(&str, &[Suggestion])>,
+) -> Result<Markup, PageError> {
+    let lang = visitor.lang;
+    let caller = &signed_in.caller;
+    let found = matches_of(state, caller, &view.id).await?;
+    let views = crate::privacy::views(state, caller, &view.id, VIEWS_SHOWN).await?;
+    let csrf = signed_in.csrf.as_str();
+    let title = lang.t("Mijn profiel", "My profile");
+    let body = html! {
+        h1 { (title) }
+        p.bl-lead { (lang.t("Hallo ", "Hello ")) (view.name) "!" }
+        (summary(lang, &view))
+        (skills_editor(lang, BASE, csrf, &view, choose))
+        (match_list(lang, &found, None))
+        section.bl-section id="toestemming" {
+            h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
+            p { (lang.t(
+                "Als je ja zegt, zien werkgevers je voornaam, je wijk en wat je kunt. Geen adres of telefoonnummer. Je kunt dit altijd weer uitzetten.",
+                "If you say yes, employers see your first name, neighbourhood and skills. No address or phone number. You can turn this off at any time.")) }
+            p { strong { @if view.findable_by_employers { (lang.t("Nu: ja, werkgevers kunnen je vinden.", "Now: yes, employers can find you.")) } @else { (lang.t("Nu: nee, werkgevers zien je niet.", "Now: no, employers cannot see you.")) } } }
+            form.bl-form method="post" action="/profiel/toestemming" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="findable" value=(if view.findable_by_employers { "false" } else { "true" });
+                button.bl-button.bl-button--secondary type="submit" {
+                    @if view.findable_by_employers { (lang.t("Zet uit", "Turn off")) } @else { (lang.t("Ja, werkgevers mogen me vinden", "Yes, employers may find me")) }
+                }
+            }
+        }
+        section.bl-section id="bekeken" {
+            h2 { (lang.t("Wie bekeek mijn profiel", "Who viewed my profile")) }
+            @if views.is_empty() {
+                p.bl-empty { (lang.t("Nog niemand anders.", "Nobody else yet.")) }
+            } @else {
+                ul { @for v in &views { li { time datetime=(v.at) { (v.at.get(..10).unwrap_or(&v.at)) } ": " (v.description) } } }
+            }
+        }
+        section.bl-section id="gegevens" {
+            h2 { (lang.t("Mijn gegevens", "My data")) }
+            p { a.bl-button.bl-button--secondary href="/profiel/gegevens" download="banenlift-gegevens.json" { (lang.t("Download mijn gegevens", "Download my data")) } }
+            form.bl-form method="post" action="/profiel/verwijderen" {
+                input type="hidden" name="csrf" value=(csrf);
+                (checkbox("confirm", lang.t("Ja, verwijder mijn profiel en mijn account. Dit kan niet terug.", "Yes, delete my profile and account. This cannot be undone."), false))
+                button.bl-button.bl-button--danger type="submit" { (lang.t("Verwijder mijn profiel", "Delete my profile")) }
+            }
+        }
+    };
+    Ok(page(&Frame::of(visitor, BASE, title), body))
+}
+
+/// The few fields a first profile needs; the rest can follow.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewProfile {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    wijk: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    education: String,
+    #[serde(default)]
+    dutch_level: String,
+    #[serde(default)]
+    travel_mode: String,
+    #[serde(default)]
+    max_travel_minutes: String,
+}
+
+fn new_profile_form(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &NewProfile,
+    errors: &FieldErrors,
+) -> Response {
+    let lang = visitor.lang;
+    let csrf = visitor
+        .signed_in
+        .as_ref()
+        .map(|s| s.csrf.as_str())
+        .unwrap_or_default();
+    let options = |list: &[(&str, &'static str, &'static str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(code, nl, en)| (code.to_string(), lang.t(nl, en).to_string()))
+            .collect()
+    };
+    let modes = options(&[
+        ("lopen", "Lopen", "Walking"),
+        ("fiets", "Fiets", "Bike"),
+        ("ov", "Bus, tram of trein", "Public transport"),
+        ("auto", "Auto", "Car"),
+    ]);
+    let minutes = options(&[
+        ("15", "15 minuten", "15 minutes"),
+        ("30", "30 minuten", "30 minutes"),
+        ("45", "45 minuten", "45 minutes"),
+        ("60", "1 uur", "1 hour"),
+    ]);
+    let title = lang.t("Maak je profiel", "Create your profile");
+    let body = html! {
+        h1 { (title) }
+        p.bl-lead { (lang.t("Vertel kort wie je bent. Dan zoeken we banen die bij je passen.", "Tell us briefly who you are, and we find jobs that fit you.")) }
+        (error_summary(lang, errors))
+        form.bl-form method="post" action="/profiel" novalidate {
+            input type="hidden" name="csrf" value=(csrf);
+            (text_field(&Field { name: "name", label: lang.t("Je voornaam", "Your first name"), hint: None, kind: "text", autocomplete: "given-name" }, &form.name, errors))
+            (select_field("wijk", lang.t("Je wijk", "Your neighbourhood"), lang.t("Kies je wijk", "Choose"), &wijk_options(state), &form.wijk, errors))
+            (text_field(&Field { name: "postcode", label: lang.t("Of je postcode (4 cijfers)", "Or your postcode (4 digits)"), hint: None, kind: "text", autocomplete: "postal-code" }, &form.postcode, errors))
+            (select_field("education", lang.t("Je hoogste diploma", "Your highest diploma"), lang.t("Kies", "Choose"), &code_options::<Education>(), &form.education, errors))
+            (select_field("dutch_level", lang.t("Hoe goed spreek je Nederlands?", "How well do you speak Dutch?"), lang.t("Kies", "Choose"), &code_options::<DutchLevel>(), &form.dutch_level, errors))
+            (select_field("travel_mode", lang.t("Hoe reis je naar je werk?", "How do you travel to work?"), lang.t("Kies", "Choose"), &modes, &form.travel_mode, errors))
+            (select_field("max_travel_minutes", lang.t("Hoe lang mag de reis duren?", "How long may the journey take?"), lang.t("Kies", "Choose"), &minutes, &form.max_travel_minutes, errors))
+            button.bl-button.bl-button--primary type="submit" { (lang.t("Profiel maken", "Create profile")) }
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, page(&Frame::of(visitor, BASE, title), body)).into_response()
+}
+
+fn code_options<C: Code>() -> Vec<(String, String)> {
+    C::ALL
+        .iter()
+        .map(|c| (c.code().to_string(), c.label().to_string()))
+        .collect()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<NewProfile>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    jobseeker(&visitor)?;
+    let present = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let input = ResidentInput {
+        name: form.name.trim().to_string(),
+        postcode: present(&form.postcode),
+        wijk: present(&form.wijk).filter(|_| form.postcode.trim().is_empty()),
+        travel_mode: form.travel_mode.clone(),
+        max_travel_minutes: form.max_travel_minutes.parse().ok(),
+        education: form.education.clone(),
+        dutch_level: form.dutch_level.clone(),
+        ..ResidentInput::default()
+    };
+    match crate::residents::create(&state, &signed_in.caller, input).await {
+        Ok(_) => Ok(Redirect::to(BASE).into_response()),
+        Err(AppError::Validation(errors)) => Ok(new_profile_form(
+            &state,
+            &visitor,
+            &form,
+            &FieldErrors::from_service(errors),
+        )),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<SkillForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    match add_skill(&state, &signed_in.caller, view, &form).await? {
+        SkillAdded::Saved => Ok(Redirect::to("/profiel#vaardigheden").into_response()),
+        SkillAdded::Choose { typed, suggestions } => {
+            let view = own_profile(&state, signed_in)
+                .await?
+                .ok_or_else(PageError::not_found)?;
+            Ok(
+                render(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
+                    .await?
+                    .into_response(),
+            )
+        }
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<SkillForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    remove_skill(&state, &signed_in.caller, view, &form.skill).await?;
+    Ok(Redirect::to("/profiel#vaardigheden").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    csrf: String,
+    findable: String,
+}
+
+pub async fn consent(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let input = ConsentInput {
+        findable_by_employers: form.findable == "true",
+        confirmed_with_resident: false,
+    };
+    crate::privacy::consent::set(&state, &signed_in.caller, &view.id, input).await?;
+    Ok(Redirect::to("/profiel#toestemming").into_response())
+}
+
+/// All of one's own data as a JSON file, the same as `/api/v1/me/export`.
+pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+    let signed_in = visitor.required()?;
+    let export = crate::privacy::export::export(&state, &signed_in.caller).await?;
+    let json = serde_json::to_string_pretty(&export).map_err(|e| PageError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"banenlift-gegevens.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+pub async fn erase(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<EraseForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    if form.confirm.as_deref() != Some("true") {
+        return Ok(Redirect::to("/profiel#gegevens").into_response());
+    }
+    crate::residents::delete(&state, &signed_in.caller, &view.id).await?;
+    // The account went with the profile, and its sessions with it.
+    let jar = CookieJar::new().remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/")).into_response())
+}

@@ -1,0 +1,262 @@
+//! A resident's page, shared by the jobseeker (`/profiel`) and their coach
+//! (`/coach/klanten/{id}`): the profile, skills with typo-tolerant
+//! suggestions, and matches with their reasons and training routes.
+
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::outcomes::STATUSES;
+use crate::residents::matches::{MatchParams, MatchView, MatchesResponse, matches};
+use crate::residents::profile::ResidentView;
+use crate::skills::{MatchKind, Suggestion};
+use crate::web::forms::field_id;
+use crate::web::visitor::Lang;
+
+/// Suggestions shown when a typed skill is not one we know exactly.
+const SUGGESTIONS: usize = 5;
+const MATCHES_SHOWN: &str = "10";
+
+#[derive(Debug, Deserialize)]
+pub struct SkillForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub skill: String,
+    /// Add as typed, without asking "bedoelde je…".
+    #[serde(default)]
+    pub exact: Option<String>,
+}
+
+/// What adding a skill led to.
+pub enum SkillAdded {
+    Saved,
+    /// Not an exact or known name: the resident picks one of these, or
+    /// keeps what they typed.
+    Choose {
+        typed: String,
+        suggestions: Vec<Suggestion>,
+    },
+}
+
+/// Adds a skill: a known name or alias at once, a near spelling only after
+/// the resident chose, anything else as typed (it still counts in text).
+pub async fn add_skill(
+    state: &AppState,
+    caller: &Caller,
+    view: ResidentView,
+    form: &SkillForm,
+) -> Result<SkillAdded, AppError> {
+    let typed = form.skill.trim();
+    if typed.is_empty() || typed.chars().count() > 80 {
+        return Err(AppError::invalid(
+            "skill",
+            "Vul een vaardigheid in van hoogstens 80 tekens. / Enter a skill of at most 80 characters.",
+        ));
+    }
+    let suggestions = state.vocabulary.suggest(typed, SUGGESTIONS);
+    let known = suggestions
+        .first()
+        .filter(|s| matches!(s.kind, MatchKind::Exact | MatchKind::Alias));
+    let name = match (known, form.exact.is_some()) {
+        (Some(found), false) => found.label.clone(),
+        (None, false) if !suggestions.is_empty() => {
+            return Ok(SkillAdded::Choose {
+                typed: typed.to_string(),
+                suggestions,
+            });
+        }
+        _ => typed.to_string(),
+    };
+    let mut input = view.to_input();
+    if !input.skills.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
+        input.skills.push(name);
+    }
+    crate::residents::update(state, caller, &view.id, input).await?;
+    Ok(SkillAdded::Saved)
+}
+
+pub async fn remove_skill(
+    state: &AppState,
+    caller: &Caller,
+    view: ResidentView,
+    skill: &str,
+) -> Result<ResidentView, AppError> {
+    let mut input = view.to_input();
+    input.skills.retain(|s| s != skill);
+    crate::residents::update(state, caller, &view.id, input).await
+}
+
+pub async fn matches_of(state: &AppState, caller: &Caller, id: &str) -> Result<MatchesResponse, AppError> {
+    let params = MatchParams {
+        limit: Some(MATCHES_SHOWN.into()),
+        ..MatchParams::default()
+    };
+    matches(state, caller, id, params).await
+}
+
+/// Name, wijk and conditions at a glance.
+pub fn summary(lang: Lang, view: &ResidentView) -> Markup {
+    html! {
+        dl.bl-data-list {
+            dt { (lang.t("Wijk", "Neighbourhood")) } dd { (view.wijk.name) }
+            dt { (lang.t("Uren per week", "Hours a week")) }
+            dd {
+                @match (view.hours_min, view.hours_max) {
+                    (Some(min), Some(max)) => { (min) "–" (max) }
+                    (Some(min), None) => { (lang.t("minstens ", "at least ")) (min) }
+                    (None, Some(max)) => { (lang.t("hoogstens ", "at most ")) (max) }
+                    (None, None) => { (lang.t("maakt niet uit", "any")) }
+                }
+            }
+            dt { (lang.t("Reizen", "Travel")) }
+            dd { (travel_mode(lang, &view.travel_mode)) @if let Some(m) = view.max_travel_minutes { ", " (lang.t("hoogstens ", "at most ")) (m) " min" } }
+            dt { (lang.t("Nederlands", "Dutch")) } dd { (view.dutch_level) }
+        }
+    }
+}
+
+fn travel_mode(lang: Lang, mode: &str) -> &'static str {
+    match mode {
+        "lopen" => lang.t("lopend", "walking"),
+        "fiets" => lang.t("op de fiets", "by bike"),
+        "ov" => lang.t("met het OV", "by public transport"),
+        "auto" => lang.t("met de auto", "by car"),
+        _ => lang.t("onbekend", "unknown"),
+    }
+}
+
+/// The skills with a remove button each, and the add form; after a typo,
+/// the suggestions to choose from.
+pub fn skills_editor(
+    lang: Lang,
+    base: &str,
+    csrf: &str,
+    view: &ResidentView,
+    choose: Option<(&str, &[Suggestion])>,
+) -> Markup {
+    html! {
+        section.bl-section id="vaardigheden" {
+            h2 { (lang.t("Wat je kunt", "What you can do")) }
+            @if view.skills.is_empty() {
+                p.bl-empty { (lang.t("Nog geen vaardigheden. Voeg er hieronder een toe.", "No skills yet. Add one below.")) }
+            } @else {
+                ul.bl-button-group {
+                    @for skill in &view.skills {
+                        li {
+                            form.bl-inline-form method="post" action={ (base) "/vaardigheden/verwijderen" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="skill" value=(skill);
+                                span.bl-tag { (skill) }
+                                " "
+                                button.bl-link-button type="submit" {
+                                    (lang.t("Verwijder", "Remove"))
+                                    span.bl-visually-hidden { " " (skill) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some((typed, suggestions)) = choose {
+                div.bl-alert.bl-alert--info role="status" {
+                    h3 { (lang.t("Bedoelde je een van deze?", "Did you mean one of these?")) }
+                    ul.bl-suggestions {
+                        @for s in suggestions {
+                            li { (skill_button(base, csrf, &s.label, &s.label, true)) }
+                        }
+                        li { (skill_button(base, csrf, typed, &format!("{} “{typed}”", lang.t("Nee, bewaar", "No, keep")), true)) }
+                    }
+                }
+            }
+            form.bl-form method="post" action={ (base) "/vaardigheden" } {
+                input type="hidden" name="csrf" value=(csrf);
+                div.bl-form-field {
+                    label.bl-label for=(field_id("skill")) { (lang.t("Vaardigheid toevoegen", "Add a skill")) }
+                    p.bl-description id={ (field_id("skill")) "-hint" } {
+                        (lang.t("Bijvoorbeeld: heftruck rijden, kassa, schoonmaken. Een tikfout is niet erg.",
+                                "For example: forklift, till, cleaning. Typos are fine."))
+                    }
+                    input.bl-textbox type="text" id=(field_id("skill")) name="skill" autocomplete="off"
+                        aria-describedby={ (field_id("skill")) "-hint" };
+                }
+                button.bl-button.bl-button--primary type="submit" { (lang.t("Toevoegen", "Add")) }
+            }
+        }
+    }
+}
+
+fn skill_button(base: &str, csrf: &str, value: &str, text: &str, exact: bool) -> Markup {
+    html! {
+        form.bl-inline-form method="post" action={ (base) "/vaardigheden" } {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="skill" value=(value);
+            @if exact { input type="hidden" name="exact" value="true"; }
+            button.bl-suggestion type="submit" { (text) }
+        }
+    }
+}
+
+/// How a coach records a step for a match; `None` for the resident.
+pub struct OutcomeForm<'a> {
+    pub action: String,
+    pub csrf: &'a str,
+}
+
+pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+    html! {
+        section.bl-section id="matches" {
+            h2 { (lang.t("Banen die bij je passen", "Jobs that fit you")) }
+            @if found.matches.is_empty() {
+                p.bl-empty { (lang.t(
+                    "Nog geen passende banen. Voeg vaardigheden toe, of reis wat verder.",
+                    "No fitting jobs yet. Add skills, or travel a bit further.")) }
+            } @else {
+                ol.bl-match-list role="list" {
+                    @for m in &found.matches { (match_card(lang, m, outcome)) }
+                }
+            }
+        }
+    }
+}
+
+fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+    html! {
+        li.bl-card {
+            h3.bl-card__title { a href={ "/vacatures/" (m.vacancy.id) } { (m.vacancy.title) } }
+            p { (m.vacancy.employer) ", " (m.vacancy.wijk_name) " · "
+                (format!("{:.1}", m.distance_km).replace('.', ",")) " km, " (m.travel_minutes.round()) " min" }
+            p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
+            ul.bl-reasons { @for reason in &m.reasons { li { (reason) } } }
+            div.bl-card__meta {
+                @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) } }
+                @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) } }
+            }
+            @if !m.training_routes.is_empty() {
+                p { strong { (lang.t("Leer wat nog mist: ", "Learn what is missing: ")) } }
+                ul {
+                    @for t in &m.training_routes {
+                        li { a href={ "/opleidingen/" (t.id) } { (t.title) } " — " (t.provider) ", " (t.duration_weeks) " " (lang.t("weken", "weeks")) }
+                    }
+                }
+            }
+            @if let Some(form) = outcome {
+                form.bl-form.bl-form-row method="post" action=(form.action) {
+                    input type="hidden" name="csrf" value=(form.csrf);
+                    input type="hidden" name="vacancy_id" value=(m.vacancy.id);
+                    div.bl-form-field {
+                        label.bl-label for={ "stap-" (m.vacancy.id) } { (lang.t("Stap vastleggen", "Record a step")) }
+                        select.bl-select id={ "stap-" (m.vacancy.id) } name="status" {
+                            @for status in STATUSES { option value=(status) { (status) } }
+                        }
+                    }
+                    button.bl-button.bl-button--secondary type="submit" {
+                        (lang.t("Vastleggen", "Record")) span.bl-visually-hidden { " — " (m.vacancy.title) }
+                    }
+                }
+            }
+        }
+    }
+}
