@@ -15,7 +15,7 @@ use crate::privacy::{self, Purpose};
 use crate::storage::{ResidentRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
-const MAX_PAGE: i64 = 100;
+pub const MAX_PAGE: i64 = 100;
 /// The profile body's statement that a coach gives consent with the client.
 const CONFIRMATION_FIELD: &str = "consent_confirmed_with_resident";
 

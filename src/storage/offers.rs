@@ -233,6 +233,23 @@ impl Store {
         self.vacancies_from(rows).await
     }
 
+    /// An organisation's vacancies, open ones first, newest first.
+    pub async fn vacancies_of_organisation(
+        &self,
+        organisation_id: &str,
+        limit: i64,
+    ) -> Result<Vec<VacancyRow>, StoreError> {
+        let rows = sqlx::query(concat!(
+            vacancy_select!(),
+            " WHERE v.organisation_id = ? ORDER BY v.status = 'closed', v.posted_on DESC, v.id DESC LIMIT ?"
+        ))
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        self.vacancies_from(rows).await
+    }
+
     /// Vacancies by id, in id order; unknown ids are skipped.
     pub async fn vacancies_by_ids(&self, ids: &[String]) -> Result<Vec<VacancyRow>, StoreError> {
         let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(vacancy_select!(), " WHERE v.id IN ("));

@@ -87,6 +87,16 @@ pub fn text_field(field: &Field, value: &str, errors: &FieldErrors) -> Markup {
     field_frame(field.name, field.label, field.hint, errors, control)
 }
 
+pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors: &FieldErrors) -> Markup {
+    let error = errors.of(name).is_some();
+    let control = html! {
+        textarea.bl-textarea id=(field_id(name)) name=(name) rows="5"
+            aria-invalid=[error.then_some("true")]
+            aria-describedby=[described_by(name, hint.is_some(), error)] { (value) }
+    };
+    field_frame(name, label, hint, errors, control)
+}
+
 /// A select with an empty first choice (`any`) and `(code, label)` options.
 pub fn select_field(
     name: &str,

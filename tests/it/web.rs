@@ -368,3 +368,297 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
         .await;
     assert_eq!(from_same_address.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// The resident id behind a signed-in jobseeker's profile page.
+async fn own_resident_id(app: &TestApp, login: &str) -> String {
+    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+        .bind(login)
+        .fetch_one(&sqlx::SqlitePool::connect(&db_url(app)).await.unwrap())
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT id FROM residents WHERE user_id = ?")
+        .bind(user)
+        .fetch_one(&sqlx::SqlitePool::connect(&db_url(app)).await.unwrap())
+        .await
+        .unwrap()
+}
+
+fn db_url(app: &TestApp) -> String {
+    format!("sqlite://{}", app.dir.path().join("banenlift.db").display())
+}
+
+#[tokio::test]
+async fn a_jobseeker_makes_a_profile_picks_a_suggested_skill_and_sees_matches() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "jobseeker", None, "fatima").await;
+    let browser = Browser::new(&app);
+    let empty = browser.log_in(&login, &password, "/profiel").await;
+    assert!(empty.html.contains("Maak je profiel"));
+    let csrf = csrf_of(&empty.html);
+    let missing = browser.post("/profiel", &[("csrf", &csrf), ("name", "")]).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.html.contains("href=\"#veld-name\""),
+        "the summary links to the name field"
+    );
+    let created = browser
+        .post(
+            "/profiel",
+            &[
+                ("csrf", &csrf),
+                ("name", "Fatima"),
+                ("wijk", "WK051829"),
+                ("education", "mbo2"),
+                ("dutch_level", "B1"),
+                ("travel_mode", "fiets"),
+                ("max_travel_minutes", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+
+    let choose = browser
+        .post(
+            "/profiel/vaardigheden",
+            &[("csrf", &csrf), ("skill", "heftruckrijen")],
+        )
+        .await;
+    assert_eq!(choose.status, 200);
+    assert!(choose.html.contains("Bedoelde je een van deze?"));
+    assert!(
+        choose.html.contains(">Heftruck rijden</button>"),
+        "the suggestion is offered"
+    );
+    let picked = browser
+        .post(
+            "/profiel/vaardigheden",
+            &[("csrf", &csrf), ("skill", "Heftruck rijden"), ("exact", "true")],
+        )
+        .await;
+    assert_eq!(picked.status, StatusCode::SEE_OTHER);
+    let profile = browser.get("/profiel").await;
+    assert!(
+        profile
+            .html
+            .contains("<span class=\"bl-tag\">Heftruck rijden</span>")
+    );
+    assert!(
+        profile.html.contains("bl-tag bl-tag--match\">✓ Heftruck rijden"),
+        "matches use the skill"
+    );
+    assert!(
+        profile.html.contains("class=\"bl-reasons\""),
+        "matches come with reasons"
+    );
+
+    let resident = own_resident_id(&app, &login).await;
+    let (_, api) = app
+        .get_with(
+            &format!("/api/v1/residents/{resident}"),
+            &app.token("admin", None).await,
+        )
+        .await;
+    assert_eq!(api["code"], "forbidden", "admins still read no profiles");
+    let download = browser.get("/profiel/gegevens").await;
+    let export: Value = serde_json::from_str(&download.html).expect("a JSON download");
+    assert_eq!(export["profile"]["resident"]["skills"][0], "Heftruck rijden");
+    let erased = browser
+        .post("/profiel/verwijderen", &[("csrf", &csrf), ("confirm", "true")])
+        .await;
+    assert_eq!(erased.status, StatusCode::SEE_OTHER);
+    let after = Browser::new(&app);
+    let form = after.get("/inloggen").await;
+    let refused = after
+        .post(
+            "/inloggen",
+            &[
+                ("login", &login),
+                ("password", &password),
+                ("csrf", &csrf_of(&form.html)),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNAUTHORIZED,
+        "the account went with the profile"
+    );
+}
+
+#[tokio::test]
+async fn a_coach_opens_a_client_and_records_an_application() {
+    let app = TestApp::spawn().await;
+    let coach_id = "usr-coach-01";
+    banenlift::auth::login::set_password(&app.state.store, coach_id, "sanne", "sanne-wachtwoord-lang")
+        .await
+        .unwrap();
+    let browser = Browser::new(&app);
+    let caseload = browser.log_in("sanne", "sanne-wachtwoord-lang", "/coach").await;
+    assert_eq!(caseload.status, 200);
+    let clients = links_to(&caseload.html, "/coach/klanten/");
+    assert!(!clients.is_empty(), "the demo coach has clients");
+    let client = browser.get(clients[0]).await;
+    assert_eq!(client.status, 200);
+    let action = links_to(&client.html, "/vacatures/vac-");
+    assert!(!action.is_empty(), "the client has matches");
+    let vacancy = action[0].trim_start_matches("/vacatures/");
+    let csrf = csrf_of(&client.html);
+    let recorded = browser
+        .post(
+            &format!("{}/uitkomst", clients[0]),
+            &[
+                ("csrf", &csrf),
+                ("vacancy_id", vacancy),
+                ("status", "gesolliciteerd"),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.html);
+    let after = browser.get(clients[0]).await;
+    assert!(after.html.contains("<strong>gesolliciteerd</strong>"));
+    let resident = clients[0].trim_start_matches("/coach/klanten/");
+    let outcomes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outcomes WHERE resident_id = ? AND vacancy_id = ?")
+            .bind(resident)
+            .bind(vacancy)
+            .fetch_one(&sqlx::SqlitePool::connect(&db_url(&app)).await.unwrap())
+            .await
+            .unwrap();
+    assert_eq!(outcomes, 1);
+
+    let others = browser.get("/coach?q=zzzzzz").await;
+    assert!(
+        others.html.contains("<strong>0</strong> klanten"),
+        "the name filter filters"
+    );
+    let candidates = browser
+        .get(&format!("/coach/vacatures/{vacancy}/kandidaten"))
+        .await;
+    assert_eq!(candidates.status, 200);
+    assert!(
+        !candidates.html.contains("Vraag contact aan"),
+        "coaches see their own clients, no contact form"
+    );
+    assert_eq!(browser.get("/werkgever").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_employer_posts_a_vacancy_that_search_finds_and_asks_a_candidate_for_contact() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "employer", Some(crate::helpers::EMPLOYER), "werkgever.ina").await;
+    let browser = Browser::new(&app);
+    let overview = browser.log_in(&login, &password, "/werkgever").await;
+    let csrf = csrf_of(&overview.html);
+    let mut form = vec![
+        ("csrf", csrf.as_str()),
+        ("title", "Orderpicker Zeldzaamhaven"),
+        (
+            "description",
+            "Je pakt bestellingen in ons magazijn in de Schilderswijk.",
+        ),
+        ("sector", "logistiek"),
+        ("contract", "tijdelijk"),
+        ("hours_min", "24"),
+        ("hours_max", "36"),
+        ("education", "geen"),
+        ("dutch_level", "A2"),
+        ("salary_min", "14,50"),
+        ("salary_period", "uur"),
+        ("wijk", "WK051829"),
+        ("skills_required", "heftruckrijen"),
+        ("apply", "Bel ons op 070 000 0000."),
+    ];
+    let refused = browser.post("/werkgever/vacatures", &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.html.contains("Heftruck rijden?"),
+        "the unknown skill comes back with a suggestion"
+    );
+    assert!(
+        refused.html.contains("Orderpicker Zeldzaamhaven"),
+        "nothing typed is lost"
+    );
+    form.retain(|(k, _)| *k != "skills_required");
+    form.push(("skills_required", "Heftruck rijden\nOrderpicken"));
+    let posted = browser.post("/werkgever/vacatures", &form).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
+    let detail = posted.location.expect("to the new vacancy");
+    let found = Browser::new(&app).get("/vacatures?q=zeldzaamhaven").await;
+    assert!(
+        found.html.contains(&format!("href=\"{detail}\"")),
+        "the public search finds it at once"
+    );
+
+    let jobseeker = app.token("jobseeker", None).await;
+    let mut body = crate::residents::resident_body("Layla Zeldzaam");
+    body["skills"] = serde_json::json!(["Heftruck rijden", "Orderpicken"]);
+    let resident = app.create_resident(&jobseeker, &body).await;
+    let resident_id = resident["id"].as_str().unwrap();
+    let vacancy = detail.trim_start_matches("/vacatures/");
+    let candidates = browser
+        .get(&format!("/werkgever/vacatures/{vacancy}/kandidaten"))
+        .await;
+    assert!(
+        candidates
+            .html
+            .contains("<h2 class=\"bl-card__title\">Layla</h2>"),
+        "first name only"
+    );
+    assert!(!candidates.html.contains("Zeldzaam</h2>"));
+    let asked = browser
+        .post(
+            &format!("/werkgever/vacatures/{vacancy}/kandidaten/{resident_id}/contact"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let (_, inbox) = app
+        .get_with(
+            &format!("/api/v1/residents/{resident_id}/contact-requests"),
+            &jobseeker,
+        )
+        .await;
+    assert_eq!(inbox[0]["status"], "open");
+    assert_eq!(inbox[0]["vacancy_title"], "Orderpicker Zeldzaamhaven");
+
+    let other = Browser::new(&app);
+    let (other_login, other_password) = web_user(
+        &app,
+        "employer",
+        Some(crate::helpers::OTHER_EMPLOYER),
+        "werkgever.ander",
+    )
+    .await;
+    other.log_in(&other_login, &other_password, "/werkgever").await;
+    assert_eq!(
+        other
+            .get(&format!("/werkgever/vacatures/{vacancy}/bewerken"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        other
+            .get(&format!("/werkgever/vacatures/{vacancy}/kandidaten"))
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn role_pages_need_the_right_role() {
+    let app = TestApp::spawn().await;
+    let anonymous = Browser::new(&app);
+    for path in ["/profiel", "/coach", "/werkgever", "/werkgever/vacatures/nieuw"] {
+        let page = anonymous.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location.as_deref(), Some("/inloggen"), "{path}");
+    }
+    let (login, password) = web_user(&app, "analyst", None, "analist.ed").await;
+    let analyst = Browser::new(&app);
+    analyst.log_in(&login, &password, "/vacatures").await;
+    for path in ["/profiel", "/coach", "/werkgever"] {
+        assert_eq!(analyst.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+}

@@ -2,6 +2,8 @@
 //! functions as the API and render the answers with maud (compiled,
 //! auto-escaping templates).
 
+mod coach;
+pub(crate) mod employer;
 mod home;
 mod login;
 mod offers;
@@ -31,8 +33,38 @@ pub fn router() -> Router<AppState> {
         .route("/profiel/vaardigheden", post(profile::add))
         .route("/profiel/vaardigheden/verwijderen", post(profile::remove))
         .route("/profiel/toestemming", post(profile::consent))
+        .route("/profiel/contact/{request}", post(profile::answer_contact))
         .route("/profiel/gegevens", get(profile::download))
         .route("/profiel/verwijderen", post(profile::erase))
+        .route("/coach", get(coach::caseload))
+        .route("/coach/klanten/{id}", get(coach::client))
+        .route("/coach/klanten/{id}/vaardigheden", post(coach::add))
+        .route(
+            "/coach/klanten/{id}/vaardigheden/verwijderen",
+            post(coach::remove),
+        )
+        .route("/coach/klanten/{id}/uitkomst", post(coach::record_outcome))
+        .route(
+            "/coach/klanten/{id}/contact/{request}",
+            post(coach::answer_contact),
+        )
+        .route("/coach/vacatures/{id}/kandidaten", get(coach::candidate_list))
+        .route("/werkgever", get(employer::overview))
+        .route("/werkgever/vacatures", post(employer::create))
+        .route("/werkgever/vacatures/nieuw", get(employer::new_form))
+        .route(
+            "/werkgever/vacatures/{id}/bewerken",
+            get(employer::edit_form).post(employer::update),
+        )
+        .route("/werkgever/vacatures/{id}/sluiten", post(employer::close))
+        .route(
+            "/werkgever/vacatures/{id}/kandidaten",
+            get(employer::candidate_list),
+        )
+        .route(
+            "/werkgever/vacatures/{id}/kandidaten/{resident}/contact",
+            post(employer::request_contact),
+        )
         .route("/inloggen", get(login::show).post(login::submit))
         .route("/uitloggen", post(login::logout))
         .route("/taal", get(switch_language))

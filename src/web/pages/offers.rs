@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 
 use crate::app::AppState;
+use crate::auth::Role;
 use crate::error::AppError;
 use crate::geo::Point;
 use crate::offers::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
@@ -391,6 +392,7 @@ pub async fn vacancy(
         p { a href="/vacatures" { "← " (lang.t("Alle vacatures", "All jobs")) } }
         h1 { (view.title) }
         p.bl-lead { (view.employer) ", " (view.wijk.name) }
+        (candidates_link(&visitor, &view))
         div.bl-columns {
             section.bl-section {
                 h2 { (lang.t("Over de baan", "About the job")) }
@@ -434,6 +436,27 @@ pub async fn vacancy(
     };
     let path = format!("/vacatures/{}", view.id);
     Ok(page(&Frame::of(&visitor, &path, &view.title), body))
+}
+
+/// Coaches and the vacancy's own employer find its candidates from here.
+fn candidates_link(visitor: &Visitor, view: &VacancyView) -> Markup {
+    let lang = visitor.lang;
+    let caller = visitor.signed_in.as_ref().map(|s| &s.caller);
+    let href = match caller {
+        Some(c) if c.role == Role::Coach => Some(format!("/coach/vacatures/{}/kandidaten", view.id)),
+        Some(c)
+            if c.role == Role::Employer
+                && c.organisation_id.as_deref() == Some(view.organisation_id.as_str()) =>
+        {
+            Some(format!("/werkgever/vacatures/{}/kandidaten", view.id))
+        }
+        _ => None,
+    };
+    html! {
+        @if let Some(href) = href {
+            p { a.bl-button.bl-button--secondary href=(href) { (lang.t("Bekijk passende kandidaten", "See fitting candidates")) } }
+        }
+    }
 }
 
 pub async fn training(

@@ -2,7 +2,7 @@
 //! viewed it, download and erasure.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -11,10 +11,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::residents::{
-    SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
+    SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill, skills_editor,
+    summary,
 };
 use crate::app::AppState;
 use crate::auth::Role;
+use crate::contact::ContactAnswerInput;
 use crate::error::AppError;
 use crate::offers::codes::{Code, DutchLevel, Education};
 use crate::privacy::consent::ConsentInput;
@@ -71,6 +73,7 @@ async fn render(
     let caller = &signed_in.caller;
     let found = matches_of(state, caller, &view.id).await?;
     let views = crate::privacy::views(state, caller, &view.id, VIEWS_SHOWN).await?;
+    let contacts = crate::contact::list(state, caller, &view.id).await?;
     let csrf = signed_in.csrf.as_str();
     let title = lang.t("Mijn profiel", "My profile");
     let body = html! {
@@ -79,6 +82,7 @@ async fn render(
         (summary(lang, &view))
         (skills_editor(lang, BASE, csrf, &view, choose))
         (match_list(lang, &found, None))
+        (contact_section(lang, BASE, csrf, &contacts))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
             p { (lang.t(
@@ -304,6 +308,26 @@ pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result
         json,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    pub(super) csrf: String,
+    pub(super) status: String,
+}
+
+/// The resident accepts or declines an employer's contact request.
+pub async fn answer_contact(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(request): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let input = ContactAnswerInput { status: form.status };
+    crate::contact::answer(&state, &signed_in.caller, &request, input).await?;
+    Ok(Redirect::to("/profiel#contact").into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::contact::{ACCEPTED, ContactRequestView, DECLINED, OPEN};
 use crate::error::AppError;
 use crate::outcomes::STATUSES;
 use crate::residents::matches::{MatchParams, MatchView, MatchesResponse, matches};
@@ -254,6 +255,43 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
                     }
                     button.bl-button.bl-button--secondary type="submit" {
                         (lang.t("Vastleggen", "Record")) span.bl-visually-hidden { " — " (m.vacancy.title) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Employers' contact requests, with accept and decline for open ones;
+/// answers post to `{base}/contact/{request}`.
+pub fn contact_section(lang: Lang, base: &str, csrf: &str, contacts: &[ContactRequestView]) -> Markup {
+    let answers = [
+        (ACCEPTED, lang.t("Accepteren", "Accept")),
+        (DECLINED, lang.t("Afwijzen", "Decline")),
+    ];
+    html! {
+        section.bl-section id="contact" {
+            h2 { (lang.t("Contactverzoeken van werkgevers", "Contact requests from employers")) }
+            @if contacts.is_empty() {
+                p.bl-empty { (lang.t("Geen verzoeken.", "No requests.")) }
+            } @else {
+                ul {
+                    @for c in contacts {
+                        li {
+                            (c.employer) " — " (c.vacancy_title) ": " strong { (c.status) }
+                            @if c.status == OPEN {
+                                @for (answer, text) in answers {
+                                    form.bl-inline-form method="post" action={ (base) "/contact/" (c.id) } {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        input type="hidden" name="status" value=(answer);
+                                        " "
+                                        button.bl-button.bl-button--secondary type="submit" {
+                                            (text) span.bl-visually-hidden { " — " (c.vacancy_title) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -1,0 +1,233 @@
+//! `/coach`: a coach's caseload, a client's profile and matches with
+//! outcome recording and contact answers, and candidates for a vacancy from
+//! the coach's own clients.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::residents::{
+    OutcomeForm, SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill,
+    skills_editor, summary,
+};
+use crate::app::AppState;
+use crate::auth::Role;
+use crate::contact::ContactAnswerInput;
+use crate::error::AppError;
+use crate::outcomes::OutcomeInput;
+use crate::residents::matches::{MatchParams, candidates};
+use crate::residents::profile::ResidentView;
+use crate::skills::Suggestion;
+use crate::web::forms::{FieldErrors, field_id, select_field};
+use crate::web::layout::{Frame, page};
+use crate::web::page_error::PageError;
+use crate::web::pages::employer::render_candidates;
+use crate::web::pages::offers::wijk_options;
+use crate::web::visitor::{SignedIn, Visitor};
+
+/// A caseload page shows this many clients (the API's page size); a
+/// caseload is usually smaller.
+const CASELOAD_PAGE: i64 = crate::residents::MAX_PAGE;
+
+fn coach(visitor: &Visitor) -> Result<&SignedIn, PageError> {
+    let signed_in = visitor.required()?;
+    if signed_in.caller.role == Role::Coach {
+        Ok(signed_in)
+    } else {
+        Err(AppError::Forbidden(String::new()).into())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseloadFilter {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    wijk: String,
+}
+
+pub async fn caseload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(filter): Query<CaseloadFilter>,
+) -> Result<Markup, PageError> {
+    let signed_in = coach(&visitor)?;
+    let lang = visitor.lang;
+    let wanted = filter.q.trim().to_lowercase();
+    let clients: Vec<ResidentView> = crate::residents::list(&state, &signed_in.caller, CASELOAD_PAGE, 0)
+        .await?
+        .into_iter()
+        .filter(|c| wanted.is_empty() || c.name.to_lowercase().contains(&wanted))
+        .filter(|c| filter.wijk.is_empty() || c.wijk.code == filter.wijk)
+        .collect();
+    let title = lang.t("Mijn klanten", "My clients");
+    let body = html! {
+        h1 { (title) }
+        form.bl-form.bl-form-row method="get" action="/coach" role="search" {
+            div.bl-form-field {
+                label.bl-label for=(field_id("q")) { (lang.t("Naam", "Name")) }
+                input.bl-textbox type="search" id=(field_id("q")) name="q" value=(filter.q);
+            }
+            (select_field("wijk", lang.t("Wijk", "Neighbourhood"), lang.t("Alle wijken", "All"), &wijk_options(&state), &filter.wijk, &FieldErrors::default()))
+            button.bl-button.bl-button--secondary type="submit" { (lang.t("Filter", "Filter")) }
+        }
+        p.bl-results__summary role="status" { strong { (clients.len()) } " " (lang.t("klanten", "clients")) }
+        div.bl-table-wrapper tabindex="0" {
+            table.bl-table {
+                caption.bl-visually-hidden { (title) }
+                thead { tr {
+                    th scope="col" { (lang.t("Naam", "Name")) }
+                    th scope="col" { (lang.t("Wijk", "Neighbourhood")) }
+                    th scope="col" { (lang.t("Vaardigheden", "Skills")) }
+                    th scope="col" { (lang.t("Vindbaar voor werkgevers", "Findable by employers")) }
+                } }
+                tbody {
+                    @for c in &clients {
+                        tr {
+                            td { a href={ "/coach/klanten/" (c.id) } { (c.name) } }
+                            td { (c.wijk.name) }
+                            td { (c.skills.len()) }
+                            td { @if c.findable_by_employers { (lang.t("ja", "yes")) } @else { (lang.t("nee", "no")) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&Frame::of(&visitor, "/coach", title), body))
+}
+
+fn client_base(id: &str) -> String {
+    format!("/coach/klanten/{id}")
+}
+
+pub async fn client(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    let signed_in = coach(&visitor)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    render_client(&state, &visitor, signed_in, view, None).await
+}
+
+async fn render_client(
+    state: &AppState,
+    visitor: &Visitor,
+    signed_in: &SignedIn,
+    view: ResidentView,
+    choose: Option<(&str, &[Suggestion])>,
+) -> Result<Markup, PageError> {
+    let lang = visitor.lang;
+    let caller = &signed_in.caller;
+    let base = client_base(&view.id);
+    let found = matches_of(state, caller, &view.id).await?;
+    let outcomes = crate::outcomes::of_resident(state, caller, &view.id).await?;
+    let contacts = crate::contact::list(state, caller, &view.id).await?;
+    let csrf = signed_in.csrf.as_str();
+    let form = OutcomeForm {
+        action: format!("{base}/uitkomst"),
+        csrf,
+    };
+    let body = html! {
+        p { a href="/coach" { "← " (lang.t("Alle klanten", "All clients")) } }
+        h1 { (view.name) }
+        (summary(lang, &view))
+        (skills_editor(lang, &base, csrf, &view, choose))
+        (match_list(lang, &found, Some(&form)))
+        section.bl-section id="uitkomsten" {
+            h2 { (lang.t("Sollicitaties", "Applications")) }
+            @if outcomes.is_empty() {
+                p.bl-empty { (lang.t("Nog niets vastgelegd.", "Nothing recorded yet.")) }
+            } @else {
+                ul { @for o in &outcomes { li { (o.recorded_at.get(..10).unwrap_or(&o.recorded_at)) ": " strong { (o.status) } " — " (o.vacancy_title) } } }
+            }
+        }
+        (contact_section(lang, &base, csrf, &contacts))
+    };
+    let path = base.clone();
+    Ok(page(&Frame::of(visitor, &path, &view.name), body))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<SkillForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    match add_skill(&state, &signed_in.caller, view, &form).await? {
+        SkillAdded::Saved => Ok(Redirect::to(&format!("{}#vaardigheden", client_base(&id))).into_response()),
+        SkillAdded::Choose { typed, suggestions } => {
+            let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+            Ok(
+                render_client(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
+                    .await?
+                    .into_response(),
+            )
+        }
+    }
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<SkillForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    remove_skill(&state, &signed_in.caller, view, &form.skill).await?;
+    Ok(Redirect::to(&format!("{}#vaardigheden", client_base(&id))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+    vacancy_id: String,
+    status: String,
+}
+
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let input = OutcomeInput {
+        resident_id: id.clone(),
+        vacancy_id: form.vacancy_id,
+        status: form.status,
+    };
+    crate::outcomes::record(&state, &signed_in.caller, input).await?;
+    Ok(Redirect::to(&format!("{}#uitkomsten", client_base(&id))).into_response())
+}
+
+pub async fn answer_contact(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, request)): Path<(String, String)>,
+    Form(form): Form<super::profile::AnswerForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let input = ContactAnswerInput { status: form.status };
+    crate::contact::answer(&state, &signed_in.caller, &request, input).await?;
+    Ok(Redirect::to(&format!("{}#contact", client_base(&id))).into_response())
+}
+
+pub async fn candidate_list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    let signed_in = coach(&visitor)?;
+    let vacancy = crate::offers::get_vacancy(&state, &id).await?;
+    let found = candidates(&state, &signed_in.caller, &id, MatchParams::default()).await?;
+    let path = format!("/coach/vacatures/{id}/kandidaten");
+    Ok(render_candidates(&visitor, signed_in, &vacancy, &found, &path))
+}
