@@ -1,0 +1,375 @@
+//! Each user group's main job in headless Chromium, driven over WebDriver
+//! (chromedriver), with axe-core checking WCAG 2.1 A/AA on every page the
+//! flows reach. Screenshots of each flow's end state go to
+//! `target/browser-screenshots/`. `.ci/run` installs chromium,
+//! chromium-driver and axe-core; without them these tests fail, loudly.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::helpers::{EMPLOYER, TestApp};
+use crate::web::web_user;
+
+/// chromedriver, killed when the test ends however it ends.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn browser() -> (Driver, Client) {
+    let binary = std::env::var("BANENLIFT_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start '{binary}' ({e}): install Debian's chromium and chromium-driver (.ci/run does)"
+            )
+        });
+    let driver = Driver(child);
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=nl"]}),
+    );
+    for _ in 0..100 {
+        let connected = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        if let Ok(client) = connected {
+            return (driver, client);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver on port {port} did not accept a session");
+}
+
+fn axe_source() -> String {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}): run `npm ci --prefix tests/browser` (.ci/run does)",
+            path.display()
+        )
+    })
+}
+
+/// Serious or critical WCAG 2.1 A/AA violations on the current page.
+async fn accessibility_violations(client: &Client, axe: &str) -> Vec<String> {
+    client.execute(axe, vec![]).await.expect("axe-core loads");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          .then(r => done(r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    let found = client.execute_async(script, vec![]).await.expect("axe-core runs");
+    serde_json::from_value(found).expect("a list of violations")
+}
+
+struct Flow<'a> {
+    client: &'a Client,
+    app: &'a TestApp,
+    axe: &'a str,
+    checked: Vec<String>,
+}
+
+impl Flow<'_> {
+    async fn open(&mut self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.app.base))
+            .await
+            .expect("page opens");
+        self.check().await;
+    }
+
+    /// Checks the page now shown, once per path.
+    async fn check(&mut self) {
+        let url = self.client.current_url().await.expect("url");
+        let path = url.path().to_string();
+        if self.checked.contains(&path) {
+            return;
+        }
+        let violations = accessibility_violations(self.client, self.axe).await;
+        assert!(
+            violations.is_empty(),
+            "accessibility violations on {path}:\n{}",
+            violations.join("\n")
+        );
+        self.checked.push(path);
+    }
+
+    /// The element, waiting a little for a page that is still loading.
+    async fn find(&self, locator: Locator<'_>) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|e| panic!("element {locator:?}: {e}"))
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.find(Locator::Id(id)).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("typing");
+    }
+
+    async fn choose(&self, id: &str, value: &str) {
+        let select = self.find(Locator::Id(id)).await;
+        select
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|_| panic!("option {value} of #{id}"));
+    }
+
+    async fn click(&mut self, css: &str) {
+        let element = self.find(Locator::Css(css)).await;
+        element.click().await.unwrap_or_else(|_| panic!("click {css}"));
+        self.check().await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(Locator::Css(css)).await.text().await.expect("text")
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot saved");
+    }
+
+    async fn log_in(&mut self, login: &str, password: &str) {
+        self.open("/inloggen").await;
+        self.type_into("veld-login", login).await;
+        self.type_into("veld-password", password).await;
+        self.click("form.bl-form button[type=submit]").await;
+    }
+
+    async fn log_out(&mut self) {
+        self.click("form[action='/uitloggen'] button").await;
+    }
+}
+
+#[tokio::test]
+async fn every_user_group_does_its_main_job_in_a_real_browser() {
+    let app = TestApp::spawn().await;
+    let (_driver, client) = browser().await;
+    let axe = axe_source();
+    let mut flow = Flow {
+        client: &client,
+        app: &app,
+        axe: &axe,
+        checked: Vec::new(),
+    };
+    anonymous_search(&mut flow).await;
+    jobseeker_adds_a_skill(&mut flow).await;
+    coach_records_an_application(&mut flow).await;
+    employer_posts_a_vacancy(&mut flow).await;
+    phone_has_no_horizontal_scroll(&mut flow).await;
+    the_accessibility_check_can_fail(&flow).await;
+    client.close().await.expect("browser closes");
+}
+
+/// Keyboard only: skip link first, then type and press Enter.
+async fn anonymous_search(flow: &mut Flow<'_>) {
+    flow.open("/").await;
+    let body = flow.find(Locator::Css("body")).await;
+    body.send_keys(&Key::Tab.to_string()).await.unwrap();
+    let focused = flow
+        .client
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        focused,
+        json!("bl-skip-link"),
+        "the first Tab reaches the skip link"
+    );
+    flow.type_into("veld-q", "magazijn").await;
+    flow.choose("veld-wijk", "WK051829").await;
+    flow.choose("veld-radius_km", "5").await;
+    let query = flow.find(Locator::Id("veld-q")).await;
+    query.send_keys(&Key::Enter.to_string()).await.unwrap();
+    flow.check().await;
+    let url = flow.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/vacatures");
+    assert!(url.query().unwrap_or_default().contains("wijk=WK051829"));
+    let summary = flow.text(".bl-results__summary").await;
+    assert!(
+        !summary.starts_with('0'),
+        "results near Schildersbuurt: {summary}"
+    );
+    flow.click("ol.bl-result-list li:first-child h2 a").await;
+    assert!(
+        flow.client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/vacatures/vac-")
+    );
+    assert!(flow.text("main").await.contains("Zo solliciteert u"));
+    flow.screenshot("1-zoeken-vacature").await;
+}
+
+async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
+    let (login, password) = web_user(flow.app, "jobseeker", None, "browser.fatima").await;
+    flow.log_in(&login, &password).await;
+    assert!(flow.text("h1").await.contains("Maak je profiel"));
+    flow.type_into("veld-name", "Fatima").await;
+    flow.choose("veld-wijk", "WK051830").await;
+    flow.choose("veld-education", "mbo2").await;
+    flow.choose("veld-dutch_level", "A2").await;
+    flow.choose("veld-travel_mode", "fiets").await;
+    flow.choose("veld-max_travel_minutes", "30").await;
+    flow.click("form.bl-form button[type=submit]").await;
+    assert_eq!(flow.text("h1").await, "Mijn profiel");
+    flow.type_into("veld-skill", "heftruckrijen").await;
+    flow.click("form[action='/profiel/vaardigheden'] button.bl-button--primary")
+        .await;
+    assert!(flow.text("main").await.contains("Bedoelde je een van deze?"));
+    let suggestion = flow
+        .find(Locator::XPath(
+            "//button[@class='bl-suggestion' and text()='Heftruck rijden']",
+        ))
+        .await;
+    suggestion.click().await.unwrap();
+    flow.check().await;
+    let matches = flow.text("#matches").await;
+    assert!(
+        matches.contains("✓ Heftruck rijden"),
+        "matches use the picked skill"
+    );
+    let reasons = flow
+        .client
+        .find_all(Locator::Css("#matches .bl-reasons li"))
+        .await
+        .unwrap();
+    assert!(!reasons.is_empty(), "matches come with reasons");
+    flow.screenshot("2-werkzoekende-matches").await;
+    flow.log_out().await;
+}
+
+async fn coach_records_an_application(flow: &mut Flow<'_>) {
+    banenlift::auth::login::set_password(
+        &flow.app.state.store,
+        "usr-coach-01",
+        "browser.sanne",
+        "sanne-wachtwoord-lang",
+    )
+    .await
+    .unwrap();
+    flow.log_in("browser.sanne", "sanne-wachtwoord-lang").await;
+    assert_eq!(flow.client.current_url().await.unwrap().path(), "/coach");
+    flow.click("table.bl-table tbody tr:first-child a").await;
+    let first_match = "#matches ol li:first-child";
+    let select = flow
+        .find(Locator::Css(&format!("{first_match} select[name=status]")))
+        .await;
+    select.select_by_value("gesolliciteerd").await.unwrap();
+    flow.click(&format!("{first_match} form button")).await;
+    assert!(flow.text("#uitkomsten").await.contains("gesolliciteerd"));
+    flow.screenshot("3-coach-sollicitatie").await;
+    flow.log_out().await;
+}
+
+async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
+    let (login, password) = web_user(flow.app, "employer", Some(EMPLOYER), "browser.werkgever").await;
+    flow.log_in(&login, &password).await;
+    flow.click("a[href='/werkgever/vacatures/nieuw']").await;
+    for (id, text) in [
+        ("veld-title", "Magazijnmedewerker Browserhaven"),
+        (
+            "veld-description",
+            "Je pakt bestellingen in en rijdt op de heftruck.",
+        ),
+        ("veld-hours_min", "24"),
+        ("veld-hours_max", "36"),
+        ("veld-skills_required", "Heftruck rijden"),
+        ("veld-apply", "Bel ons op 070 000 0000."),
+    ] {
+        flow.type_into(id, text).await;
+    }
+    for (id, value) in [
+        ("veld-sector", "logistiek"),
+        ("veld-contract", "vast"),
+        ("veld-education", "geen"),
+        ("veld-dutch_level", "A2"),
+        ("veld-wijk", "WK051838"),
+    ] {
+        flow.choose(id, value).await;
+    }
+    flow.click("form.bl-form button[type=submit]").await;
+    let url = flow.client.current_url().await.unwrap();
+    assert!(
+        url.path().starts_with("/vacatures/vac-"),
+        "to the new vacancy: {url}"
+    );
+    let id = url.path().trim_start_matches("/vacatures/").to_string();
+    flow.log_out().await;
+    flow.open("/vacatures?q=browserhaven").await;
+    let link = format!("ol.bl-result-list a[href='/vacatures/{id}']");
+    // Waits up to 10 s: the new vacancy must be in the public search.
+    flow.find(Locator::Css(&link)).await;
+    flow.screenshot("4-werkgever-vacature-gevonden").await;
+}
+
+async fn phone_has_no_horizontal_scroll(flow: &mut Flow<'_>) {
+    flow.client.set_window_size(360, 740).await.unwrap();
+    flow.open("/vacatures?q=magazijn&wijk=WK051829&radius_km=5").await;
+    let widths: Value = flow
+        .client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert!(inner <= 400, "a phone-sized viewport: {inner}");
+    assert!(scroll <= inner, "no horizontal scrolling: {scroll} > {inner}");
+    flow.screenshot("5-telefoon-zoeken").await;
+    flow.client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// The check above is only worth something if it can fail: an input
+/// without a label must be reported.
+async fn the_accessibility_check_can_fail(flow: &Flow<'_>) {
+    flow.client
+        .execute(
+            "document.querySelector('main').appendChild(document.createElement('input'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let violations = accessibility_violations(flow.client, flow.axe).await;
+    assert!(
+        violations.iter().any(|v| v.starts_with("label:")),
+        "{violations:?}"
+    );
+}
