@@ -98,8 +98,13 @@ pub async fn set_password(
     }
 }
 
-/// Checks a login and opens a session. Throttled callers are refused before
-/// the password is looked at, so a blocked attacker learns nothing more.
+/// At most this many password hashes at once (each takes ~19 MiB): a
+/// burst of logins waits instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Checks a login and opens a session. The attempt counts as a failure
+/// until the password proves right, so throttled or parallel callers learn
+/// nothing more than the limits allow.
 pub async fn login(
     store: &Store,
     login: &str,
@@ -108,15 +113,17 @@ pub async fn login(
     now: i64,
 ) -> Result<NewSession, LoginError> {
     let login = normalise_login(login);
-    let login_key = hash_token(&login);
-    let address_key = hash_token(&address.to_string());
-    let since = now - FAILURE_WINDOW_SECONDS;
-    let (by_login, by_address) = store
-        .login_failures_since(&login_key, &address_key, since)
-        .await?;
-    if by_login >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(LoginError::Throttled);
-    }
+    let limits = (MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS);
+    let attempt = store
+        .begin_login_attempt(
+            &hash_token(&login),
+            &hash_token(&address_key(address)),
+            now,
+            now - FAILURE_WINDOW_SECONDS,
+            limits,
+        )
+        .await?
+        .ok_or(LoginError::Throttled)?;
     let credentials = store.credentials(&login).await?;
     // An unknown name is checked against a dummy hash, so that timing does
     // not tell which login names exist.
@@ -125,12 +132,22 @@ pub async fn login(
         .map_or_else(|| DUMMY_HASH.to_string(), |c| c.password_hash.clone());
     let matches = verify_password(password.to_string(), stored).await?;
     match credentials {
-        Some(credentials) if matches => open_session(store, &credentials, now).await,
-        _ => {
-            store
-                .record_login_failure(&login_key, &address_key, now, since)
-                .await?;
-            Err(LoginError::Invalid)
+        Some(credentials) if matches => {
+            store.forget_login_attempt(attempt).await?;
+            open_session(store, &credentials, now).await
+        }
+        _ => Err(LoginError::Invalid),
+    }
+}
+
+/// The client address as the limits count it: IPv6 by its /64 network,
+/// since one household or attacker holds a whole /64.
+fn address_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
     }
 }
@@ -176,6 +193,7 @@ const DUMMY_HASH: &str =
 
 /// Hashing costs ~20 MiB and tens of milliseconds: off the async workers.
 async fn hash_password(password: String) -> Result<String, String> {
+    let _permit = HASHING.acquire().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -187,6 +205,10 @@ async fn hash_password(password: String) -> Result<String, String> {
 }
 
 async fn verify_password(password: String, stored: String) -> Result<bool, LoginError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| LoginError::Hashing(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&stored).map_err(|e| LoginError::Hashing(e.to_string()))?;
         Ok(Argon2::default()
@@ -223,6 +245,17 @@ mod tests {
                 .unwrap()
         );
         assert!(!verify_password("fout wachtwoord!!".into(), hash).await.unwrap());
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_network() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(address_key(mapped), "192.0.2.7");
     }
 
     #[tokio::test]

@@ -470,7 +470,7 @@ fn match_view(
     s: Scored,
     routes: Vec<TrainingRoute>,
 ) -> MatchView {
-    let reasons = reasons(state, p, &v, &s, &routes);
+    let reasons = reasons(state, p, &v, &s, &routes, true);
     MatchView {
         vacancy: vacancy_ref(state, &v),
         score: round1(s.score),
@@ -504,13 +504,16 @@ fn labels(state: &AppState, ids: &[String]) -> String {
         .join(", ")
 }
 
-/// Short sentences a resident understands (B1 Dutch).
+/// Short sentences a resident understands (B1 Dutch). `with_travel`
+/// adds the exact journey; employers never get it, since journeys from
+/// several vacancies would pin down a home.
 fn reasons(
     state: &AppState,
     p: &Profile,
     v: &VacancyRow,
     s: &Scored,
     routes: &[TrainingRoute],
+    with_travel: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let asked = v.skills_required.len() + v.skills_optional.len();
@@ -544,12 +547,14 @@ fn reasons(
             labels(state, &s.missing_expected)
         ));
     }
-    out.push(format!(
-        "Ongeveer {} minuten {} ({} km).",
-        s.travel_minutes.round(),
-        p.travel_mode.dutch(),
-        dutch_number(s.distance_km)
-    ));
+    if with_travel {
+        out.push(format!(
+            "Ongeveer {} minuten {} ({} km).",
+            s.travel_minutes.round(),
+            p.travel_mode.dutch(),
+            dutch_number(s.distance_km)
+        ));
+    }
     match p.hours {
         Some(_) if s.components.iter().any(|c| c.name == "hours" && c.value > 0.0) => {
             out.push(format!(
@@ -710,7 +715,7 @@ pub async fn candidates(
             let contact_status = contacts.remove(&r.id);
             let accepted = contact_status.as_deref() == Some(crate::contact::ACCEPTED);
             CandidateView {
-                reasons: reasons(state, &p, &vacancy, &s, &[]),
+                reasons: reasons(state, &p, &vacancy, &s, &[], !pseudonymise),
                 wijk_name: state
                     .geo
                     .find_wijk(&r.wijk_code)
@@ -735,7 +740,13 @@ pub async fn candidates(
                 } else {
                     round1(s.distance_km)
                 },
-                travel_minutes: s.travel_minutes.round(),
+                // Minutes by the resident's own mode would give the
+                // distance back: employers get them to the nearest 5.
+                travel_minutes: if pseudonymise {
+                    (s.travel_minutes / 5.0).round() * 5.0
+                } else {
+                    s.travel_minutes.round()
+                },
             }
         })
         .collect();

@@ -118,46 +118,53 @@ impl Store {
         Ok(())
     }
 
-    /// Failed logins since `since` for this account key and this address key.
-    pub async fn login_failures_since(
-        &self,
-        login_key: &str,
-        ip_key: &str,
-        since: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE login_key = ? AND at >= ?) AS by_login,
-                    (SELECT COUNT(*) FROM login_failures WHERE ip_key = ? AND at >= ?) AS by_ip",
-        )
-        .bind(login_key)
-        .bind(since)
-        .bind(ip_key)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((row.get("by_login"), row.get("by_ip")))
-    }
-
-    /// Records a failed login and forgets failures older than `forget_before`.
-    pub async fn record_login_failure(
+    /// Counts an attempt as failed before the password is checked, in one
+    /// write transaction with the check of the limits, so that parallel
+    /// attempts cannot all slip under them. Returns the attempt's id (to
+    /// forget when the password was right), or `None` when a limit is
+    /// reached. Failures older than `since` are forgotten here too.
+    pub async fn begin_login_attempt(
         &self,
         login_key: &str,
         ip_key: &str,
         now: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError> {
+        since: i64,
+        limits: (i64, i64),
+    ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM login_failures WHERE at < ?")
-            .bind(forget_before)
+            .bind(since)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?)")
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_failures WHERE login_key = ?) AS by_login,
+                    (SELECT COUNT(*) FROM login_failures WHERE ip_key = ?) AS by_ip",
+        )
+        .bind(login_key)
+        .bind(ip_key)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (by_login, by_ip): (i64, i64) = (row.get("by_login"), row.get("by_ip"));
+        if by_login >= limits.0 || by_ip >= limits.1 {
+            return Ok(None);
+        }
+        let id = sqlx::query("INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?)")
             .bind(login_key)
             .bind(ip_key)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .last_insert_rowid();
         tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// The attempt succeeded: it was no failure after all.
+    pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -97,6 +97,14 @@ pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors
     field_frame(name, label, hint, errors, control)
 }
 
+/// A code list's `(code, label)` pairs, for a select.
+pub fn code_options<C: crate::offers::codes::Code>() -> Vec<(String, String)> {
+    C::ALL
+        .iter()
+        .map(|c| (c.code().to_string(), c.label().to_string()))
+        .collect()
+}
+
 /// A select with an empty first choice (`any`) and `(code, label)` options.
 pub fn select_field(
     name: &str,

@@ -28,13 +28,14 @@ impl PageError {
 
     fn status(&self) -> StatusCode {
         match self {
-            Self::SignInNeeded => StatusCode::UNAUTHORIZED,
+            Self::SignInNeeded | Self::App(AppError::Unauthorized) => StatusCode::UNAUTHORIZED,
             Self::CsrfFailed => StatusCode::FORBIDDEN,
-            Self::App(AppError::Unauthorized) => StatusCode::UNAUTHORIZED,
             Self::App(AppError::Forbidden(_)) => StatusCode::FORBIDDEN,
             Self::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
             Self::App(AppError::Internal(_)) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::App(AppError::PayloadTooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::App(AppError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
             Self::App(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -62,6 +63,11 @@ impl PageError {
             Self::App(AppError::Internal(_)) | Self::Internal(_) => (
                 "Er ging iets mis",
                 "Er ging iets mis aan onze kant. Probeer het later nog eens. / Something went wrong on our side.".into(),
+            ),
+            // The page has no fields to put them next to: list them.
+            Self::App(AppError::Validation(errors)) => (
+                "Dat lukte niet",
+                errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
             ),
             Self::App(other) => ("Dat lukte niet", other.detail()),
         }

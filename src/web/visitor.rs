@@ -12,6 +12,7 @@ use super::page_error::PageError;
 use crate::app::AppState;
 use crate::auth::login::session_caller;
 use crate::auth::{Caller, Role, hash_token};
+use crate::error::AppError;
 use crate::storage::now_unix;
 
 pub const SESSION_COOKIE: &str = "bl_sessie";
@@ -67,12 +68,8 @@ pub struct Visitor {
 }
 
 impl Visitor {
-    pub fn role(&self) -> Option<Role> {
-        self.signed_in.as_ref().map(|s| s.caller.role)
-    }
-
     /// The signed-in user whose form carried their session's CSRF token.
-    /// Not signed in: the login page's 401; wrong token: 403.
+    /// Not signed in: to the login page; wrong token: 403.
     pub fn checked(&self, form_token: &str) -> Result<&SignedIn, PageError> {
         let signed_in = self.signed_in.as_ref().ok_or(PageError::SignInNeeded)?;
         if same_secret(&signed_in.csrf, form_token) {
@@ -85,6 +82,21 @@ impl Visitor {
     /// The signed-in user, or the login page.
     pub fn required(&self) -> Result<&SignedIn, PageError> {
         self.signed_in.as_ref().ok_or(PageError::SignInNeeded)
+    }
+
+    /// The signed-in user if they have `role`; 403 for other roles.
+    pub fn with_role(&self, role: Role) -> Result<&SignedIn, PageError> {
+        let signed_in = self.required()?;
+        if signed_in.caller.role == role {
+            Ok(signed_in)
+        } else {
+            Err(AppError::Forbidden(String::new()).into())
+        }
+    }
+
+    /// The CSRF token for forms on a page; empty when signed out.
+    pub fn csrf(&self) -> &str {
+        self.signed_in.as_ref().map_or("", |s| s.csrf.as_str())
     }
 
     /// The login form's double-submit token: the cookie's, or a new one

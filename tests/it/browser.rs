@@ -224,6 +224,7 @@ async fn anonymous_search(flow: &mut Flow<'_>) {
         !summary.starts_with('0'),
         "results near Schildersbuurt: {summary}"
     );
+    flow.screenshot("1-zoeken-resultaten").await;
     flow.click("ol.bl-result-list li:first-child h2 a").await;
     assert!(
         flow.client
@@ -234,7 +235,7 @@ async fn anonymous_search(flow: &mut Flow<'_>) {
             .starts_with("/vacatures/vac-")
     );
     assert!(flow.text("main").await.contains("Zo solliciteert u"));
-    flow.screenshot("1-zoeken-vacature").await;
+    flow.screenshot("1-zoeken-vacature-detail").await;
 }
 
 async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
@@ -287,6 +288,7 @@ async fn coach_records_an_application(flow: &mut Flow<'_>) {
     flow.log_in("browser.sanne", "sanne-wachtwoord-lang").await;
     assert_eq!(flow.client.current_url().await.unwrap().path(), "/coach");
     flow.click("table.bl-table tbody tr:first-child a").await;
+    flow.screenshot("3-coach-klant").await;
     let first_match = "#matches ol li:first-child";
     let select = flow
         .find(Locator::Css(&format!("{first_match} select[name=status]")))
@@ -294,7 +296,7 @@ async fn coach_records_an_application(flow: &mut Flow<'_>) {
     select.select_by_value("gesolliciteerd").await.unwrap();
     flow.click(&format!("{first_match} form button")).await;
     assert!(flow.text("#uitkomsten").await.contains("gesolliciteerd"));
-    flow.screenshot("3-coach-sollicitatie").await;
+    flow.screenshot("3-coach-sollicitatie-vastgelegd").await;
     flow.log_out().await;
 }
 

@@ -93,6 +93,15 @@ async fn withdrawn_consent_hides_at_once_and_is_kept_with_its_version() {
         .find(|c| c["resident_id"] == resident["id"])
         .unwrap_or_else(|| panic!("consented resident is a candidate: {list}"));
     assert_eq!(entry["name"], "Noor", "an employer sees the first name only");
+    let distance = entry["distance_km"].as_f64().unwrap();
+    assert_eq!(distance, distance.round(), "whole kilometres only");
+    let minutes = entry["travel_minutes"].as_f64().unwrap();
+    assert_eq!(minutes % 5.0, 0.0, "minutes to the nearest 5 only: {minutes}");
+    let reasons = entry["reasons"].to_string();
+    assert!(
+        !reasons.contains(" km") && !reasons.contains("minuten"),
+        "no exact journey: {reasons}"
+    );
 
     let consent_path = format!("/api/v1/residents/{}/consent", id(&resident));
     let body = json!({"findable_by_employers": false});

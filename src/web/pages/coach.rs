@@ -15,7 +15,6 @@ use super::residents::{
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::contact::ContactAnswerInput;
-use crate::error::AppError;
 use crate::outcomes::OutcomeInput;
 use crate::residents::matches::{MatchParams, candidates};
 use crate::residents::profile::ResidentView;
@@ -32,12 +31,7 @@ use crate::web::visitor::{SignedIn, Visitor};
 const CASELOAD_PAGE: i64 = crate::residents::MAX_PAGE;
 
 fn coach(visitor: &Visitor) -> Result<&SignedIn, PageError> {
-    let signed_in = visitor.required()?;
-    if signed_in.caller.role == Role::Coach {
-        Ok(signed_in)
-    } else {
-        Err(AppError::Forbidden(String::new()).into())
-    }
+    visitor.with_role(Role::Coach)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,7 +68,7 @@ pub async fn caseload(
             button.bl-button.bl-button--secondary type="submit" { (lang.t("Filter", "Filter")) }
         }
         p.bl-results__summary role="status" { strong { (clients.len()) } " " (lang.t("klanten", "clients")) }
-        div.bl-table-wrapper tabindex="0" {
+        div.bl-table-wrapper tabindex="0" role="region" aria-label=(title) {
             table.bl-table {
                 caption.bl-visually-hidden { (title) }
                 thead { tr {
@@ -188,7 +182,9 @@ pub async fn remove(
 pub struct StepForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     vacancy_id: String,
+    #[serde(default)]
     status: String,
 }
 

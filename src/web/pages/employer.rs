@@ -13,10 +13,12 @@ use crate::app::AppState;
 use crate::auth::Role;
 use crate::contact::ContactRequestInput;
 use crate::error::{AppError, FieldError};
-use crate::offers::codes::{Code, Contract, DutchLevel, Education, Sector};
+use crate::offers::codes::{Contract, DutchLevel, Education, Sector};
 use crate::offers::vacancy::{VacancyInput, VacancyView};
 use crate::residents::matches::{CandidatesResponse, MatchParams, candidates};
-use crate::web::forms::{Field, FieldErrors, checkbox, error_summary, select_field, text_field, textarea};
+use crate::web::forms::{
+    Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field, textarea,
+};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::offers::wijk_options;
@@ -25,11 +27,12 @@ use crate::web::visitor::{Lang, SignedIn, Visitor};
 const VACANCIES_SHOWN: i64 = 200;
 
 fn employer(visitor: &Visitor) -> Result<(&SignedIn, &str), PageError> {
-    let signed_in = visitor.required()?;
-    match (&signed_in.caller.role, &signed_in.caller.organisation_id) {
-        (Role::Employer, Some(org)) => Ok((signed_in, org.as_str())),
-        _ => Err(AppError::Forbidden(String::new()).into()),
-    }
+    let signed_in = visitor.with_role(Role::Employer)?;
+    let organisation = signed_in.caller.organisation_id.as_deref();
+    Ok((
+        signed_in,
+        organisation.ok_or_else(|| AppError::Forbidden(String::new()))?,
+    ))
 }
 
 pub async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Markup, PageError> {
@@ -299,11 +302,7 @@ fn render_form(
     errors: &FieldErrors,
 ) -> Response {
     let lang = visitor.lang;
-    let csrf = visitor
-        .signed_in
-        .as_ref()
-        .map(|s| s.csrf.as_str())
-        .unwrap_or_default();
+    let csrf = visitor.csrf();
     let (title, action) = match id {
         Some(id) => (
             lang.t("Vacature wijzigen", "Edit vacancy"),
@@ -349,14 +348,14 @@ fn render_form(
             input type="hidden" name="csrf" value=(csrf);
             (text("title", lang.t("Functienaam", "Job title"), None, "text", &form.title))
             (textarea("description", lang.t("Wat ga je doen?", "What will you do?"), Some(lang.t("In eenvoudige taal (B1).", "In plain language."), ), &form.description, errors))
-            (select_field("sector", lang.t("Sector", "Sector"), lang.t("Kies", "Choose"), &options::<Sector>(), &form.sector, errors))
-            (select_field("contract", lang.t("Contract", "Contract"), lang.t("Kies", "Choose"), &options::<Contract>(), &form.contract, errors))
+            (select_field("sector", lang.t("Sector", "Sector"), lang.t("Kies", "Choose"), &code_options::<Sector>(), &form.sector, errors))
+            (select_field("contract", lang.t("Contract", "Contract"), lang.t("Kies", "Choose"), &code_options::<Contract>(), &form.contract, errors))
             div.bl-form-row {
                 (text("hours_min", lang.t("Minimaal uren per week", "Minimum hours a week"), None, "number", &form.hours_min))
                 (text("hours_max", lang.t("Maximaal uren per week", "Maximum hours a week"), None, "number", &form.hours_max))
             }
-            (select_field("education", lang.t("Opleiding die nodig is", "Education needed"), lang.t("Kies", "Choose"), &options::<Education>(), &form.education, errors))
-            (select_field("dutch_level", lang.t("Nederlands dat nodig is", "Dutch needed"), lang.t("Kies", "Choose"), &options::<DutchLevel>(), &form.dutch_level, errors))
+            (select_field("education", lang.t("Opleiding die nodig is", "Education needed"), lang.t("Kies", "Choose"), &code_options::<Education>(), &form.education, errors))
+            (select_field("dutch_level", lang.t("Nederlands dat nodig is", "Dutch needed"), lang.t("Kies", "Choose"), &code_options::<DutchLevel>(), &form.dutch_level, errors))
             div.bl-form-row {
                 (text("salary_min", lang.t("Salaris vanaf (euro)", "Salary from (euros)"), None, "text", &form.salary_min))
                 (text("salary_max", lang.t("Salaris tot (euro)", "Salary up to (euros)"), None, "text", &form.salary_max))
@@ -378,13 +377,6 @@ fn render_form(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     (status, page(&Frame::of(visitor, "/werkgever", title), body)).into_response()
-}
-
-fn options<C: Code>() -> Vec<(String, String)> {
-    C::ALL
-        .iter()
-        .map(|c| (c.code().to_string(), c.label().to_string()))
-        .collect()
 }
 
 pub async fn create(
@@ -515,8 +507,8 @@ pub(crate) fn render_candidates(
                         p.bl-score { (c.score.round()) " / 100" }
                         ul.bl-reasons { @for r in &c.reasons { li { (r) } } }
                         div.bl-card__meta {
-                            @for s in &c.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) } }
-                            @for s in &c.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) } }
+                            @for s in &c.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
+                            @for s in &c.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
                         }
                         @match c.contact_status.as_deref() {
                             _ if !for_employer => {}

@@ -12,11 +12,12 @@ mod residents;
 
 use axum::Router;
 use axum::extract::Query;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::layout::{STYLESHEET, STYLESHEET_PATH};
 use super::visitor::{LANG_COOKIE, Lang, Visitor};
@@ -68,6 +69,12 @@ pub fn router() -> Router<AppState> {
         .route("/inloggen", get(login::show).post(login::submit))
         .route("/uitloggen", post(login::logout))
         .route("/taal", get(switch_language))
+        // Pages may show personal data: no copy stays in a shared
+        // computer's cache for the Back button after logout.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .route(STYLESHEET_PATH, get(stylesheet))
 }
 
@@ -102,8 +109,16 @@ async fn switch_language(visitor: Visitor, Query(choice): Query<LanguageChoice>)
     (jar, Redirect::to(back)).into_response()
 }
 
+/// A path on this site: starts with one `/` and holds only the characters
+/// our own paths use (no whitespace or controls, which browsers drop
+/// before reading a redirect, no backslashes, no scheme).
 fn local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.len() <= 200
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 200
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'))
 }
 
 #[cfg(test)]
@@ -117,5 +132,7 @@ mod tests {
         assert!(!local_path("https://evil.example"));
         assert!(!local_path("/\\evil.example"));
         assert!(!local_path(""));
+        assert!(!local_path("/\t/evil.example"), "browsers drop the tab");
+        assert!(!local_path("/ /evil.example"));
     }
 }

@@ -18,7 +18,9 @@ use crate::offers::training::TrainingView;
 use crate::offers::vacancy::VacancyView;
 use crate::offers::{SkillRef, get_training, get_vacancy, trainings_teaching};
 use crate::search::OfferKind;
-use crate::web::forms::{Field, FieldErrors, checkbox, error_summary, select_field, text_field};
+use crate::web::forms::{
+    Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
+};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::visitor::{Lang, Visitor};
@@ -37,13 +39,6 @@ pub fn wijk_options(state: &AppState) -> Vec<(String, String)> {
         .collect();
     wijken.sort_by(|a, b| a.1.cmp(&b.1));
     wijken
-}
-
-fn code_options<C: Code>() -> Vec<(String, String)> {
-    C::ALL
-        .iter()
-        .map(|c| (c.code().to_string(), c.label().to_string()))
-        .collect()
 }
 
 /// What differs between the vacancy and the training search pages.
@@ -387,11 +382,18 @@ pub async fn vacancy(
     };
     let trainings = trainings_teaching(&state, skills, near, NEARBY_TRAININGS_KM, NEARBY_TRAININGS).await?;
     let lang = visitor.lang;
+    let open = view.status == "open";
     let body = html! {
-        (job_posting_json_ld(&view))
+        @if open { (job_posting_json_ld(&view)) }
         p { a href="/vacatures" { "← " (lang.t("Alle vacatures", "All jobs")) } }
         h1 { (view.title) }
         p.bl-lead { (view.employer) ", " (view.wijk.name) }
+        @if !open {
+            div.bl-alert.bl-alert--warning role="status" {
+                p { strong { (lang.t("Deze vacature is gesloten.", "This vacancy is closed.")) } " "
+                    (lang.t("Solliciteren kan niet meer.", "You can no longer apply.")) }
+            }
+        }
         (candidates_link(&visitor, &view))
         div.bl-columns {
             section.bl-section {
@@ -417,8 +419,10 @@ pub async fn vacancy(
                     h3 { (lang.t("Mooi meegenomen", "Nice to have")) }
                     (skill_tags(&view.skills_optional))
                 }
-                h2 { (lang.t("Zo solliciteert u", "How to apply")) }
-                p { (view.apply) }
+                @if open {
+                    h2 { (lang.t("Zo solliciteert u", "How to apply")) }
+                    p { (view.apply) }
+                }
             }
         }
         section.bl-section {
@@ -563,7 +567,8 @@ fn job_posting_json_ld(view: &VacancyView) -> Markup {
             }
         });
     }
-    // "</" inside a script element would end it early.
-    let json = posting.to_string().replace("</", "<\\/");
+    // No "<" at all inside the script element: "</script>" or "<!--"
+    // in an employer's text must not end or bend it.
+    let json = posting.to_string().replace('<', "\\u003c");
     html! { script type="application/ld+json" { (PreEscaped(json)) } }
 }

@@ -18,11 +18,13 @@ use crate::app::AppState;
 use crate::auth::Role;
 use crate::contact::ContactAnswerInput;
 use crate::error::AppError;
-use crate::offers::codes::{Code, DutchLevel, Education};
+use crate::offers::codes::{DutchLevel, Education};
 use crate::privacy::consent::ConsentInput;
 use crate::residents::profile::{ResidentInput, ResidentView};
 use crate::skills::Suggestion;
-use crate::web::forms::{Field, FieldErrors, checkbox, error_summary, select_field, text_field};
+use crate::web::forms::{
+    Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
+};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::offers::wijk_options;
@@ -31,24 +33,19 @@ use crate::web::visitor::{SESSION_COOKIE, SignedIn, Visitor};
 const BASE: &str = "/profiel";
 const VIEWS_SHOWN: i64 = 20;
 
-/// The signed-in jobseeker; other roles have their own start page.
-fn jobseeker(visitor: &Visitor) -> Result<&SignedIn, PageError> {
-    let signed_in = visitor.required()?;
-    if signed_in.caller.role == Role::Jobseeker {
-        Ok(signed_in)
-    } else {
-        Err(AppError::Forbidden(String::new()).into())
+/// The signed-in jobseeker's own profile. Every `/profiel` handler goes
+/// through here: for a coach, the same list call would return a client.
+async fn own_profile(state: &AppState, signed_in: &SignedIn) -> Result<Option<ResidentView>, PageError> {
+    if signed_in.caller.role != Role::Jobseeker {
+        return Err(AppError::Forbidden(String::new()).into());
     }
-}
-
-async fn own_profile(state: &AppState, signed_in: &SignedIn) -> Result<Option<ResidentView>, AppError> {
     Ok(crate::residents::list(state, &signed_in.caller, 1, 0)
         .await?
         .pop())
 }
 
 pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
-    let signed_in = jobseeker(&visitor)?;
+    let signed_in = visitor.required()?;
     match own_profile(&state, signed_in).await? {
         Some(view) => Ok(render(&state, &visitor, signed_in, view, None)
             .await?
@@ -146,11 +143,7 @@ fn new_profile_form(
     errors: &FieldErrors,
 ) -> Response {
     let lang = visitor.lang;
-    let csrf = visitor
-        .signed_in
-        .as_ref()
-        .map(|s| s.csrf.as_str())
-        .unwrap_or_default();
+    let csrf = visitor.csrf();
     let options = |list: &[(&str, &'static str, &'static str)]| -> Vec<(String, String)> {
         list.iter()
             .map(|(code, nl, en)| (code.to_string(), lang.t(nl, en).to_string()))
@@ -193,20 +186,17 @@ fn new_profile_form(
     (status, page(&Frame::of(visitor, BASE, title), body)).into_response()
 }
 
-fn code_options<C: Code>() -> Vec<(String, String)> {
-    C::ALL
-        .iter()
-        .map(|c| (c.code().to_string(), c.label().to_string()))
-        .collect()
-}
-
 pub async fn create(
     State(state): State<AppState>,
     visitor: Visitor,
     Form(form): Form<NewProfile>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    jobseeker(&visitor)?;
+    if own_profile(&state, signed_in).await?.is_some() {
+        return Err(
+            AppError::Conflict("Je hebt al een profiel. / You already have a profile.".into()).into(),
+        );
+    }
     let present = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let input = ResidentInput {
         name: form.name.trim().to_string(),
@@ -271,6 +261,7 @@ pub async fn remove(
 pub struct ConsentForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
     findable: String,
 }
 
@@ -294,6 +285,7 @@ pub async fn consent(
 /// All of one's own data as a JSON file, the same as `/api/v1/me/export`.
 pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let signed_in = visitor.required()?;
+    own_profile(&state, signed_in).await?;
     let export = crate::privacy::export::export(&state, &signed_in.caller).await?;
     let json = serde_json::to_string_pretty(&export).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
@@ -314,6 +306,7 @@ pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result
 pub struct AnswerForm {
     #[serde(default)]
     pub(super) csrf: String,
+    #[serde(default)]
     pub(super) status: String,
 }
 
@@ -348,7 +341,11 @@ pub async fn erase(
         .await?
         .ok_or_else(PageError::not_found)?;
     if form.confirm.as_deref() != Some("true") {
-        return Ok(Redirect::to("/profiel#gegevens").into_response());
+        return Err(AppError::invalid(
+            "confirm",
+            "Zet eerst het vinkje om te bevestigen dat je je profiel wilt verwijderen. / Tick the box to confirm first.",
+        )
+        .into());
     }
     crate::residents::delete(&state, &signed_in.caller, &view.id).await?;
     // The account went with the profile, and its sessions with it.

@@ -232,8 +232,8 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
             p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
             ul.bl-reasons { @for reason in &m.reasons { li { (reason) } } }
             div.bl-card__meta {
-                @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) } }
-                @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) } }
+                @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
+                @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
             }
             @if !m.training_routes.is_empty() {
                 p { strong { (lang.t("Leer wat nog mist: ", "Learn what is missing: ")) } }
