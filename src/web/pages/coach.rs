@@ -153,10 +153,9 @@ pub async fn add(
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
     let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
-    match add_skill(&state, &signed_in.caller, view, &form).await? {
+    match add_skill(&state, &signed_in.caller, &view, &form).await? {
         SkillAdded::Saved => Ok(Redirect::to(&format!("{}#vaardigheden", client_base(&id))).into_response()),
         SkillAdded::Choose { typed, suggestions } => {
-            let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
             Ok(
                 render_client(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
                     .await?

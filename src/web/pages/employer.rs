@@ -384,31 +384,7 @@ pub async fn create(
     visitor: Visitor,
     Form(form): Form<VacancyForm>,
 ) -> Result<Response, PageError> {
-    let signed_in = visitor.checked(&form.csrf)?;
-    employer(&visitor)?;
-    let input = match form.to_input(&state, visitor.lang) {
-        Ok(input) => input,
-        Err(errors) => {
-            return Ok(render_form(
-                &state,
-                &visitor,
-                None,
-                &form,
-                &FieldErrors::from_service(errors),
-            ));
-        }
-    };
-    match crate::offers::create_vacancy(&state, &signed_in.caller, input).await {
-        Ok(view) => Ok(Redirect::to(&format!("/vacatures/{}", view.id)).into_response()),
-        Err(AppError::Validation(errors)) => Ok(render_form(
-            &state,
-            &visitor,
-            None,
-            &form,
-            &FieldErrors::from_service(errors),
-        )),
-        Err(other) => Err(other.into()),
-    }
+    save(&state, &visitor, None, form).await
 }
 
 pub async fn update(
@@ -417,26 +393,41 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<VacancyForm>,
 ) -> Result<Response, PageError> {
+    save(&state, &visitor, Some(&id), form).await
+}
+
+/// Posts a new vacancy or saves an existing one; any mistake comes back
+/// on the form with everything typed kept.
+async fn save(
+    state: &AppState,
+    visitor: &Visitor,
+    id: Option<&str>,
+    form: VacancyForm,
+) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    employer(&visitor)?;
-    let input = match form.to_input(&state, visitor.lang) {
+    employer(visitor)?;
+    let input = match form.to_input(state, visitor.lang) {
         Ok(input) => input,
         Err(errors) => {
             return Ok(render_form(
-                &state,
-                &visitor,
-                Some(&id),
+                state,
+                visitor,
+                id,
                 &form,
                 &FieldErrors::from_service(errors),
             ));
         }
     };
-    match crate::offers::update_vacancy(&state, &signed_in.caller, &id, input).await {
+    let saved = match id {
+        Some(id) => crate::offers::update_vacancy(state, &signed_in.caller, id, input).await,
+        None => crate::offers::create_vacancy(state, &signed_in.caller, input).await,
+    };
+    match saved {
         Ok(view) => Ok(Redirect::to(&format!("/vacatures/{}", view.id)).into_response()),
         Err(AppError::Validation(errors)) => Ok(render_form(
-            &state,
-            &visitor,
-            Some(&id),
+            state,
+            visitor,
+            id,
             &form,
             &FieldErrors::from_service(errors),
         )),

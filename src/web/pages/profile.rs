@@ -229,12 +229,9 @@ pub async fn add(
     let view = own_profile(&state, signed_in)
         .await?
         .ok_or_else(PageError::not_found)?;
-    match add_skill(&state, &signed_in.caller, view, &form).await? {
+    match add_skill(&state, &signed_in.caller, &view, &form).await? {
         SkillAdded::Saved => Ok(Redirect::to("/profiel#vaardigheden").into_response()),
         SkillAdded::Choose { typed, suggestions } => {
-            let view = own_profile(&state, signed_in)
-                .await?
-                .ok_or_else(PageError::not_found)?;
             Ok(
                 render(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
                     .await?

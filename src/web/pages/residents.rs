@@ -47,7 +47,7 @@ pub enum SkillAdded {
 pub async fn add_skill(
     state: &AppState,
     caller: &Caller,
-    view: ResidentView,
+    view: &ResidentView,
     form: &SkillForm,
 ) -> Result<SkillAdded, AppError> {
     let typed = form.skill.trim();
