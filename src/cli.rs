@@ -7,8 +7,8 @@ use tokio::net::TcpListener;
 use crate::app::{App, StartOptions, serve};
 use crate::auth;
 use crate::config::{
-    Cli, Command, GenerateArgs, PurgeArgs, SeedArgs, ServeArgs, StorageArgs, TokenCommand, UserAddArgs,
-    UserCommand, UserPasswordArgs,
+    Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, SeedArgs, ServeArgs, StorageArgs,
+    TokenCommand, UserAddArgs, UserCommand, UserPasswordArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -23,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(UserCommand::Add(args))) => add_user(args).await,
         Some(Command::User(UserCommand::Token(command))) => token(command).await,
         Some(Command::User(UserCommand::Password(args))) => set_password(args).await,
+        Some(Command::Org(OrgCommand::Add(args))) => add_organisation(args).await,
         Some(Command::Purge(args)) => purge(args).await,
         Some(Command::Seed(args)) => seed(args).await,
         Some(Command::Reindex(args)) => reindex(args).await,
@@ -67,6 +68,27 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+async fn add_organisation(args: OrgAddArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    fixtures::ensure_reference(&store).await?;
+    let created = crate::offers::create_organisation(
+        &store,
+        &args.name,
+        &args.kind,
+        &args.sector,
+        &args.wijk,
+        args.alliance,
+    )
+    .await;
+    store.close().await;
+    let row = created?;
+    println!(
+        "Organisatie toegevoegd / organisation added: {} ({}, {})",
+        row.id, row.name, row.kind
+    );
+    Ok(())
 }
 
 async fn set_password(args: UserPasswordArgs) -> anyhow::Result<()> {

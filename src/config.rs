@@ -29,6 +29,9 @@ pub enum Command {
     /// Manage users and their API tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage organisations (employers and training providers).
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Load the demo data (or a generated set) into the database.
     Seed(SeedArgs),
     /// Rebuild the search index from the database (stop the server first).
@@ -118,6 +121,32 @@ pub enum UserCommand {
     /// Set a user's web login name and password; the password is read from
     /// standard input (never from the command line, where `ps` shows it).
     Password(UserPasswordArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an employer or training provider; prints its new id.
+    Add(OrgAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgAddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// employer or provider.
+    #[arg(long)]
+    pub kind: String,
+    /// The sector code, as in the search filters (logistiek, zorg, …).
+    #[arg(long)]
+    pub sector: String,
+    /// The wijk (code or name) where it is based.
+    #[arg(long)]
+    pub wijk: String,
+    /// A member of the local alliance of the Wijkaanpak.
+    #[arg(long)]
+    pub alliance: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]

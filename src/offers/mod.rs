@@ -231,6 +231,60 @@ pub async fn trainings_teaching(
     Ok(state.store.trainings_by_ids(&ids).await?)
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum OrganisationError {
+    #[error("a name is 1 to 100 characters")]
+    InvalidName,
+    #[error("the kind is employer or provider")]
+    InvalidKind,
+    #[error("unknown sector '{0}'; choose from: {1}")]
+    UnknownSector(String, String),
+    #[error("unknown wijk '{0}'")]
+    UnknownWijk(String),
+    #[error(transparent)]
+    Store(#[from] crate::storage::StoreError),
+}
+
+/// Adds an employer or training provider (an admin's task, on the command
+/// line); its id is new, its place the wijk's centre.
+pub async fn create_organisation(
+    store: &crate::storage::Store,
+    name: &str,
+    kind: &str,
+    sector: &str,
+    wijk: &str,
+    alliance: bool,
+) -> Result<crate::storage::OrganisationRow, OrganisationError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(OrganisationError::InvalidName);
+    }
+    if !matches!(kind, "employer" | "provider") {
+        return Err(OrganisationError::InvalidKind);
+    }
+    let sector = codes::Sector::parse(sector)
+        .ok_or_else(|| OrganisationError::UnknownSector(sector.to_string(), codes::Sector::list()))?;
+    let geo = store.load_geo().await?;
+    let found = geo
+        .find_wijk(wijk)
+        .ok_or_else(|| OrganisationError::UnknownWijk(wijk.to_string()))?;
+    let centre = found.centroid();
+    let row = crate::storage::OrganisationRow {
+        id: format!("org-{}", uuid::Uuid::now_v7().simple()),
+        name: name.to_string(),
+        kind: kind.to_string(),
+        sector: sector.code().to_string(),
+        description: String::new(),
+        wijk_code: Some(found.code.clone()),
+        lat: Some(centre.lat),
+        lon: Some(centre.lon),
+        alliance,
+        fictitious: false,
+    };
+    store.insert_organisations(std::slice::from_ref(&row)).await?;
+    Ok(row)
+}
+
 pub async fn get_vacancy(state: &AppState, id: &str) -> Result<VacancyView, AppError> {
     check_id(id)?;
     let row = state.store.vacancy(id).await?.ok_or_else(not_found)?;

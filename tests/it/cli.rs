@@ -329,3 +329,80 @@ async fn web_login(base: &str, login: &str, password: &str) {
         .unwrap();
     assert_eq!(done.status(), 303, "the password set on the command line works");
 }
+
+#[tokio::test]
+async fn org_add_makes_an_organisation_its_employers_post_for() {
+    let app = TestApp::spawn().await;
+    let url = database_url(app.dir.path());
+    let refused = banenlift(&[
+        "org",
+        "add",
+        "--name",
+        "Bakkerij",
+        "--kind",
+        "employer",
+        "--sector",
+        "bakkerij",
+        "--wijk",
+        "Moerwijk",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown sector"));
+    let added = banenlift(&[
+        "org",
+        "add",
+        "--name",
+        "Bakkerij De Lift",
+        "--kind",
+        "employer",
+        "--sector",
+        "detailhandel",
+        "--wijk",
+        "Moerwijk",
+        "--alliance",
+        "--database-url",
+        &url,
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let stdout = String::from_utf8(added.stdout).unwrap();
+    let org = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("org-"))
+        .expect("the new id");
+    let user = banenlift(&[
+        "user",
+        "add",
+        "--name",
+        "Bakker",
+        "--role",
+        "employer",
+        "--org",
+        org,
+        "--database-url",
+        &url,
+    ]);
+    assert!(user.status.success(), "{}", String::from_utf8_lossy(&user.stderr));
+    let token = String::from_utf8(user.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    let body = vacancy_body(
+        "Verkoper brood",
+        "Je verkoopt ons brood in de winkel in Moerwijk.",
+    );
+    let (status, created) = app
+        .send(Method::POST, "/api/v1/vacancies", Some(&token), Some(&body))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["organisation_id"], org);
+    assert_eq!(created["employer"], "Bakkerij De Lift");
+}
