@@ -4,6 +4,7 @@
 //! `target/browser-screenshots/`. `.ci/run` installs chromium,
 //! chromium-driver and axe-core; without them these tests fail, loudly.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -15,12 +16,15 @@ use serde_json::{Value, json};
 use crate::helpers::{EMPLOYER, TestApp};
 use crate::web::web_user;
 
-/// chromedriver, killed when the test ends however it ends.
+/// chromedriver in its own process group, killed with the browsers it
+/// started when the test ends however it ends (a failed test never closes
+/// its session, and Chromium would outlive chromedriver).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.wait();
     }
 }
@@ -37,6 +41,7 @@ async fn browser() -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(&binary)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
