@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::privacy::{self, Purpose, timestamp};
-use crate::residents::{consenting_candidate, visible_resident};
+use crate::privacy::{Purpose, timestamp};
+use crate::residents::{candidate_of_employer, visible_resident};
 use crate::storage::{ContactRequestRow, now_unix};
 
 pub const OPEN: &str = "open";
@@ -82,21 +82,17 @@ pub async fn request(
         .vacancy(&input.vacancy_id)
         .await?
         .ok_or_else(not_found)?;
-    if caller.organisation_id.as_deref() != Some(vacancy.organisation_id.as_str()) {
-        return Err(not_found());
-    }
-    let resident = consenting_candidate(state, &input.resident_id, &vacancy.organisation_id)
-        .await?
-        .ok_or_else(not_found)?;
-    privacy::record(
+    let resident = candidate_of_employer(
         state,
         caller,
-        [resident.id.as_str()],
+        &vacancy,
+        &input.resident_id,
         Purpose::ContactRequested,
-        None,
     )
-    .await?;
+    .await?
+    .ok_or_else(not_found)?;
     let id = format!("con-{}", uuid::Uuid::now_v7().simple());
+    let now = now_unix();
     state
         .store
         .insert_contact_request(
@@ -105,7 +101,7 @@ pub async fn request(
             &resident.id,
             &vacancy.organisation_id,
             &caller.user_id,
-            now_unix(),
+            now,
         )
         .await
         .map_err(|e| {
@@ -117,8 +113,17 @@ pub async fn request(
                 e.into()
             }
         })?;
-    let row = state.store.contact_request(&id).await?.ok_or_else(not_found)?;
-    Ok(view(row))
+    Ok(view(ContactRequestRow {
+        id,
+        vacancy_id: vacancy.id,
+        vacancy_title: vacancy.title,
+        organisation_id: vacancy.organisation_id,
+        organisation_name: vacancy.organisation_name,
+        resident_id: resident.id,
+        status: OPEN.to_string(),
+        requested_at: now,
+        answered_at: None,
+    }))
 }
 
 /// The requests about a profile, for the resident and their coach.
@@ -148,17 +153,19 @@ pub async fn answer(
     if id.len() > 64 {
         return Err(not_found());
     }
-    let request = state.store.contact_request(id).await?.ok_or_else(not_found)?;
+    let mut request = state.store.contact_request(id).await?.ok_or_else(not_found)?;
     visible_resident(state, caller, &request.resident_id, Purpose::ContactAnswered).await?;
+    let now = now_unix();
     if !state
         .store
-        .answer_contact_request(id, &input.status, &caller.user_id, now_unix())
+        .answer_contact_request(id, &input.status, &caller.user_id, now)
         .await?
     {
         return Err(AppError::Conflict(
             "Dit verzoek is al beantwoord. / This request was already answered.".into(),
         ));
     }
-    let row = state.store.contact_request(id).await?.ok_or_else(not_found)?;
-    Ok(view(row))
+    request.status = input.status;
+    request.answered_at = Some(now);
+    Ok(view(request))
 }

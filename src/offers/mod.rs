@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::geo::{Geo, Point};
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::skills::{Taxonomy, Vocabulary};
-use crate::storage::TrainingRow;
+use crate::storage::{TrainingRow, VacancyRow};
 use codes::Code;
 use training::{TrainingInput, TrainingView};
 use vacancy::{VacancyInput, VacancyView};
@@ -283,6 +283,18 @@ pub async fn create_organisation(
     };
     store.insert_organisations(std::slice::from_ref(&row)).await?;
     Ok(row)
+}
+
+/// An organisation's vacancies, open ones first, newest first.
+pub async fn vacancies_of(
+    state: &AppState,
+    organisation_id: &str,
+    limit: i64,
+) -> Result<Vec<VacancyRow>, AppError> {
+    Ok(state
+        .store
+        .vacancies_of_organisation(organisation_id, limit)
+        .await?)
 }
 
 pub async fn get_vacancy(state: &AppState, id: &str) -> Result<VacancyView, AppError> {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::privacy::{self, Purpose, timestamp};
-use crate::residents::{consenting_candidate, visible_resident};
+use crate::privacy::{Purpose, timestamp};
+use crate::residents::{candidate_of_employer, visible_resident};
 use crate::storage::{OutcomeRow, now_unix};
 
 pub const STATUSES: [&str; 6] = [
@@ -67,20 +67,17 @@ pub async fn record(
         Role::Coach => {
             visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
         }
-        Role::Employer if caller.organisation_id.as_deref() == Some(vacancy.organisation_id.as_str()) => {
-            let resident = consenting_candidate(state, &input.resident_id, &vacancy.organisation_id)
-                .await?
-                .ok_or_else(not_found)?;
-            privacy::record(
+        Role::Employer => {
+            candidate_of_employer(
                 state,
                 caller,
-                [resident.id.as_str()],
+                &vacancy,
+                &input.resident_id,
                 Purpose::OutcomeRecorded,
-                None,
             )
-            .await?;
+            .await?
+            .ok_or_else(not_found)?;
         }
-        Role::Employer => return Err(not_found()),
         _ => {
             return Err(AppError::Forbidden(
                 "Alleen coaches en werkgevers leggen uitkomsten vast. / Only coaches and employers record outcomes."

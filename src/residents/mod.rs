@@ -12,7 +12,7 @@ use crate::auth::{Caller, Role};
 use crate::error::AppError;
 use crate::privacy::consent::consent_by;
 use crate::privacy::{self, Purpose};
-use crate::storage::{ResidentRow, now_unix};
+use crate::storage::{ResidentRow, VacancyRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
 pub const MAX_PAGE: i64 = 100;
@@ -53,22 +53,34 @@ pub(crate) async fn visible_resident(
     Ok(row)
 }
 
-/// A resident an employer may act on (record an outcome, ask for
-/// contact): consenting now, and shown to `organisation_id` as a candidate
-/// before; `None` otherwise, so nobody can probe other residents.
-pub(crate) async fn consenting_candidate(
+/// A resident the employer `caller` may act on for its own `vacancy`
+/// (record an outcome, ask for contact): consenting now, and shown to the
+/// organisation as a candidate before. The use is logged with `purpose`.
+/// `None` otherwise, so nobody can probe other residents.
+pub(crate) async fn candidate_of_employer(
     state: &AppState,
+    caller: &Caller,
+    vacancy: &VacancyRow,
     resident_id: &str,
-    organisation_id: &str,
+    purpose: Purpose,
 ) -> Result<Option<ResidentRow>, AppError> {
+    if caller.role != Role::Employer
+        || caller.organisation_id.as_deref() != Some(vacancy.organisation_id.as_str())
+    {
+        return Ok(None);
+    }
     let Some(resident) = state.store.resident(resident_id).await? else {
         return Ok(None);
     };
     let shown = state
         .store
-        .shown_to_organisation(&resident.id, organisation_id)
+        .shown_to_organisation(&resident.id, &vacancy.organisation_id)
         .await?;
-    Ok((resident.findable_by_employers && shown).then_some(resident))
+    if !(resident.findable_by_employers && shown) {
+        return Ok(None);
+    }
+    privacy::record(state, caller, [resident.id.as_str()], purpose, None).await?;
+    Ok(Some(resident))
 }
 
 /// The access check alone, for callers that log the use themselves.

@@ -3,7 +3,7 @@
 use banenlift::config::RetentionArgs;
 use banenlift::privacy::retention;
 use banenlift::storage::now_unix;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, strings_at};
@@ -384,6 +384,18 @@ async fn retention_purges_unused_profiles_and_old_log_entries_only() {
     );
 }
 
+/// The employer asks to contact `who` about `vacancy`.
+async fn ask_contact(app: &TestApp, employer: &str, vacancy: &Value, who: &Value) -> (StatusCode, Value) {
+    let body = json!({"vacancy_id": id(vacancy), "resident_id": id(who)});
+    app.send(
+        Method::POST,
+        "/api/v1/contact-requests",
+        Some(employer),
+        Some(&body),
+    )
+    .await
+}
+
 /// The name and contact status the employer sees for a candidate.
 async fn name_shown(app: &TestApp, vacancy: &Value, employer: &str, resident: &Value) -> (String, Value) {
     let path = format!("/api/v1/vacancies/{}/candidates?limit=100", id(vacancy));
@@ -412,15 +424,7 @@ async fn employers_learn_a_full_name_only_after_contact_is_accepted() {
     let resident = app
         .create_resident(&jobseeker, &resident_body("Yara El Amrani"))
         .await;
-    let ask = |who: &Value| json!({"vacancy_id": id(&vacancy), "resident_id": id(who)});
-    let (status, _) = app
-        .send(
-            Method::POST,
-            "/api/v1/contact-requests",
-            Some(&employer),
-            Some(&ask(&resident)),
-        )
-        .await;
+    let (status, _) = ask_contact(&app, &employer, &vacancy, &resident).await;
     assert_eq!(
         status, 404,
         "no contact before the employer was shown the candidate"
@@ -430,37 +434,17 @@ async fn employers_learn_a_full_name_only_after_contact_is_accepted() {
         name_shown(&app, &vacancy, &employer, &resident).await,
         ("Yara".to_string(), Value::Null)
     );
-    let (status, request) = app
-        .send(
-            Method::POST,
-            "/api/v1/contact-requests",
-            Some(&employer),
-            Some(&ask(&resident)),
-        )
-        .await;
+    let (status, request) = ask_contact(&app, &employer, &vacancy, &resident).await;
     assert_eq!(status, 201, "{request}");
     assert_eq!(request["status"], "open");
-    let (status, _) = app
-        .send(
-            Method::POST,
-            "/api/v1/contact-requests",
-            Some(&employer),
-            Some(&ask(&resident)),
-        )
-        .await;
+    assert_eq!(request["vacancy_title"], vacancy["title"]);
+    assert_eq!(request["employer"], vacancy["employer"]);
+    let (status, _) = ask_contact(&app, &employer, &vacancy, &resident).await;
     assert_eq!(status, 409, "one request per candidate and vacancy");
     let unseen = app
         .create_resident(&app.token("jobseeker", None).await, &resident_body("Bo Smit"))
         .await;
-    let unseen_status = app
-        .send(
-            Method::POST,
-            "/api/v1/contact-requests",
-            Some(&employer),
-            Some(&ask(&unseen)),
-        )
-        .await
-        .0;
+    let unseen_status = ask_contact(&app, &employer, &vacancy, &unseen).await.0;
     assert_eq!(unseen_status, 404, "{}", id(&unseen));
     assert_eq!(
         name_shown(&app, &vacancy, &employer, &resident).await,

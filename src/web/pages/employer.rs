@@ -38,11 +38,7 @@ fn employer(visitor: &Visitor) -> Result<(&SignedIn, &str), PageError> {
 pub async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Markup, PageError> {
     let (signed_in, organisation) = employer(&visitor)?;
     let lang = visitor.lang;
-    let rows = state
-        .store
-        .vacancies_of_organisation(organisation, VACANCIES_SHOWN)
-        .await
-        .map_err(AppError::from)?;
+    let rows = crate::offers::vacancies_of(&state, organisation, VACANCIES_SHOWN).await?;
     let title = lang.t("Mijn vacatures", "My vacancies");
     let body = html! {
         h1 { (title) }
