@@ -249,7 +249,10 @@ async fn logs_hold_no_tokens_or_names() {
             .status();
         assert_eq!(status, 200);
     }
-    web_login(&base, "wilhelmina", password).await;
+    // The password set on the command line opens a web session.
+    crate::web::Browser::at(&base)
+        .log_in("wilhelmina", password, "/coach")
+        .await;
     let wrong = "bl_0000000000000000000000000000000000000000000000000000000000000000";
     let status = client
         .get(format!("{base}/api/v1/residents"))
@@ -303,31 +306,6 @@ fn set_password(url: &str, user: &str, login: &str, password: &str) {
     writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Logs in through the web form; panics unless the session starts.
-async fn web_login(base: &str, login: &str, password: &str) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let form = client
-        .get(format!("{base}/inloggen"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = crate::web::csrf_of(&form);
-    let done = client
-        .post(format!("{base}/inloggen"))
-        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), 303, "the password set on the command line works");
 }
 
 #[tokio::test]

@@ -23,13 +23,18 @@ pub struct Page {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Browser {
+        Browser::at(&app.base)
+    }
+
+    /// A browser for a server at `base` (also one in a child process).
+    pub fn at(base: &str) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
-            base: app.base.clone(),
+            base: base.to_string(),
         }
     }
 
