@@ -13,6 +13,9 @@ use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
 use crate::storage::{OutcomeRow, now_unix};
 
+/// A training route: signed up, started, completed or stopped.
+pub const TRAINING_STATUSES: [&str; 4] = ["aangemeld", "gestart", "afgerond", "gestopt"];
+
 pub const STATUSES: [&str; 6] = [
     "voorgesteld",
     "gesolliciteerd",
@@ -28,6 +31,24 @@ pub struct OutcomeInput {
     pub resident_id: String,
     pub vacancy_id: String,
     pub status: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingOutcomeInput {
+    pub resident_id: String,
+    pub training_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrainingOutcomeView {
+    pub resident_id: String,
+    pub training_id: String,
+    pub training_title: String,
+    pub status: String,
+    pub recorded_by_role: String,
+    pub recorded_at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,8 +134,75 @@ pub async fn of_resident(state: &AppState, caller: &Caller, id: &str) -> Result<
 fn view(row: OutcomeRow) -> OutcomeView {
     OutcomeView {
         resident_id: row.resident_id,
-        vacancy_id: row.vacancy_id,
-        vacancy_title: row.vacancy_title,
+        vacancy_id: row.offer_id,
+        vacancy_title: row.offer_title,
+        status: row.status,
+        recorded_by_role: row.recorded_role,
+        recorded_at: timestamp(row.recorded_at),
+    }
+}
+
+/// A coach records a client's training route: the report counts starts and
+/// completions. Employers and providers see no residents, so only coaches.
+pub async fn record_training(
+    state: &AppState,
+    caller: &Caller,
+    input: TrainingOutcomeInput,
+) -> Result<Vec<TrainingOutcomeView>, AppError> {
+    if !TRAINING_STATUSES.contains(&input.status.as_str()) {
+        return Err(AppError::invalid(
+            "status",
+            format!("Kies uit / choose from: {}.", TRAINING_STATUSES.join(", ")),
+        ));
+    }
+    if caller.role != Role::Coach {
+        return Err(AppError::Forbidden(
+            "Alleen coaches leggen opleidingen van hun klanten vast. / Only coaches record training routes."
+                .into(),
+        ));
+    }
+    if input.resident_id.len() > 64 || input.training_id.len() > 64 {
+        return Err(not_found());
+    }
+    state
+        .store
+        .training(&input.training_id)
+        .await?
+        .ok_or_else(not_found)?;
+    visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
+    state
+        .store
+        .insert_training_outcome(
+            &input.resident_id,
+            &input.training_id,
+            &input.status,
+            (&caller.user_id, caller.role.as_str()),
+            now_unix(),
+        )
+        .await?;
+    let rows = state
+        .store
+        .training_outcomes_of(&input.resident_id, Some(&input.training_id))
+        .await?;
+    Ok(rows.into_iter().map(training_view).collect())
+}
+
+/// The training routes of a profile the caller may see.
+pub async fn trainings_of_resident(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<TrainingOutcomeView>, AppError> {
+    let resident = visible_resident(state, caller, id, Purpose::OutcomesRead).await?;
+    let rows = state.store.training_outcomes_of(&resident.id, None).await?;
+    Ok(rows.into_iter().map(training_view).collect())
+}
+
+fn training_view(row: OutcomeRow) -> TrainingOutcomeView {
+    TrainingOutcomeView {
+        resident_id: row.resident_id,
+        training_id: row.offer_id,
+        training_title: row.offer_title,
         status: row.status,
         recorded_by_role: row.recorded_role,
         recorded_at: timestamp(row.recorded_at),

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::{OutcomeInput, OutcomeView};
+use super::{OutcomeInput, OutcomeView, TrainingOutcomeInput, TrainingOutcomeView};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -16,6 +16,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/outcomes", post(record))
         .route("/residents/{id}/outcomes", get(of_resident))
+        .route("/training-outcomes", post(record_training))
+        .route("/residents/{id}/training-outcomes", get(trainings_of_resident))
 }
 
 async fn record(
@@ -35,4 +37,23 @@ async fn of_resident(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<OutcomeView>>, AppError> {
     Ok(Json(super::of_resident(&state, &caller, &id).await?))
+}
+
+async fn record_training(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<TrainingOutcomeInput>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(super::record_training(&state, &caller, input).await?),
+    ))
+}
+
+async fn trainings_of_resident(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TrainingOutcomeView>>, AppError> {
+    Ok(Json(super::trainings_of_resident(&state, &caller, &id).await?))
 }

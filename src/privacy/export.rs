@@ -8,7 +8,7 @@ use super::{Purpose, ViewView, timestamp};
 use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::outcomes::{self, OutcomeView};
+use crate::outcomes::{self, OutcomeView, TrainingOutcomeView};
 use crate::residents::matches::{self, MatchParams, MatchesResponse};
 use crate::residents::profile::ResidentView;
 use crate::storage::TokenRow;
@@ -49,6 +49,7 @@ pub struct ProfileExport {
     pub consent: ConsentView,
     pub matches: MatchesResponse,
     pub outcomes: Vec<OutcomeView>,
+    pub training_outcomes: Vec<TrainingOutcomeView>,
     pub contact_requests: Vec<crate::contact::ContactRequestView>,
     pub views: Vec<ViewView>,
 }
@@ -91,6 +92,7 @@ async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<Prof
     let consent = consent::get(state, caller, &id).await?;
     let matches = matches::matches(state, caller, &id, MatchParams::default()).await?;
     let outcomes = outcomes::of_resident(state, caller, &id).await?;
+    let training_outcomes = outcomes::trainings_of_resident(state, caller, &id).await?;
     let contact_requests = crate::contact::list(state, caller, &id).await?;
     let views = state.store.views_of(&id, MAX_VIEWS).await?;
     super::record(state, caller, [id.as_str()], Purpose::Export, None).await?;
@@ -99,6 +101,7 @@ async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<Prof
         consent,
         matches,
         outcomes,
+        training_outcomes,
         contact_requests,
         views: views.into_iter().map(ViewView::new).collect(),
     }))

@@ -1,7 +1,7 @@
 //! Consent, the views log, outcomes and retention: the records that make
 //! the handling of personal data accountable.
 
-use sqlx::Row;
+use sqlx::{Row, Sqlite};
 
 use super::batch::insert_rows;
 use super::residents::{ConsentBy, insert_consent_event};
@@ -42,8 +42,9 @@ pub struct ViewRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeRow {
     pub resident_id: String,
-    pub vacancy_id: String,
-    pub vacancy_title: String,
+    /// The vacancy's or the training's id and title.
+    pub offer_id: String,
+    pub offer_title: String,
     pub status: String,
     pub recorded_role: String,
     pub recorded_at: i64,
@@ -197,22 +198,46 @@ impl Store {
         resident_id: &str,
         vacancy_id: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT o.resident_id, o.vacancy_id, v.title, o.status, o.recorded_role, o.recorded_at
+        let query = sqlx::query(
+            "SELECT o.resident_id, o.vacancy_id AS offer_id, v.title, o.status, o.recorded_role, o.recorded_at
              FROM outcomes o JOIN vacancies v ON v.id = o.vacancy_id
              WHERE o.resident_id = ? AND (? IS NULL OR o.vacancy_id = ?) ORDER BY o.recorded_at, o.id",
-        )
-        .bind(resident_id)
-        .bind(vacancy_id)
-        .bind(vacancy_id)
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        self.outcome_rows(query, resident_id, vacancy_id).await
+    }
+
+    /// Training outcomes of one resident, or (with `training_id`) of one pair, oldest first.
+    pub async fn training_outcomes_of(
+        &self,
+        resident_id: &str,
+        training_id: Option<&str>,
+    ) -> Result<Vec<OutcomeRow>, StoreError> {
+        let query = sqlx::query(
+            "SELECT o.resident_id, o.training_id AS offer_id, t.title, o.status, o.recorded_role, o.recorded_at
+             FROM training_outcomes o JOIN trainings t ON t.id = o.training_id
+             WHERE o.resident_id = ? AND (? IS NULL OR o.training_id = ?) ORDER BY o.recorded_at, o.id",
+        );
+        self.outcome_rows(query, resident_id, training_id).await
+    }
+
+    async fn outcome_rows(
+        &self,
+        query: sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments>,
+        resident_id: &str,
+        offer_id: Option<&str>,
+    ) -> Result<Vec<OutcomeRow>, StoreError> {
+        let rows = query
+            .bind(resident_id)
+            .bind(offer_id)
+            .bind(offer_id)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .map(|r| OutcomeRow {
                 resident_id: r.get("resident_id"),
-                vacancy_id: r.get("vacancy_id"),
-                vacancy_title: r.get("title"),
+                offer_id: r.get("offer_id"),
+                offer_title: r.get("title"),
                 status: r.get("status"),
                 recorded_role: r.get("recorded_role"),
                 recorded_at: r.get("recorded_at"),
