@@ -169,7 +169,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::geo::routes::router())
         .merge(crate::privacy::routes::router())
         .merge(crate::outcomes::routes::router())
-        .merge(crate::contact::routes::router());
+        .merge(crate::contact::routes::router())
+        .merge(crate::lift::routes::router());
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)

@@ -7,8 +7,8 @@ use tokio::net::TcpListener;
 use crate::app::{App, StartOptions, serve};
 use crate::auth;
 use crate::config::{
-    Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, SeedArgs, ServeArgs, StorageArgs,
-    TokenCommand, UserAddArgs, UserCommand, UserPasswordArgs,
+    Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
+    ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserPasswordArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -28,6 +28,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Seed(args)) => seed(args).await,
         Some(Command::Reindex(args)) => reindex(args).await,
         Some(Command::Generate(args)) => generate_files(args),
+        Some(Command::Report(args)) => report(args).await,
         Some(Command::Bench(args)) => {
             println!("{}", crate::bench::run(args).await?);
             Ok(())
@@ -48,8 +49,10 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
+    let summaries = crate::lift::summaries::spawn_refresh(app.state.clone(), app.shutdown.subscribe());
     serve(listener, app.state.clone(), shutdown_signal()).await?;
     app.stop().await;
+    let _ = summaries.await;
     Ok(())
 }
 
@@ -224,7 +227,63 @@ async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
 }
 
 fn generate_files(args: GenerateArgs) -> anyhow::Result<()> {
-    let written = generate::write(&args)?;
+    let written = if args.demo_year {
+        crate::lift::demo::write(&args.out, args.seed)?
+    } else {
+        generate::write(&args)?
+    };
     println!("{written}");
     Ok(())
+}
+
+/// Runs on its own index, rebuilt from the database in a scratch
+/// directory: a running server holds the index's only writer.
+async fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let params = crate::lift::LiftParams {
+        from: args.from,
+        to: args.to,
+        level: Some(args.level),
+        threshold: args.threshold,
+        ..Default::default()
+    };
+    let request = crate::lift::ReportRequest::parse(&params).map_err(|e| match e {
+        crate::error::AppError::Validation(fields) => {
+            let messages: Vec<String> = fields
+                .iter()
+                .map(|f| format!("--{}: {}", f.field, f.message))
+                .collect();
+            anyhow::anyhow!(messages.join("\n"))
+        }
+        other => anyhow::anyhow!(other.detail()),
+    })?;
+    let scratch = std::env::temp_dir().join(format!("banenlift-report-{}", std::process::id()));
+    let app = App::start(&StartOptions {
+        database_url: args.database.database_url,
+        index_dir: scratch.clone(),
+        demo: false,
+        lift_scale: 1.0,
+        priority_wijken: args.priority_wijken,
+        retention: None,
+        secure_cookies: false,
+    })
+    .await?;
+    let made = make_report(&app.state, request, args.format).await;
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("{}", made?);
+    Ok(())
+}
+
+async fn make_report(
+    state: &crate::app::AppState,
+    request: crate::lift::ReportRequest,
+    format: ReportFormat,
+) -> anyhow::Result<String> {
+    crate::lift::summaries::refresh(state, None).await?;
+    let report = crate::lift::report(state, &auth::Caller::command_line(), request).await?;
+    Ok(match format {
+        ReportFormat::Table => crate::lift::export::to_table(&report),
+        ReportFormat::Csv => crate::lift::export::to_csv(&report)?,
+        ReportFormat::Json => serde_json::to_string_pretty(&report)?,
+    })
 }

@@ -44,6 +44,40 @@ pub enum Command {
     /// Measure ingest, rebuild, search, matching, HTTP and memory on
     /// generated data; prints a Markdown table.
     Bench(BenchArgs),
+    /// The lift report per wijk or stadsdeel: does work reach the wijken
+    /// that need it? Matches every resident first where needed.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day (YYYY-MM-DD); default: a year before `--to`.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, included (YYYY-MM-DD); default: today.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// wijk or stadsdeel.
+    #[arg(long, default_value = "wijk")]
+    pub level: String,
+    /// Lowest match score (1-100) that counts as a good match.
+    #[arg(long)]
+    pub threshold: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// Priority wijken (codes or names, comma separated); default: the
+    /// city's focus areas of the Wijkaanpak.
+    #[arg(long, env = "BANENLIFT_PRIORITY_WIJKEN", value_delimiter = ',')]
+    pub priority_wijken: Vec<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -256,6 +290,10 @@ pub struct GenerateArgs {
     pub residents: usize,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Write the lift report's demo year (residents, past vacancies,
+    /// outcomes) instead of offers at scale.
+    #[arg(long)]
+    pub demo_year: bool,
     #[arg(long)]
     pub out: PathBuf,
 }

@@ -60,16 +60,21 @@ pub async fn ensure_reference(store: &Store) -> Result<(), FixtureError> {
 /// and the demo coaches and residents when it has no residents. Returns
 /// whether it loaded anything.
 pub async fn load_demo_if_empty(store: &Store, ctx: &Context<'_>) -> Result<bool, FixtureError> {
-    let mut loaded = false;
-    if store.count_offers().await? == 0 {
-        load_offers(store, &OfferSet::demo()?).await?;
-        loaded = true;
+    let offers = store.count_offers().await? == 0;
+    if offers {
+        let mut demo = OfferSet::demo()?;
+        demo.vacancies.extend(crate::lift::demo::past_vacancies()?);
+        load_offers(store, &demo).await?;
     }
-    if store.count_residents().await? == 0 {
+    let residents = store.count_residents().await? == 0;
+    if residents {
         load_demo_residents(store, ctx).await?;
-        loaded = true;
     }
-    Ok(loaded)
+    // The demo year's outcomes name demo vacancies: only with the demo offers.
+    if offers && residents {
+        crate::lift::demo::load(store, ctx).await?;
+    }
+    Ok(offers || residents)
 }
 
 #[derive(Deserialize)]
@@ -219,7 +224,10 @@ fn csv_rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Res
         .map_err(|e| parse_error(file, e))
 }
 
-fn jsonl_rows<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<Vec<T>, FixtureError> {
+pub(crate) fn jsonl_rows<T: for<'de> Deserialize<'de>>(
+    file: &'static str,
+    text: &str,
+) -> Result<Vec<T>, FixtureError> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())

@@ -69,7 +69,7 @@ pub fn write(args: &GenerateArgs) -> anyhow::Result<String> {
     ))
 }
 
-fn write_jsonl<T: Serialize>(path: &Path, rows: impl Iterator<Item = T>) -> anyhow::Result<()> {
+pub(crate) fn write_jsonl<T: Serialize>(path: &Path, rows: impl Iterator<Item = T>) -> anyhow::Result<()> {
     let mut out = BufWriter::new(File::create(path)?);
     for row in rows {
         serde_json::to_writer(&mut out, &row)?;
@@ -79,7 +79,7 @@ fn write_jsonl<T: Serialize>(path: &Path, rows: impl Iterator<Item = T>) -> anyh
     Ok(())
 }
 
-fn pick<'a, T>(items: &'a [T], rng: &mut StdRng) -> &'a T {
+pub(crate) fn pick<'a, T>(items: &'a [T], rng: &mut StdRng) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
@@ -178,7 +178,7 @@ fn training(
 }
 
 /// A date `days` before the fixtures' reference day (negative: after it).
-fn days_before_reference(days: i64) -> String {
+pub(crate) fn days_before_reference(days: i64) -> String {
     (fixtures::DEMO_REFERENCE_DATE - time::Duration::days(days)).to_string()
 }
 

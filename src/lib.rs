@@ -17,6 +17,7 @@ pub mod error;
 pub mod fixtures;
 pub mod generate;
 pub mod geo;
+pub mod lift;
 pub mod matching;
 pub mod offers;
 pub mod outcomes;

@@ -74,6 +74,15 @@ impl Caller {
         })
     }
 
+    /// Whoever runs a command holds the database itself: an admin.
+    pub fn command_line() -> Caller {
+        Caller {
+            user_id: "command-line".into(),
+            role: Role::Admin,
+            organisation_id: None,
+        }
+    }
+
     /// May this caller change offers of `organisation_id`?
     pub fn manages(&self, organisation_id: &str) -> bool {
         self.role == Role::Admin || self.organisation_id.as_deref() == Some(organisation_id)

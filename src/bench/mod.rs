@@ -140,6 +140,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
         vacancies: size.vacancies,
         trainings: size.trainings,
         residents: size.residents,
+        demo_year: false,
         seed: args.seed,
         out: data.clone(),
     })?;

@@ -17,7 +17,7 @@ use crate::offers::{SkillRef, date_day_number, day_number, today};
 use crate::privacy::{self, Purpose};
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::skills::fold;
-use crate::storage::{CandidateScope, ResidentRow, TrainingRow, VacancyRow};
+use crate::storage::{CandidateScope, MatchSummaryRow, ResidentRow, TrainingRow, VacancyRow};
 
 /// Bumped when scoring changes, so logs and audits can say which version
 /// produced a list.
@@ -136,22 +136,7 @@ pub async fn matches(
     )
     .await?;
     let profile = to_profile(&resident);
-    let vacancies = gather_vacancies(state, &resident, &profile, relaxed).await?;
-    let mut scored: Vec<(VacancyRow, Scored)> = vacancies
-        .into_iter()
-        .filter_map(|v| {
-            let facts = vacancy_facts(state, &v, !profile.free_skills.is_empty());
-            matching::score(
-                &profile,
-                &facts,
-                &state.lift,
-                Direction::VacanciesForResident,
-                relaxed,
-            )
-            .map(|s| (v, s))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    let scored = scored_vacancies(state, &resident, &profile, relaxed).await?;
     let trainings = trainings_for_gaps(state, &scored, limit, profile.home).await?;
     let home = profile.home;
     let bijna_matches = bijna_matches(state, &scored, &trainings, home);
@@ -169,6 +154,53 @@ pub async fn matches(
         relaxed,
         matches,
         bijna_matches,
+    })
+}
+
+/// The vacancies within the resident's reach and limits, best first.
+async fn scored_vacancies(
+    state: &AppState,
+    resident: &ResidentRow,
+    profile: &Profile,
+    relaxed: bool,
+) -> Result<Vec<(VacancyRow, Scored)>, AppError> {
+    let vacancies = gather_vacancies(state, resident, profile, relaxed).await?;
+    let mut scored: Vec<(VacancyRow, Scored)> = vacancies
+        .into_iter()
+        .filter_map(|v| {
+            let facts = vacancy_facts(state, &v, !profile.free_skills.is_empty());
+            matching::score(
+                profile,
+                &facts,
+                &state.lift,
+                Direction::VacanciesForResident,
+                relaxed,
+            )
+            .map(|s| (v, s))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.id.cmp(&b.0.id)));
+    Ok(scored)
+}
+
+/// What the lift report keeps of a resident's matches: the best score now
+/// and the required skills missing from their best few. Statistics, not a
+/// view of the person, so nobody's views log gets an entry.
+pub async fn summary(state: &AppState, resident: &ResidentRow) -> Result<MatchSummaryRow, AppError> {
+    const BEST_FEW: usize = 5;
+    let profile = to_profile(resident);
+    let scored = scored_vacancies(state, resident, &profile, false).await?;
+    let mut missing: Vec<String> = scored
+        .iter()
+        .take(BEST_FEW)
+        .flat_map(|(_, s)| s.missing_required.iter().cloned())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    Ok(MatchSummaryRow {
+        resident_id: resident.id.clone(),
+        best_score: scored.first().map_or(0.0, |(_, s)| s.score),
+        missing_skills: missing,
     })
 }
 

@@ -5,6 +5,7 @@
 
 mod batch;
 mod contact;
+mod lift;
 mod offers;
 mod privacy;
 mod reference;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use contact::ContactRequestRow;
+pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};

@@ -45,6 +45,7 @@ fn nav_items(lang: Lang, role: Option<Role>) -> Vec<(&'static str, &'static str)
         Some(Role::Jobseeker) => items.push(("/profiel", lang.t("Mijn profiel", "My profile"))),
         Some(Role::Coach) => items.push(("/coach", lang.t("Mijn klanten", "My clients"))),
         Some(Role::Employer) => items.push(("/werkgever", lang.t("Mijn vacatures", "My vacancies"))),
+        Some(Role::Analyst | Role::Admin) => items.push(("/lift", lang.t("Liftrapport", "Lift report"))),
         _ => {}
     }
     items

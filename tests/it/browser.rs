@@ -195,6 +195,7 @@ async fn every_user_group_does_its_main_job_in_a_real_browser() {
     jobseeker_adds_a_skill(&mut flow).await;
     coach_records_an_application(&mut flow).await;
     employer_posts_a_vacancy(&mut flow).await;
+    analyst_reads_the_lift_report(&mut flow).await;
     phone_has_no_horizontal_scroll(&mut flow).await;
     the_accessibility_check_can_fail(&flow).await;
     client.close().await.expect("browser closes");
@@ -344,6 +345,24 @@ async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
     // Waits up to 10 s: the new vacancy must be in the public search.
     flow.find(Locator::Css(&link)).await;
     flow.screenshot("4-werkgever-vacature-gevonden").await;
+}
+
+/// The map, the ranking and a wijk's trends; then the map by another figure.
+async fn analyst_reads_the_lift_report(flow: &mut Flow<'_>) {
+    let (login, password) = web_user(flow.app, "analyst", None, "browser.analist").await;
+    flow.log_in(&login, &password).await;
+    flow.find(Locator::Css("svg.lift-map")).await;
+    flow.check().await;
+    flow.screenshot("6-analist-liftrapport").await;
+    flow.choose("veld-figure", "hired").await;
+    flow.click("form.bl-filters button[type=submit]").await;
+    let url = flow.client.current_url().await.unwrap();
+    assert!(url.query().is_some_and(|q| q.contains("figure=hired")), "{url}");
+    flow.click("table a[href='/lift/wijken/WK051836']").await;
+    assert!(flow.text("h1").await.starts_with("Moerwijk"));
+    flow.check().await;
+    flow.screenshot("6-analist-wijk-trends").await;
+    flow.log_out().await;
 }
 
 async fn phone_has_no_horizontal_scroll(flow: &mut Flow<'_>) {

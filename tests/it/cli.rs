@@ -384,3 +384,81 @@ async fn org_add_makes_an_organisation_its_employers_post_for() {
     assert_eq!(created["organisation_id"], org);
     assert_eq!(created["employer"], "Bakkerij De Lift");
 }
+
+#[tokio::test]
+async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_runs() {
+    let app = TestApp::spawn().await;
+    let url = database_url(app.dir.path());
+    let csv = banenlift(&[
+        "report",
+        "--format",
+        "csv",
+        "--level",
+        "stadsdeel",
+        "--database-url",
+        &url,
+    ]);
+    assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        text.starts_with("code,naam,stadsdeel,prioriteit,registered,"),
+        "{text}"
+    );
+    assert_eq!(text.trim_end().lines().count(), 1 + 8 + 2, "{text}");
+    assert!(text.contains("Escamp"));
+
+    let json = banenlift(&[
+        "report",
+        "--format",
+        "json",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--database-url",
+        &url,
+    ]);
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(
+        (report["from"].as_str(), report["to"].as_str()),
+        (Some("2026-01-01"), Some("2026-03-31"))
+    );
+    assert_eq!(report["areas"].as_array().map(Vec::len), Some(44));
+
+    let table = banenlift(&["report", "--database-url", &url]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("Schildersbuurt *"),
+        "priority wijken are starred: {text}"
+    );
+    assert!(text.contains("Ingeschreven bewoners"));
+
+    let wrong = banenlift(&["report", "--from", "gisteren", "--database-url", &url]);
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("2026-01-31"),
+        "the error shows the format"
+    );
+}
+
+#[test]
+fn the_committed_demo_year_is_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = banenlift(&["generate", "--demo-year", "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    for file in [
+        "lift_residents.jsonl",
+        "lift_registrations.jsonl",
+        "lift_vacancies.jsonl",
+        "lift_outcomes.jsonl",
+    ] {
+        let written = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let committed = std::fs::read_to_string(fixtures.join(file)).unwrap();
+        assert!(
+            written == committed,
+            "{file} differs from `banenlift generate --demo-year`"
+        );
+    }
+}

@@ -22,8 +22,23 @@ impl TestApp {
         Self::spawn_in(dir).await
     }
 
+    /// A fresh database with the reference data only.
+    pub async fn spawn_without_demo() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = StartOptions {
+            demo: false,
+            ..options(&dir)
+        };
+        Self::start(dir, &options).await
+    }
+
     pub async fn spawn_in(dir: TempDir) -> TestApp {
-        let app = App::start(&options(&dir)).await.expect("app starts");
+        let options = options(&dir);
+        Self::start(dir, &options).await
+    }
+
+    async fn start(dir: TempDir, options: &StartOptions) -> TestApp {
+        let app = App::start(options).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();

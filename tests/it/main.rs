@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod errors;
 mod helpers;
+mod lift;
 mod matching;
 mod offers;
 mod privacy;

@@ -125,6 +125,11 @@ impl World {
                 "vacancy_id": self.vacancy,
                 "status": "gesolliciteerd"
             })),
+            Body::TrainingOutcome => Some(json!({
+                "resident_id": self.resident,
+                "training_id": self.training,
+                "status": "gestart"
+            })),
             Body::Contact => Some(json!({"vacancy_id": self.vacancy, "resident_id": self.resident})),
             Body::Answer => Some(json!({"status": "geaccepteerd"})),
         }
@@ -182,6 +187,7 @@ enum Body {
     Resident,
     Consent,
     Outcome,
+    TrainingOutcome,
     Contact,
     Answer,
 }
@@ -216,6 +222,7 @@ fn rows() -> Vec<Row> {
     const PUBLIC: [u16; 11] =    [200; 11];
     const PROFILE: [u16; 11] =   [401, 200, 404, 200, 404, 403, 403, 403, 403, 403, 403];
     const SIGNED_IN: [u16; 11] = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+    const READERS: [u16; 11] =   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200];
     vec![
         row(M::GET, "/health", B::None, PUBLIC),
         row(M::GET, "/api/v1/vacancies?q=magazijn&wijk=Schildersbuurt&radius_km=5", B::None, PUBLIC),
@@ -248,6 +255,10 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/residents/{resident}/contact-requests", B::None, PROFILE),
         fresh(row(M::PUT, "/api/v1/contact-requests/{contact}", B::Answer, PROFILE)),
         row(M::GET, "/api/v1/me/export", B::None, SIGNED_IN),
+        row(M::POST, "/api/v1/training-outcomes", B::TrainingOutcome, [401, 403, 403, 201, 404, 403, 403, 403, 403, 403, 403]),
+        row(M::GET, "/api/v1/residents/{resident}/training-outcomes", B::None, PROFILE),
+        row(M::GET, "/api/v1/lift?level=stadsdeel", B::None, READERS),
+        row(M::GET, "/api/v1/lift/wijken/WK051829/trend", B::None, READERS),
         fresh(row(M::DELETE, "/api/v1/residents/{resident}", B::None, [401, 204, 404, 204, 404, 403, 403, 403, 403, 403, 403])),
     ]
 }

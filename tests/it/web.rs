@@ -662,7 +662,7 @@ async fn role_pages_need_the_right_role() {
     }
     let (login, password) = web_user(&app, "analyst", None, "analist.ed").await;
     let analyst = Browser::new(&app);
-    analyst.log_in(&login, &password, "/vacatures").await;
+    analyst.log_in(&login, &password, "/lift").await;
     for path in ["/profiel", "/coach", "/werkgever"] {
         assert_eq!(analyst.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
     }

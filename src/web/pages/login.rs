@@ -158,6 +158,7 @@ fn start_page(role: Option<Role>) -> &'static str {
         Some(Role::Jobseeker) => "/profiel",
         Some(Role::Coach) => "/coach",
         Some(Role::Employer) => "/werkgever",
+        Some(Role::Analyst | Role::Admin) => "/lift",
         _ => "/vacatures",
     }
 }

@@ -5,6 +5,7 @@
 mod coach;
 pub(crate) mod employer;
 mod home;
+mod lift;
 mod login;
 mod offers;
 mod profile;
@@ -66,6 +67,9 @@ pub fn router() -> Router<AppState> {
             "/werkgever/vacatures/{id}/kandidaten/{resident}/contact",
             post(employer::request_contact),
         )
+        .route("/lift", get(lift::overview))
+        .route("/lift.csv", get(lift::download))
+        .route("/lift/wijken/{code}", get(lift::wijk))
         .route("/inloggen", get(login::show).post(login::submit))
         .route("/uitloggen", post(login::logout))
         .route("/taal", get(switch_language))

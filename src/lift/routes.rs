@@ -1,0 +1,64 @@
+//! Thin handlers for the lift report.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::{LiftParams, ReportRequest, Trend};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::web::ApiQuery;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lift", get(report))
+        .route("/lift/wijken/{code}/trend", get(trend))
+}
+
+async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<LiftParams>,
+) -> Result<Response, AppError> {
+    let csv = match params.format.as_deref().map(str::trim) {
+        None | Some("") | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "format",
+                "Kies json of csv. / Choose json or csv.",
+            ));
+        }
+    };
+    let request = ReportRequest::parse(&params)?;
+    let report = super::report(&state, &caller, request).await?;
+    if !csv {
+        return Ok(Json(report).into_response());
+    }
+    let body = super::export::to_csv(&report).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(csv_response(body, &report.from, &report.to))
+}
+
+/// A CSV download named after its period.
+pub fn csv_response(body: String, from: &str, to: &str) -> Response {
+    let disposition = format!("attachment; filename=\"liftrapport-{from}-{to}.csv\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn trend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Result<Json<Trend>, AppError> {
+    Ok(Json(super::trend(&state, &caller, &code).await?))
+}

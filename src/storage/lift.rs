@@ -1,0 +1,271 @@
+//! What the lift report reads: small facts per resident, outcome and open
+//! vacancy, aggregated in memory by `lift`; and the derived match summaries.
+
+use sqlx::{Row, Sqlite};
+
+use super::{Store, StoreError};
+
+/// A resident as the report counts them: where, since when, last seen.
+#[derive(Debug, Clone)]
+pub struct ResidentFact {
+    pub id: String,
+    pub wijk_code: String,
+    pub created_at: i64,
+    pub last_active_at: i64,
+}
+
+/// One outcome event (vacancy or training) of a resident.
+#[derive(Debug, Clone)]
+pub struct OutcomeFact {
+    pub resident_id: String,
+    pub status: String,
+    pub recorded_at: i64,
+}
+
+/// Where a vacancy is and when it was open.
+#[derive(Debug, Clone)]
+pub struct VacancyPlace {
+    pub lat: f64,
+    pub lon: f64,
+    pub posted_on: String,
+    pub closes_on: Option<String>,
+    pub closed_at: Option<i64>,
+}
+
+/// An outcome as imported: of a vacancy, or of a training when `training`.
+#[derive(Debug, Clone)]
+pub struct ImportedOutcome {
+    pub resident_id: String,
+    pub offer_id: String,
+    pub training: bool,
+    pub status: String,
+    pub recorded_at: i64,
+}
+
+/// A resident's best current match and the skills their best matches miss.
+#[derive(Debug, Clone)]
+pub struct MatchSummaryRow {
+    pub resident_id: String,
+    pub best_score: f64,
+    pub missing_skills: Vec<String>,
+}
+
+impl Store {
+    /// Residents registered before `before` (Unix seconds).
+    pub async fn lift_residents(&self, before: i64) -> Result<Vec<ResidentFact>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, wijk_code, created_at, last_active_at FROM residents WHERE created_at < ? ORDER BY id",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| ResidentFact {
+                id: r.get("id"),
+                wijk_code: r.get("wijk_code"),
+                created_at: r.get("created_at"),
+                last_active_at: r.get("last_active_at"),
+            })
+            .collect())
+    }
+
+    /// Vacancy outcomes recorded before `before`, oldest first.
+    pub async fn lift_outcomes(&self, before: i64) -> Result<Vec<OutcomeFact>, StoreError> {
+        self.outcome_facts(
+            "SELECT resident_id, status, recorded_at FROM outcomes WHERE recorded_at < ? ORDER BY recorded_at, id",
+            before,
+        )
+        .await
+    }
+
+    /// Training outcomes recorded before `before`, oldest first.
+    pub async fn lift_training_outcomes(&self, before: i64) -> Result<Vec<OutcomeFact>, StoreError> {
+        self.outcome_facts(
+            "SELECT resident_id, status, recorded_at FROM training_outcomes WHERE recorded_at < ?
+             ORDER BY recorded_at, id",
+            before,
+        )
+        .await
+    }
+
+    async fn outcome_facts(&self, sql: &'static str, before: i64) -> Result<Vec<OutcomeFact>, StoreError> {
+        let rows = sqlx::query(sql).bind(before).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| OutcomeFact {
+                resident_id: r.get("resident_id"),
+                status: r.get("status"),
+                recorded_at: r.get("recorded_at"),
+            })
+            .collect())
+    }
+
+    /// Every vacancy's place and open days; the report picks those open in
+    /// its period. Closed ones count until their last change.
+    pub async fn lift_vacancies(&self) -> Result<Vec<VacancyPlace>, StoreError> {
+        let rows = sqlx::query("SELECT lat, lon, posted_on, closes_on, status, updated_at FROM vacancies")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let status: String = r.get("status");
+                VacancyPlace {
+                    lat: r.get("lat"),
+                    lon: r.get("lon"),
+                    posted_on: r.get("posted_on"),
+                    closes_on: r.get("closes_on"),
+                    closed_at: (status == "closed").then(|| r.get("updated_at")),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn insert_training_outcome(
+        &self,
+        resident_id: &str,
+        training_id: &str,
+        status: &str,
+        recorded_by: (&str, &str),
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO training_outcomes (resident_id, training_id, status, recorded_by, recorded_role, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(resident_id)
+        .bind(training_id)
+        .bind(status)
+        .bind(recorded_by.0)
+        .bind(recorded_by.1)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Residents whose summary is missing, from another algorithm version,
+    /// older than `stale_before`, or older than their profile: at most
+    /// `limit` of them, and how many there are in all.
+    pub async fn residents_needing_summary(
+        &self,
+        version: &str,
+        stale_before: i64,
+        limit: i64,
+    ) -> Result<(Vec<String>, i64), StoreError> {
+        // The same condition twice: sqlx wants static SQL, not a format!.
+        let ids = sqlx::query_scalar(
+            "SELECT r.id FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
+             WHERE m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
+                OR m.computed_at < r.updated_at
+             ORDER BY r.id LIMIT ?",
+        )
+        .bind(version)
+        .bind(stale_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let total = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
+             WHERE m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
+                OR m.computed_at < r.updated_at",
+        )
+        .bind(version)
+        .bind(stale_before)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((ids, total))
+    }
+
+    pub async fn save_match_summaries(
+        &self,
+        version: &str,
+        now: i64,
+        rows: &[MatchSummaryRow],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO match_summaries (resident_id, algorithm_version, computed_at, best_score, missing_skills) ",
+        );
+        query.push_values(rows, |mut b, row| {
+            b.push_bind(&row.resident_id)
+                .push_bind(version)
+                .push_bind(now)
+                .push_bind(row.best_score)
+                .push_bind(row.missing_skills.join(","));
+        });
+        query.push(
+            " ON CONFLICT (resident_id) DO UPDATE SET algorithm_version = excluded.algorithm_version,
+              computed_at = excluded.computed_at, best_score = excluded.best_score,
+              missing_skills = excluded.missing_skills",
+        );
+        query.build().execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn match_summaries(&self) -> Result<Vec<MatchSummaryRow>, StoreError> {
+        let rows = sqlx::query("SELECT resident_id, best_score, missing_skills FROM match_summaries")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let missing: String = r.get("missing_skills");
+                MatchSummaryRow {
+                    resident_id: r.get("resident_id"),
+                    best_score: r.get("best_score"),
+                    missing_skills: missing
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    /// Outcomes from the demo fixtures, in one transaction.
+    pub async fn import_outcomes(&self, rows: &[ImportedOutcome]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for row in rows {
+            let sql = if row.training {
+                "INSERT INTO training_outcomes (resident_id, training_id, status, recorded_by, recorded_role, recorded_at)
+                 VALUES (?, ?, ?, 'import', 'import', ?)"
+            } else {
+                "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
+                 VALUES (?, ?, ?, 'import', 'import', ?)"
+            };
+            sqlx::query(sql)
+                .bind(&row.resident_id)
+                .bind(&row.offer_id)
+                .bind(&row.status)
+                .bind(row.recorded_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets registration and last-use times of imported residents, so that
+    /// demo history spans a year instead of starting at load.
+    pub async fn backdate_residents(&self, dates: &[(String, i64, i64)]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (id, created_at, last_active_at) in dates {
+            sqlx::query(
+                "UPDATE residents SET created_at = ?, updated_at = ?, last_active_at = ? WHERE id = ?",
+            )
+            .bind(created_at)
+            .bind(created_at)
+            .bind(last_active_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
