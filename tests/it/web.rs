@@ -667,3 +667,54 @@ async fn role_pages_need_the_right_role() {
         assert_eq!(analyst.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_coach_records_a_training_step_the_lift_report_counts() {
+    let app = TestApp::spawn().await;
+    banenlift::auth::login::set_password(&app.state.store, "usr-coach-01", "sanne", "sanne-wachtwoord-lang")
+        .await
+        .unwrap();
+    let browser = Browser::new(&app);
+    let caseload = browser.log_in("sanne", "sanne-wachtwoord-lang", "/coach").await;
+    let mut with_routes = None;
+    for client in links_to(&caseload.html, "/coach/klanten/") {
+        let page = browser.get(client).await;
+        if page.html.contains(&format!("action=\"{client}/opleiding\"")) {
+            with_routes = Some((client.to_string(), page));
+            break;
+        }
+    }
+    let (client, page) = with_routes.expect("a demo client with proposed training");
+    let select = page.html.find("name=\"training_id\"").expect("a training choice");
+    let option = page.html[select..].find("option value=\"").unwrap() + select + 14;
+    let training: String = page.html[option..].chars().take_while(|c| *c != '"').collect();
+    let form = [
+        ("csrf", csrf_of(&page.html)),
+        ("training_id", training.clone()),
+        ("status", "gestart".into()),
+    ];
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let recorded = browser.post(&format!("{client}/opleiding"), &pairs).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.html);
+    assert!(
+        browser
+            .get(&client)
+            .await
+            .html
+            .contains("<strong>gestart</strong>")
+    );
+    let forged = browser
+        .post(
+            &format!("{client}/opleiding"),
+            &[("training_id", &training), ("status", "afgerond")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no record");
+    let resident = client.trim_start_matches("/coach/klanten/");
+    let rows: Vec<String> = sqlx::query_scalar("SELECT status FROM training_outcomes WHERE resident_id = ?")
+        .bind(resident)
+        .fetch_all(&sqlx::SqlitePool::connect(&db_url(&app)).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rows, ["gestart"]);
+}

@@ -15,8 +15,8 @@ use super::residents::{
 use crate::app::AppState;
 use crate::auth::Role;
 use crate::contact::ContactAnswerInput;
-use crate::outcomes::OutcomeInput;
-use crate::residents::matches::{MatchParams, candidates};
+use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
+use crate::residents::matches::{MatchParams, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
 use crate::web::forms::{FieldErrors, field_id, select_field};
@@ -24,7 +24,7 @@ use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::employer::render_candidates;
 use crate::web::pages::offers::wijk_options;
-use crate::web::visitor::{SignedIn, Visitor};
+use crate::web::visitor::{Lang, SignedIn, Visitor};
 
 /// A caseload page shows this many clients (the API's page size); a
 /// caseload is usually smaller.
@@ -119,6 +119,7 @@ async fn render_client(
     let base = client_base(&view.id);
     let found = matches_of(state, caller, &view.id).await?;
     let outcomes = crate::outcomes::of_resident(state, caller, &view.id).await?;
+    let routes = crate::outcomes::trainings_of_resident(state, caller, &view.id).await?;
     let contacts = crate::contact::list(state, caller, &view.id).await?;
     let csrf = signed_in.csrf.as_str();
     let form = OutcomeForm {
@@ -139,6 +140,7 @@ async fn render_client(
                 ul { @for o in &outcomes { li { (o.recorded_at.get(..10).unwrap_or(&o.recorded_at)) ": " strong { (o.status) } " — " (o.vacancy_title) } } }
             }
         }
+        (training_section(lang, &base, csrf, &found, &routes))
         (contact_section(lang, &base, csrf, &contacts))
     };
     let path = base.clone();
@@ -201,6 +203,81 @@ pub async fn record_outcome(
     };
     crate::outcomes::record(&state, &signed_in.caller, input).await?;
     Ok(Redirect::to(&format!("{}#uitkomsten", client_base(&id))).into_response())
+}
+
+/// The client's training routes, and a form to record a step of one of the
+/// trainings their matches propose: the lift report counts starts and
+/// completions.
+fn training_section(
+    lang: Lang,
+    base: &str,
+    csrf: &str,
+    found: &MatchesResponse,
+    routes: &[TrainingOutcomeView],
+) -> Markup {
+    let mut proposed: Vec<(&str, &str)> = found
+        .matches
+        .iter()
+        .flat_map(|m| &m.training_routes)
+        .chain(found.bijna_matches.iter().map(|b| &b.training))
+        .map(|t| (t.id.as_str(), t.title.as_str()))
+        .collect();
+    proposed.sort();
+    proposed.dedup();
+    html! {
+        section.bl-section id="opleidingen" {
+            h2 { (lang.t("Opleidingen", "Training")) }
+            @if routes.is_empty() {
+                p.bl-empty { (lang.t("Nog niets vastgelegd.", "Nothing recorded yet.")) }
+            } @else {
+                ul { @for r in routes { li { (r.recorded_at.get(..10).unwrap_or(&r.recorded_at)) ": " strong { (r.status) } " — " (r.training_title) } } }
+            }
+            @if !proposed.is_empty() {
+                form.bl-form.bl-form-row method="post" action={ (base) "/opleiding" } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    div.bl-form-field {
+                        label.bl-label for="opleiding-keuze" { (lang.t("Opleiding", "Training")) }
+                        select.bl-select id="opleiding-keuze" name="training_id" {
+                            @for (id, title) in &proposed { option value=(id) { (title) } }
+                        }
+                    }
+                    div.bl-form-field {
+                        label.bl-label for="opleiding-stap" { (lang.t("Stap", "Step")) }
+                        select.bl-select id="opleiding-stap" name="status" {
+                            @for status in TRAINING_STATUSES { option value=(status) { (status) } }
+                        }
+                    }
+                    button.bl-button.bl-button--secondary type="submit" { (lang.t("Vastleggen", "Record")) }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TrainingStepForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    training_id: String,
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn record_training(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<TrainingStepForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let input = TrainingOutcomeInput {
+        resident_id: id.clone(),
+        training_id: form.training_id,
+        status: form.status,
+    };
+    crate::outcomes::record_training(&state, &signed_in.caller, input).await?;
+    Ok(Redirect::to(&format!("{}#opleidingen", client_base(&id))).into_response())
 }
 
 pub async fn answer_contact(

@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
             post(coach::remove),
         )
         .route("/coach/klanten/{id}/uitkomst", post(coach::record_outcome))
+        .route("/coach/klanten/{id}/opleiding", post(coach::record_training))
         .route(
             "/coach/klanten/{id}/contact/{request}",
             post(coach::answer_contact),
