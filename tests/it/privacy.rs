@@ -59,6 +59,8 @@ async fn rows_about(app: &TestApp, resident_id: &str) -> i64 {
         ("consent_events", "resident_id"),
         ("outcomes", "resident_id"),
         ("contact_requests", "resident_id"),
+        ("training_outcomes", "resident_id"),
+        ("match_summaries", "resident_id"),
     ] {
         let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM {table} WHERE {column} = ?"
@@ -282,7 +284,22 @@ async fn erasure_leaves_nothing_behind() {
             .0,
         201
     );
-    assert!(rows_about(&app, id(&resident)).await > 3);
+    // What the lift report keeps: a training step and the match summary.
+    let store = &app.state.store;
+    store
+        .insert_training_outcome(id(&resident), "trn-001", "gestart", ("usr-coach-01", "coach"), 1)
+        .await
+        .expect("training step");
+    let summary = banenlift::storage::MatchSummaryRow {
+        resident_id: id(&resident).to_string(),
+        best_score: 70.0,
+        missing_skills: vec!["heftruck-rijden".into()],
+    };
+    store
+        .save_match_summaries("1", 1, &[summary])
+        .await
+        .expect("summary");
+    assert!(rows_about(&app, id(&resident)).await > 5);
 
     let path = format!("/api/v1/residents/{}", id(&resident));
     assert_eq!(
