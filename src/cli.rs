@@ -266,7 +266,14 @@ async fn report(args: ReportArgs) -> anyhow::Result<()> {
         retention: None,
         secure_cookies: false,
     })
-    .await?;
+    .await;
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(e);
+        }
+    };
     let made = make_report(&app.state, request, args.format).await;
     app.stop().await;
     let _ = std::fs::remove_dir_all(&scratch);

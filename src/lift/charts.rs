@@ -42,7 +42,7 @@ fn coord(value: f64) -> String {
 }
 
 /// A number as a Dutch reader expects it (decimal comma).
-fn dutch_number(value: f64) -> String {
+fn legend_number(value: f64) -> String {
     fmt_decimals(value, 2).replace('.', ",")
 }
 
@@ -401,9 +401,9 @@ impl ClassBreaks {
     fn range_label(&self, class: usize) -> String {
         let low = self.min + class as f64 * self.step;
         if self.count == 1 {
-            dutch_number(low)
+            legend_number(low)
         } else {
-            format!("{} – {}", dutch_number(low), dutch_number(low + self.step))
+            format!("{} – {}", legend_number(low), legend_number(low + self.step))
         }
     }
 }
@@ -785,7 +785,7 @@ pub fn line_chart(id_prefix: &str, title: &str, points: &[TrendPoint], average: 
 }
 
 fn average_title(average: f64) -> String {
-    format!("Gemiddelde Den Haag: {}", dutch_number(average))
+    format!("Gemiddelde Den Haag: {}", legend_number(average))
 }
 
 /// Maps months and values to screen coordinates. y starts at 0 (or lower, for negative values).
@@ -833,7 +833,7 @@ fn trend_axes(axes: &TrendAxes, points: &[TrendPoint]) -> Markup {
                 y2=(coord(TREND_BASELINE)) stroke=(MUTED_TEXT_COLOUR) stroke-width="1" {}
             @for (value, y) in [(axes.y_max, TREND_TOP + 4.0), (axes.y_min, TREND_BASELINE + 3.0)] {
                 text class="lift-axis-label" x=(coord(TREND_LEFT - 4.0)) y=(coord(y)) text-anchor="end"
-                    font-size="10" fill=(MUTED_TEXT_COLOUR) { (dutch_number(value)) }
+                    font-size="10" fill=(MUTED_TEXT_COLOUR) { (legend_number(value)) }
             }
             @for (index, point) in points.iter().enumerate().filter(|(i, _)| i % label_every == 0) {
                 text class="lift-axis-label" x=(coord(axes.x(index))) y=(coord(TREND_BASELINE + 16.0))
@@ -889,7 +889,7 @@ fn trend_point_title(point: &TrendPoint, value: Option<f64>) -> String {
     if !point.label.trim().is_empty() {
         return point.label.clone();
     }
-    let shown = value.map_or_else(|| NO_DATA.to_string(), dutch_number);
+    let shown = value.map_or_else(|| NO_DATA.to_string(), legend_number);
     format!("{}: {shown}", point.month)
 }
 
@@ -907,9 +907,9 @@ fn trend_description(points: &[TrendPoint], average: Option<f64>) -> String {
     match (lowest, highest) {
         (Some((low, low_value)), Some((high, high_value))) => parts.push(format!(
             "Laagste waarde {} in {}, hoogste {} in {}.",
-            dutch_number(*low_value),
+            legend_number(*low_value),
             low.month,
-            dutch_number(*high_value),
+            legend_number(*high_value),
             high.month
         )),
         _ => parts.push("Geen gegevens.".to_string()),
@@ -924,7 +924,7 @@ fn trend_description(points: &[TrendPoint], average: Option<f64>) -> String {
     if let Some(average) = average {
         parts.push(format!(
             "Stippellijn: gemiddelde Den Haag ({}).",
-            dutch_number(average)
+            legend_number(average)
         ));
     }
     parts.join(" ")
@@ -1383,7 +1383,7 @@ mod tests {
         assert_eq!(fmt_decimals(12.345, 1), "12.3");
         assert_eq!(fmt_decimals(12.0, 2), "12");
         assert_eq!(fmt_decimals(-0.04, 1), "0");
-        assert_eq!(dutch_number(12.5), "12,5");
-        assert_eq!(dutch_number(3.0), "3");
+        assert_eq!(legend_number(12.5), "12,5");
+        assert_eq!(legend_number(3.0), "3");
     }
 }

@@ -332,7 +332,10 @@ pub fn past_vacancies() -> Result<Vec<VacancyRow>, FixtureError> {
 pub async fn load(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> {
     fixtures::load_residents(store, ctx, RESIDENTS_FILE, RESIDENTS_TEXT).await?;
     let today = date_day_number(today());
-    let at = |days_ago: i64| (today - days_ago) * 86_400 + EVENT_SECOND_OF_DAY;
+    // Today's events happen no later than now: a start before 10:00 must
+    // not load events from the future.
+    let now = crate::storage::now_unix();
+    let at = |days_ago: i64| ((today - days_ago) * 86_400 + EVENT_SECOND_OF_DAY).min(now);
     let registrations: Vec<Registration> = fixtures::jsonl_rows(REGISTRATIONS_FILE, REGISTRATIONS_TEXT)?;
     let dates: Vec<(String, i64, i64)> = registrations
         .into_iter()

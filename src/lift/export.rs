@@ -1,8 +1,8 @@
 //! The report as CSV (for spreadsheets) and as a plain-text table (for the
 //! command line). Suppressed cells stay "<5" in both.
 
-use super::LiftReport;
 use super::figures::{Cell, Figure, Figures};
+use super::{CITY_CODE, LiftReport};
 
 /// One row per area, then the city total and the city average.
 pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
@@ -28,7 +28,7 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
         ))?;
     }
     out.write_record(row(
-        "GM0518",
+        CITY_CODE,
         "Den Haag (totaal)",
         "",
         "",
@@ -36,7 +36,7 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
         "",
     ))?;
     out.write_record(row(
-        "GM0518",
+        CITY_CODE,
         "Gemiddelde per gebied / stad",
         "",
         "",
@@ -97,11 +97,7 @@ pub fn to_table(report: &LiftReport) -> String {
         "Liftrapport {} t/m {} per {} (match: score ≥ {}; <5 = minder dan 5 personen, * = prioriteitswijk)\n\n",
         report.from,
         report.to,
-        if matches!(report.level, super::Level::Wijk) {
-            "wijk"
-        } else {
-            "stadsdeel"
-        },
+        report.level.code(),
         report.threshold
     );
     for row in &rows {

@@ -146,10 +146,19 @@ impl Figure {
 
     pub fn kind(self) -> Kind {
         match self {
+            Self::Registered
+            | Self::NewRegistrations
+            | Self::Active
+            | Self::WithMatch
+            | Self::Proposed
+            | Self::Applied
+            | Self::Interviewed
+            | Self::Hired
+            | Self::TrainingsStarted
+            | Self::TrainingsCompleted => Kind::Persons,
             Self::WithMatchShare | Self::AppliedRate | Self::InterviewRate | Self::HireRate => Kind::Rate,
             Self::MedianDaysToInterview | Self::MedianDaysToHire => Kind::Days,
             Self::VacanciesWithin5km | Self::VacanciesWithin30Min => Kind::Offers,
-            _ => Kind::Persons,
         }
     }
 
@@ -274,6 +283,8 @@ pub struct Tally {
     new_registrations: u64,
     active: u64,
     with_match: u64,
+    /// Residents whose best match is known: the base of `with_match_share`.
+    summarised: u64,
     by_status: HashMap<&'static str, u64>,
     /// Persons who reached each of `STEPS` (or a later one) in the period.
     reached: [u64; 4],
@@ -349,10 +360,12 @@ fn activities<'a>(facts: &'a Facts, period: &Period) -> HashMap<&'a str, Activit
     let mut out: HashMap<&str, Activity> = HashMap::new();
     let events = facts.outcomes.iter().chain(&facts.training_outcomes);
     for event in events {
+        let seen = out.entry(event.resident_id.as_str()).or_default();
+        // Any step in the period makes a resident active, also one not counted.
+        seen.event_in_period |= period.contains(event.recorded_at);
         let Some(status) = COUNTED_STATUSES.iter().find(|s| **s == event.status) else {
             continue;
         };
-        let seen = out.entry(event.resident_id.as_str()).or_default();
         let first = match *status {
             "gesprek" => Some(&mut seen.first_interview),
             "aangenomen" => Some(&mut seen.first_hire),
@@ -363,7 +376,6 @@ fn activities<'a>(facts: &'a Facts, period: &Period) -> HashMap<&'a str, Activit
         }
         if period.contains(event.recorded_at) {
             seen.statuses.insert(status);
-            seen.event_in_period = true;
             if let Some(step) = STEPS.iter().position(|s| s == status) {
                 seen.furthest = seen.furthest.max(Some(step));
             }
@@ -389,6 +401,7 @@ impl Tally {
         let active = period.contains(r.last_active_at) || seen.is_some_and(|a| a.event_in_period);
         self.active += u64::from(active);
         if let Some(summary) = summary {
+            self.summarised += 1;
             self.with_match += u64::from(summary.best_score >= threshold);
             for skill in &summary.missing_skills {
                 *self.missing.entry(skill.clone()).or_default() += 1;
@@ -432,45 +445,30 @@ impl Tally {
         self.by_status.get(status).copied().unwrap_or(0)
     }
 
-    fn persons(&self, figure: Figure) -> u64 {
+    /// What a figure is computed from; every figure listed, so a new one
+    /// cannot fall through to another's numbers.
+    fn measure(&self, figure: Figure) -> Measure<'_> {
+        let reach = |total: f64| Measure::Offers(total / self.reach_wijken.max(1) as f64);
         match figure {
-            Figure::Registered => self.registered,
-            Figure::NewRegistrations => self.new_registrations,
-            Figure::Active => self.active,
-            Figure::WithMatch => self.with_match,
-            Figure::Proposed => self.status("voorgesteld"),
-            Figure::Applied => self.status("gesolliciteerd"),
-            Figure::Interviewed => self.status("gesprek"),
-            Figure::Hired => self.status("aangenomen"),
-            Figure::TrainingsStarted => self.status("gestart"),
-            Figure::TrainingsCompleted => self.status("afgerond"),
-            _ => 0,
+            Figure::Registered => Measure::Persons(self.registered),
+            Figure::NewRegistrations => Measure::Persons(self.new_registrations),
+            Figure::Active => Measure::Persons(self.active),
+            Figure::WithMatch => Measure::Persons(self.with_match),
+            Figure::Proposed => Measure::Persons(self.status("voorgesteld")),
+            Figure::Applied => Measure::Persons(self.status("gesolliciteerd")),
+            Figure::Interviewed => Measure::Persons(self.status("gesprek")),
+            Figure::Hired => Measure::Persons(self.status("aangenomen")),
+            Figure::TrainingsStarted => Measure::Persons(self.status("gestart")),
+            Figure::TrainingsCompleted => Measure::Persons(self.status("afgerond")),
+            Figure::WithMatchShare => Measure::Rate(self.with_match, self.summarised),
+            Figure::AppliedRate => Measure::Rate(self.reached[1], self.reached[0]),
+            Figure::InterviewRate => Measure::Rate(self.reached[2], self.reached[1]),
+            Figure::HireRate => Measure::Rate(self.reached[3], self.reached[2]),
+            Figure::MedianDaysToInterview => Measure::Days(&self.days_to_interview),
+            Figure::MedianDaysToHire => Measure::Days(&self.days_to_hire),
+            Figure::VacanciesWithin5km => reach(self.within_5km),
+            Figure::VacanciesWithin30Min => reach(self.within_30min),
         }
-    }
-
-    /// Numerator and denominator of a rate.
-    fn rate_parts(&self, figure: Figure) -> (u64, u64) {
-        match figure {
-            Figure::WithMatchShare => (self.with_match, self.registered),
-            Figure::AppliedRate => (self.reached[1], self.reached[0]),
-            Figure::InterviewRate => (self.reached[2], self.reached[1]),
-            _ => (self.reached[3], self.reached[2]),
-        }
-    }
-
-    fn days(&self, figure: Figure) -> &[f64] {
-        match figure {
-            Figure::MedianDaysToInterview => &self.days_to_interview,
-            _ => &self.days_to_hire,
-        }
-    }
-
-    fn reach(&self, figure: Figure) -> f64 {
-        let total = match figure {
-            Figure::VacanciesWithin5km => self.within_5km,
-            _ => self.within_30min,
-        };
-        total / self.reach_wijken.max(1) as f64
     }
 
     /// The published cells: small numbers of persons suppressed.
@@ -479,49 +477,37 @@ impl Tally {
     }
 
     fn cell(&self, figure: Figure) -> Cell {
-        match figure.kind() {
-            Kind::Persons => count_cell(self.persons(figure)),
-            Kind::Rate => {
-                let (part, whole) = self.rate_parts(figure);
-                if part < SUPPRESS_BELOW || whole < SUPPRESS_BELOW {
-                    return Cell::suppressed();
-                }
-                percent_cell(part as f64 / whole as f64)
+        match self.measure(figure) {
+            Measure::Persons(n) => count_cell(n),
+            // The rest of the group is a count of persons too: "all but two".
+            Measure::Rate(part, whole) if part.min(whole.saturating_sub(part)) < SUPPRESS_BELOW => {
+                Cell::suppressed()
             }
-            Kind::Days => {
-                let days = self.days(figure);
-                if (days.len() as u64) < SUPPRESS_BELOW {
-                    return Cell::suppressed();
-                }
-                let m = median(days);
-                Cell::shown(m.round(), format!("{}", m.round()))
+            Measure::Rate(part, whole) => percent_cell(part as f64 / whole as f64),
+            Measure::Days(days) if (days.len() as u64) < SUPPRESS_BELOW => Cell::suppressed(),
+            Measure::Days(days) => {
+                let m = median(days).round();
+                Cell::shown(m, format!("{m}"))
             }
-            Kind::Offers => {
-                let v = self.reach(figure).round();
-                Cell::shown(v, format!("{v}"))
-            }
+            Measure::Offers(v) => Cell::shown(v.round(), format!("{}", v.round())),
         }
     }
 
-    /// The city average next to each figure: per area for counts, city-wide
-    /// for rates and medians. An average of many persons identifies no one.
+    /// The city average next to each figure: per area for counts (from the
+    /// rounded total, so the exact total cannot be worked back), city-wide
+    /// for rates and medians.
     pub fn average_figures(&self, areas: usize) -> Figures {
-        let per_area = |count: u64| count as f64 / areas.max(1) as f64;
-        Figures(
-            Figure::ALL
-                .iter()
-                .map(|f| {
-                    let cell = match f.kind() {
-                        Kind::Persons if self.persons(*f) >= SUPPRESS_BELOW => {
-                            let v = per_area(self.persons(*f));
-                            Cell::shown(v, crate::matching::dutch_number(v))
-                        }
-                        _ => self.cell(*f),
-                    };
-                    (*f, cell)
-                })
-                .collect(),
-        )
+        let figures = Figure::ALL.iter().map(|f| {
+            let cell = match self.measure(*f) {
+                Measure::Persons(n) if n >= SUPPRESS_BELOW => {
+                    let v = round_to_five(n) as f64 / areas.max(1) as f64;
+                    Cell::shown(v, crate::matching::dutch_number(v))
+                }
+                _ => self.cell(*f),
+            };
+            (*f, cell)
+        });
+        Figures(figures.collect())
     }
 
     /// Skills most often missing, only those missed by at least five persons.
@@ -532,7 +518,7 @@ impl Tally {
             .filter(|(_, n)| **n >= SUPPRESS_BELOW)
             .map(|(skill_id, n)| MissingCount {
                 skill_id: skill_id.clone(),
-                residents: *n,
+                residents: round_to_five(*n),
             })
             .collect();
         counts.sort_by(|a, b| b.residents.cmp(&a.residents).then(a.skill_id.cmp(&b.skill_id)));
@@ -541,17 +527,36 @@ impl Tally {
     }
 }
 
+/// What a figure is computed from.
+enum Measure<'a> {
+    Persons(u64),
+    /// Part and whole, both counts of persons.
+    Rate(u64, u64),
+    Days(&'a [f64]),
+    Offers(f64),
+}
+
+/// Counts of persons are published rounded to the nearest five (as CBS
+/// does for small areas): with exact counts, subtracting one published
+/// figure from another (city minus the other wijken, one period minus a
+/// day shorter one) would give back a suppressed cell.
+pub fn round_to_five(n: u64) -> u64 {
+    (n + 2) / 5 * 5
+}
+
 fn count_cell(n: u64) -> Cell {
     if n < SUPPRESS_BELOW {
         Cell::suppressed()
     } else {
-        Cell::shown(n as f64, n.to_string())
+        let rounded = round_to_five(n);
+        Cell::shown(rounded as f64, rounded.to_string())
     }
 }
 
+/// Whole percents: finer shares of small groups would say who is in them.
 fn percent_cell(share: f64) -> Cell {
-    let percent = (share * 1000.0).round() / 10.0;
-    Cell::shown(percent, format!("{}%", crate::matching::dutch_number(percent)))
+    let percent = (share * 100.0).round();
+    Cell::shown(percent, format!("{percent}%"))
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -606,25 +611,25 @@ mod tests {
         }
     }
 
-    /// Wijk A: eight residents registered in February, each proposed in
-    /// March; six applied, five had an interview (day 10 after
-    /// registering … day 14), and two were hired. Wijk B: three residents.
+    /// Wijk A: twenty residents registered in February, each proposed in
+    /// March; fourteen applied, eight had an interview, two were hired, and
+    /// twelve have a good match today. Wijk B: three residents.
     fn scenario() -> Facts {
         let p = march();
         let registered = p.start() - 28 * DAY;
         let mut facts = Facts::default();
-        for n in 0..8 {
+        for n in 0..20 {
             let id = format!("a{n}");
             facts.residents.push(resident(&id, "A", registered, registered));
             facts
                 .outcomes
                 .push(event(&id, "voorgesteld", p.start() + n * DAY));
-            if n < 6 {
+            if n < 14 {
                 facts
                     .outcomes
                     .push(event(&id, "gesolliciteerd", p.start() + (n + 1) * DAY));
             }
-            if n < 5 {
+            if n < 8 {
                 let interview = registered + (10 + n) * DAY;
                 facts
                     .outcomes
@@ -632,7 +637,7 @@ mod tests {
             }
             facts.summaries.push(MatchSummaryRow {
                 resident_id: id,
-                best_score: if n < 5 { 75.0 } else { 40.0 },
+                best_score: if n < 12 { 75.0 } else { 40.0 },
                 missing_skills: vec!["heftruck".into()],
             });
         }
@@ -667,42 +672,75 @@ mod tests {
     fn counts_a_hand_built_scenario() {
         let (tallies, city) = tally(&scenario(), &areas(), &march(), 60.0);
         let a = tallies[0].figures();
-        assert_eq!(shown(&a, Figure::Registered), "8");
-        assert_eq!(
-            shown(&a, Figure::NewRegistrations),
-            "<5",
-            "registered in February"
-        );
-        assert_eq!(
-            shown(&a, Figure::Active),
-            "8",
-            "every one had an outcome in March"
-        );
-        assert_eq!(shown(&a, Figure::WithMatch), "5");
-        assert_eq!(shown(&a, Figure::WithMatchShare), "62,5%");
-        assert_eq!(shown(&a, Figure::Proposed), "8");
-        assert_eq!(shown(&a, Figure::Applied), "6");
-        assert_eq!(shown(&a, Figure::Interviewed), "5");
-        assert_eq!(shown(&a, Figure::AppliedRate), "75,0%");
-        assert_eq!(shown(&a, Figure::InterviewRate), "83,3%");
-        // Interviews at days 28 (clamped to 1 March), 28, 28, 28 and 28 after registering.
+        // Counts are rounded to fives: 12 shows as 10, 14 as 15.
+        for (figure, expected) in [
+            (Figure::Registered, "20"),
+            (Figure::NewRegistrations, "<5"),
+            (Figure::Active, "20"),
+            (Figure::WithMatch, "10"),
+            (Figure::WithMatchShare, "60%"),
+            (Figure::Proposed, "20"),
+            (Figure::Applied, "15"),
+            (Figure::Interviewed, "10"),
+            (Figure::AppliedRate, "70%"),
+            (Figure::InterviewRate, "57%"),
+            (Figure::VacanciesWithin5km, "1"),
+        ] {
+            assert_eq!(shown(&a, figure), expected, "{figure:?}");
+        }
+        // Every interview was 28 days after registering (clamped to 1 March).
         assert_eq!(a.get(Figure::MedianDaysToInterview).unwrap().value, Some(28.0));
-        assert_eq!(shown(&a, Figure::VacanciesWithin5km), "1");
         assert_eq!(
             shown(&tallies[1].figures(), Figure::VacanciesWithin5km),
             "0",
             "B is 14 km north"
         );
-        let city_figures = city.figures();
-        assert_eq!(shown(&city_figures, Figure::Registered), "11");
-        assert_eq!(shown(&city_figures, Figure::NewRegistrations), "<5");
+        assert_eq!(shown(&city.figures(), Figure::Registered), "25", "23, rounded");
         assert_eq!(
             tallies[0].top_missing(),
             vec![MissingCount {
                 skill_id: "heftruck".into(),
-                residents: 8
+                residents: 20
             }]
         );
+    }
+
+    #[test]
+    fn rates_are_suppressed_when_either_side_or_the_rest_is_small() {
+        let mut facts = scenario();
+        let p = march();
+        // Fifteen applied of twenty: the five who did not are enough.
+        facts
+            .outcomes
+            .push(event("a14", "gesolliciteerd", p.start() + DAY));
+        let (tallies, _) = tally(&facts, &areas(), &p, 60.0);
+        assert_eq!(shown(&tallies[0].figures(), Figure::AppliedRate), "75%");
+        // Sixteen of twenty: "all but four" would say too much.
+        facts
+            .outcomes
+            .push(event("a15", "gesolliciteerd", p.start() + DAY));
+        let (tallies, _) = tally(&facts, &areas(), &p, 60.0);
+        assert!(tallies[0].figures().get(Figure::AppliedRate).unwrap().suppressed);
+    }
+
+    #[test]
+    fn any_step_makes_a_resident_active() {
+        let mut facts = scenario();
+        let p = march();
+        for n in 0..3 {
+            facts
+                .outcomes
+                .push(event(&format!("b{n}"), "afgewezen", p.start() + DAY));
+        }
+        for id in ["b3", "b4"] {
+            facts
+                .residents
+                .push(resident(id, "B", p.start() - 90 * DAY, p.start() - 60 * DAY));
+        }
+        facts.training_outcomes.push(event("b3", "aangemeld", p.start()));
+        facts.training_outcomes.push(event("b4", "gestopt", p.start()));
+        let (tallies, _) = tally(&facts, &areas(), &p, 60.0);
+        assert_eq!(shown(&tallies[1].figures(), Figure::Active), "5");
     }
 
     #[test]
@@ -755,7 +793,7 @@ mod tests {
         let april = Period::parse(Some("2026-04-01"), Some("2026-04-30"), date!(2026 - 11 - 28)).unwrap();
         let (tallies, _) = tally(&facts, &areas(), &april, 60.0);
         assert_eq!(shown(&tallies[0].figures(), Figure::Proposed), "<5");
-        assert_eq!(shown(&tallies[0].figures(), Figure::Registered), "8");
+        assert_eq!(shown(&tallies[0].figures(), Figure::Registered), "20");
     }
 
     #[test]
@@ -768,7 +806,7 @@ mod tests {
                 .push(resident(&format!("late{n}"), "A", p.end(), p.end()));
         }
         let (tallies, _) = tally(&facts, &areas(), &p, 60.0);
-        assert_eq!(shown(&tallies[0].figures(), Figure::Registered), "8");
+        assert_eq!(shown(&tallies[0].figures(), Figure::Registered), "20");
     }
 
     #[test]
@@ -802,8 +840,8 @@ mod tests {
     fn the_city_average_is_per_area_for_counts_and_city_wide_for_rates() {
         let (_, city) = tally(&scenario(), &areas(), &march(), 60.0);
         let average = city.average_figures(2);
-        assert_eq!(average.get(Figure::Registered).unwrap().value, Some(5.5));
-        assert_eq!(shown(&average, Figure::AppliedRate), "75,0%");
+        assert_eq!(average.get(Figure::Registered).unwrap().value, Some(12.5));
+        assert_eq!(shown(&average, Figure::AppliedRate), "70%");
         assert_eq!(
             average.get(Figure::VacanciesWithin5km).unwrap().value,
             Some(1.0),

@@ -10,6 +10,8 @@ pub mod period;
 pub mod routes;
 pub mod summaries;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
@@ -21,6 +23,8 @@ use crate::residents::matches::ALGORITHM_VERSION;
 use figures::{Area, Facts, Figure, Figures, Kind, SUPPRESS_BELOW, Tally, VacancyFact};
 use period::{Period, PeriodError};
 
+/// The CBS code of the gemeente: the city's own row.
+pub const CITY_CODE: &str = "GM0518";
 /// A resident "has a match" when their best vacancy scores at least this (0–100).
 pub const DEFAULT_THRESHOLD: f64 = 60.0;
 const TREND_MONTHS: usize = 12;
@@ -33,6 +37,13 @@ pub enum Level {
 }
 
 impl Level {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Wijk => "wijk",
+            Self::Stadsdeel => "stadsdeel",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim() {
             "" | "wijk" => Some(Self::Wijk),
@@ -125,10 +136,11 @@ pub struct AreaReport {
 }
 
 /// How fresh the match figures are: they describe today's vacancies.
+/// Rounded to fives like every count of persons.
 #[derive(Debug, Serialize)]
 pub struct MatchCoverage {
-    pub residents_matched: usize,
-    pub residents_pending: usize,
+    pub residents_matched: u64,
+    pub residents_pending: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -180,17 +192,27 @@ pub async fn report(
     request: ReportRequest,
 ) -> Result<LiftReport, AppError> {
     check_reader(caller)?;
-    let pending = summaries::refresh(state, summaries::REQUEST_BUDGET).await?;
+    // Stale summaries are a reason to say so, not to fail the report.
+    let pending = summaries::refresh(state, summaries::REQUEST_BUDGET)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "match summaries not refreshed; reporting the ones there are");
+            0
+        });
     let facts = load_facts(state, request.period.end()).await?;
-    let areas = areas(state, request.level);
-    let (tallies, city) = figures::tally(&facts, &areas, &request.period, request.threshold);
+    let matched = facts.summaries.len() as u64;
+    let areas = Arc::new(areas(state, request.level));
+    let (tallies, city) = tally_off_thread(facts, areas.clone(), vec![request.period], request.threshold)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no tally for the period")))?;
     let area_reports = areas
         .iter()
         .zip(&tallies)
         .map(|(area, tally)| area_report(state, area, tally))
         .collect();
     let city_area = Area {
-        code: "GM0518".into(),
+        code: CITY_CODE.into(),
         name: "Den Haag".into(),
         stadsdeel: String::new(),
         priority: false,
@@ -204,8 +226,8 @@ pub async fn report(
         algorithm_version: ALGORITHM_VERSION,
         suppressed_below: SUPPRESS_BELOW,
         matches: MatchCoverage {
-            residents_matched: facts.summaries.len(),
-            residents_pending: pending,
+            residents_matched: figures::round_to_five(matched),
+            residents_pending: figures::round_to_five(pending as u64),
         },
         figures: Figure::ALL.iter().map(|f| figure_info(*f)).collect(),
         city_average: city.average_figures(areas.len()),
@@ -226,18 +248,20 @@ pub async fn trend(state: &AppState, caller: &Caller, wijk: &str) -> Result<Tren
     let months = Period::months_until(today(), TREND_MONTHS);
     let end = months.last().map_or(0, Period::end);
     let facts = load_facts(state, end).await?;
-    let areas = areas(state, Level::Wijk);
-    let position = areas.iter().position(|a| a.code == wijk.code).unwrap_or(0);
+    let areas = Arc::new(areas(state, Level::Wijk));
+    let position = areas
+        .iter()
+        .position(|a| a.code == wijk.code)
+        .ok_or_else(|| AppError::NotFound("Deze wijk bestaat niet. / No such wijk.".into()))?;
+    let tallies = tally_off_thread(facts, areas.clone(), months.clone(), DEFAULT_THRESHOLD).await?;
     let months = months
         .iter()
-        .map(|month| {
-            let (tallies, city) = figures::tally(&facts, &areas, month, DEFAULT_THRESHOLD);
-            TrendMonth {
-                month: month.from.to_string()[..7].to_string(),
-                label: month.month_label(),
-                figures: history_only(tallies[position].figures()),
-                city_average: history_only(city.average_figures(areas.len())),
-            }
+        .zip(tallies)
+        .map(|(month, (tallies, city))| TrendMonth {
+            month: month.from.to_string()[..7].to_string(),
+            label: month.month_label(),
+            figures: history_only(tallies[position].figures()),
+            city_average: history_only(city.average_figures(areas.len())),
         })
         .collect();
     Ok(Trend {
@@ -247,6 +271,24 @@ pub async fn trend(state: &AppState, caller: &Caller, wijk: &str) -> Result<Tren
         priority: state.lift.is_priority(&wijk.code),
         months,
     })
+}
+
+/// Tallies for each period, on a blocking thread: at city scale they
+/// compare every wijk with every vacancy.
+async fn tally_off_thread(
+    facts: Facts,
+    areas: Arc<Vec<Area>>,
+    periods: Vec<Period>,
+    threshold: f64,
+) -> Result<Vec<(Vec<Tally>, Tally)>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        periods
+            .iter()
+            .map(|p| figures::tally(&facts, &areas, p, threshold))
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))
 }
 
 fn history_only(figures: Figures) -> Figures {

@@ -49,6 +49,7 @@ pub fn csv_response(body: String, from: &str, to: &str) -> Response {
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         body,
     )

@@ -16,31 +16,34 @@ pub const REQUEST_BUDGET: Option<Duration> = Some(Duration::from_secs(8));
 const MAX_AGE_SECONDS: i64 = 24 * 3600;
 const BATCH: i64 = 100;
 
-/// Recomputes stale summaries until none are left or `budget` is spent.
-/// Returns how many residents are still waiting.
+/// Recomputes stale summaries, in id order, until the end or until
+/// `budget` is spent. Returns how many residents it did not reach.
 pub async fn refresh(state: &AppState, budget: Option<Duration>) -> Result<usize, AppError> {
     let started = Instant::now();
-    let mut previous: Vec<String> = Vec::new();
+    let stale_before = now_unix() - MAX_AGE_SECONDS;
+    let mut after = String::new();
     loop {
-        let now = now_unix();
-        let (ids, pending) = state
-            .store
-            .residents_needing_summary(ALGORITHM_VERSION, now - MAX_AGE_SECONDS, BATCH)
-            .await?;
-        // The same batch again means those could not be brought up to date
-        // (a profile changed "in the future"): stop rather than spin.
-        if ids.is_empty() || ids == previous || budget.is_some_and(|b| started.elapsed() >= b) {
-            return Ok(pending as usize);
+        if budget.is_some_and(|b| started.elapsed() >= b) {
+            let left = state
+                .store
+                .count_residents_needing_summary(ALGORITHM_VERSION, stale_before, &after)
+                .await?;
+            return Ok(left as usize);
         }
-        let mut rows = Vec::with_capacity(ids.len());
-        for resident in state.store.residents_by_ids(&ids).await? {
+        let batch = state
+            .store
+            .residents_needing_summary(ALGORITHM_VERSION, stale_before, &after, BATCH)
+            .await?;
+        let Some(last) = batch.last() else { return Ok(0) };
+        let mut rows = Vec::with_capacity(batch.len());
+        for resident in state.store.residents_by_ids(&batch).await? {
             rows.push(summary(state, &resident).await?);
         }
         state
             .store
-            .save_match_summaries(ALGORITHM_VERSION, now, &rows)
+            .save_match_summaries(ALGORITHM_VERSION, now_unix(), &rows)
             .await?;
-        previous = ids;
+        after.clone_from(last);
     }
 }
 

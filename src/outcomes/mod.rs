@@ -161,14 +161,20 @@ pub async fn record_training(
                 .into(),
         ));
     }
+    let unknown = || {
+        AppError::NotFound(
+            "Deze combinatie van profiel en opleiding bestaat niet of je mag hem niet zien. / No such resident and training."
+                .into(),
+        )
+    };
     if input.resident_id.len() > 64 || input.training_id.len() > 64 {
-        return Err(not_found());
+        return Err(unknown());
     }
     state
         .store
         .training(&input.training_id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(unknown)?;
     visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
     state
         .store

@@ -145,37 +145,48 @@ impl Store {
         Ok(())
     }
 
-    /// Residents whose summary is missing, from another algorithm version,
-    /// older than `stale_before`, or older than their profile: at most
-    /// `limit` of them, and how many there are in all.
+    /// Residents after `after` (by id) whose summary is missing, from
+    /// another algorithm version, older than `stale_before`, or older than
+    /// their profile; at most `limit`.
     pub async fn residents_needing_summary(
         &self,
         version: &str,
         stale_before: i64,
+        after: &str,
         limit: i64,
-    ) -> Result<(Vec<String>, i64), StoreError> {
-        // The same condition twice: sqlx wants static SQL, not a format!.
-        let ids = sqlx::query_scalar(
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
             "SELECT r.id FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
-             WHERE m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
-                OR m.computed_at < r.updated_at
+             WHERE r.id > ? AND (m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
+                OR m.computed_at < r.updated_at)
              ORDER BY r.id LIMIT ?",
         )
+        .bind(after)
         .bind(version)
         .bind(stale_before)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        let total = sqlx::query_scalar(
+        .await?)
+    }
+
+    /// How many residents `residents_needing_summary` would still list.
+    pub async fn count_residents_needing_summary(
+        &self,
+        version: &str,
+        stale_before: i64,
+        after: &str,
+    ) -> Result<i64, StoreError> {
+        // The condition above again: sqlx takes static SQL, not a format!.
+        Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
-             WHERE m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
-                OR m.computed_at < r.updated_at",
+             WHERE r.id > ? AND (m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
+                OR m.computed_at < r.updated_at)",
         )
+        .bind(after)
         .bind(version)
         .bind(stale_before)
         .fetch_one(&self.pool)
-        .await?;
-        Ok((ids, total))
+        .await?)
     }
 
     pub async fn save_match_summaries(

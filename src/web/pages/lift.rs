@@ -4,11 +4,13 @@
 
 use std::sync::LazyLock;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::app::AppState;
+use crate::error::AppError;
 use crate::geo::Wijk;
 use crate::lift::charts::{Bar, MapArea, TrendPoint, bar_chart, line_chart, wijk_map};
 use crate::lift::figures::{Figure, Figures};
@@ -20,8 +22,12 @@ use crate::web::page_error::PageError;
 use crate::web::visitor::{Lang, SignedIn, Visitor};
 
 /// The wijken with their GeoJSON geometry, from the compiled-in fixtures.
-static WIJKEN: LazyLock<Vec<(Wijk, String)>> =
-    LazyLock::new(|| crate::fixtures::wijken().unwrap_or_default());
+static WIJKEN: LazyLock<Vec<(Wijk, String)>> = LazyLock::new(|| {
+    crate::fixtures::wijken().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "wijk geometry missing from the fixtures; the map stays empty");
+        Vec::new()
+    })
+});
 
 const DEFAULT_FIGURE: Figure = Figure::WithMatchShare;
 
@@ -34,9 +40,10 @@ fn reader(visitor: &Visitor) -> Result<&SignedIn, PageError> {
 pub async fn overview(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(params): Query<LiftParams>,
+    params: Result<Query<LiftParams>, QueryRejection>,
 ) -> Result<Markup, PageError> {
     let signed_in = reader(&visitor)?;
+    let params = known_params(params)?;
     let lang = visitor.lang;
     let figure = params
         .figure
@@ -70,10 +77,10 @@ pub async fn overview(
 pub async fn download(
     State(state): State<AppState>,
     visitor: Visitor,
-    Query(params): Query<LiftParams>,
+    params: Result<Query<LiftParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let signed_in = reader(&visitor)?;
-    let request = ReportRequest::parse(&params)?;
+    let request = ReportRequest::parse(&known_params(params)?)?;
     let report = crate::lift::report(&state, &signed_in.caller, request).await?;
     let body = export::to_csv(&report).map_err(|e| PageError::Internal(e.into()))?;
     Ok(csv_response(body, &report.from, &report.to))
@@ -104,8 +111,8 @@ pub async fn wijk(
         (missing_skills(lang, area))
         h2 { (lang.t("Per maand", "By month")) }
         p { (lang.t(
-            "Elke grafiek toont de wijk per maand; de stippellijn is het gemiddelde van de stad. Een gat betekent minder dan 5 personen.",
-            "Each chart shows the wijk by month; the dashed line is the city average. A gap means fewer than 5 persons.")) }
+            "Elke grafiek toont de wijk per maand; de stippellijn is het maandgemiddelde van de wijken over deze 12 maanden. Een gat betekent minder dan 5 personen.",
+            "Each chart shows the wijk by month; the dashed line is the wijken's monthly average over these 12 months. A gap means fewer than 5 persons.")) }
         div.lift-trends {
             @for (n, figure) in Figure::ALL.iter().filter(|f| !f.is_current_state()).enumerate() {
                 (trend_chart(lang, n, *figure, &trend.months))
@@ -113,6 +120,18 @@ pub async fn wijk(
         }
     };
     Ok(page(&Frame::of(&visitor, &path, &trend.name), body))
+}
+
+/// The page's query, or a 400 page naming what was wrong (after the role
+/// check, so an outsider learns nothing from it).
+fn known_params(params: Result<Query<LiftParams>, QueryRejection>) -> Result<LiftParams, PageError> {
+    params.map(|Query(p)| p).map_err(|_| {
+        AppError::bad_request(
+            "invalid_query",
+            "Onbekende of onjuiste parameters. / Unknown or malformed parameters.",
+        )
+        .into()
+    })
 }
 
 fn label(lang: Lang, figure: Figure) -> &'static str {
@@ -168,17 +187,10 @@ fn filter_form(
             button.bl-button type="submit" { (lang.t("Toon", "Show")) }
         }
         p {
-            a href={ "/lift.csv?from=" (report.from) "&to=" (report.to) "&level=" (level_code(report.level)) } {
+            a href={ "/lift.csv?from=" (report.from) "&to=" (report.to) "&level=" (report.level.code()) "&threshold=" (report.threshold) } {
                 (lang.t("Download als CSV", "Download as CSV"))
             }
         }
-    }
-}
-
-fn level_code(level: Level) -> &'static str {
-    match level {
-        Level::Wijk => "wijk",
-        Level::Stadsdeel => "stadsdeel",
     }
 }
 
@@ -358,7 +370,9 @@ fn trend_chart(lang: Lang, n: usize, figure: Figure, months: &[crate::lift::Tren
         .iter()
         .filter_map(|m| value_of(&m.city_average, figure).0)
         .collect();
-    let average = (!averages.is_empty()).then(|| averages.iter().sum::<f64>() / averages.len() as f64);
+    // A year's mean of a running total would mean nothing: no line there.
+    let average = (figure != Figure::Registered && !averages.is_empty())
+        .then(|| averages.iter().sum::<f64>() / averages.len() as f64);
     html! {
         figure.lift-trend-figure {
             (line_chart(&format!("lift-trend-{n}"), label(lang, figure), &points, average))
