@@ -49,10 +49,15 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
-    let summaries = crate::lift::summaries::spawn_refresh(app.state.clone(), app.shutdown.subscribe());
+    let summaries = (args.lift_refresh_minutes > 0).then(|| {
+        let every = std::time::Duration::from_secs(60 * args.lift_refresh_minutes);
+        crate::lift::summaries::spawn_refresh(app.state.clone(), every, app.shutdown.subscribe())
+    });
     serve(listener, app.state.clone(), shutdown_signal()).await?;
     app.stop().await;
-    let _ = summaries.await;
+    if let Some(summaries) = summaries {
+        let _ = summaries.await;
+    }
     Ok(())
 }
 

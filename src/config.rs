@@ -143,6 +143,11 @@ pub struct ServeArgs {
     /// over HTTPS (for example behind a TLS-terminating proxy).
     #[arg(long, env = "BANENLIFT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Minutes between background refreshes of the lift report's match
+    /// summaries (matching every resident); 0 turns them off, leaving it to
+    /// report requests and `banenlift report`.
+    #[arg(long, env = "BANENLIFT_LIFT_REFRESH_MINUTES", default_value_t = 60)]
+    pub lift_refresh_minutes: u64,
 }
 
 #[derive(Debug, Subcommand)]

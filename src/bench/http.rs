@@ -31,6 +31,10 @@ impl Server {
             .args([
                 "serve",
                 "--no-demo",
+                // Matching every resident for the lift report would take
+                // the CPU the figures measure.
+                "--lift-refresh-minutes",
+                "0",
                 "--addr",
                 &format!("127.0.0.1:{port}"),
                 "--database-url",

@@ -47,13 +47,11 @@ pub async fn refresh(state: &AppState, budget: Option<Duration>) -> Result<usize
     }
 }
 
-/// How often the server looks for stale summaries.
-const REFRESH_EVERY: Duration = Duration::from_secs(3600);
-
 /// Keeps summaries fresh in the background, so that report requests seldom
 /// wait; stops when `shutdown` turns true.
 pub fn spawn_refresh(
     state: AppState,
+    every: Duration,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -67,7 +65,7 @@ pub fn spawn_refresh(
                 _ = shutdown.changed() => return,
             }
             tokio::select! {
-                _ = tokio::time::sleep(REFRESH_EVERY) => {}
+                _ = tokio::time::sleep(every) => {}
                 _ = shutdown.changed() => return,
             }
         }
