@@ -91,7 +91,7 @@ impl App {
             fixtures::load_demo_if_empty(&store, &source.context()).await?;
         }
         let lift = Arc::new(lift_policy(options, &source.geo)?);
-        let opened = SearchIndex::open(&options.index_dir)?;
+        let opened = SearchIndex::open(&options.index_dir, source.vocabulary.skill_names())?;
         let mut indexer = opened.indexer;
         if opened.needs_rebuild {
             let (back, count) = rebuild(&source, indexer).await?;

@@ -220,7 +220,7 @@ async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
     let source = DocSource::load(&store).await?;
-    let opened = SearchIndex::open(&args.index_dir)?;
+    let opened = SearchIndex::open(&args.index_dir, source.vocabulary.skill_names())?;
     let started = std::time::Instant::now();
     let (_, count) = rebuild(&source, opened.indexer).await?;
     store.close().await;

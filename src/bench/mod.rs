@@ -180,7 +180,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     let index_dir = work.join("index");
     let mut rebuild_seconds = Vec::new();
     for _ in 0..runs {
-        let opened = SearchIndex::open(&index_dir)?;
+        let opened = SearchIndex::open(&index_dir, source.vocabulary.skill_names())?;
         let started = Instant::now();
         drop(rebuild(&source, opened.indexer).await?);
         rebuild_seconds.push(started.elapsed().as_secs_f64());
@@ -253,7 +253,7 @@ async fn ingest(dir: &Path, set: &OfferSet) -> anyhow::Result<(f64, f64)> {
     let store = Store::connect(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
     fixtures::ensure_reference(&store).await?;
     let source = DocSource::load(&store).await?;
-    let opened = SearchIndex::open(&dir.join("index"))?;
+    let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
     let mut indexer = opened.indexer;
     let started = Instant::now();
     fixtures::load_offers(&store, set).await?;

@@ -221,12 +221,6 @@ pub fn training_doc(row: &TrainingRow, ctx: &Context<'_>) -> Option<OfferDoc> {
         title: row.title.clone(),
         description: row.description.clone(),
         organisation: row.organisation_name.clone(),
-        skill_text: row
-            .skills
-            .iter()
-            .map(|s| ctx.vocabulary.index_text(s))
-            .collect::<Vec<_>>()
-            .join(" ; "),
         skill_ids: row.skills.clone(),
         sector: row.sector.as_deref().and_then(parse_ordinal::<Sector>),
         contract: None,

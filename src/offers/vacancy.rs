@@ -236,11 +236,6 @@ pub fn vacancy_doc(row: &VacancyRow, ctx: &Context<'_>) -> Option<OfferDoc> {
         title: row.title.clone(),
         description: row.description.clone(),
         organisation: row.organisation_name.clone(),
-        skill_text: skills
-            .clone()
-            .map(|s| ctx.vocabulary.index_text(s))
-            .collect::<Vec<_>>()
-            .join(" ; "),
         skill_ids: skills.cloned().collect(),
         sector: parse_ordinal::<Sector>(&row.sector),
         contract: parse_ordinal::<Contract>(&row.contract),

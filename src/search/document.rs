@@ -55,9 +55,6 @@ pub struct OfferDoc {
     pub title: String,
     pub description: String,
     pub organisation: String,
-    /// Labels and aliases of the offer's skills, so "vorkheftruck" finds a
-    /// vacancy that asks for "Heftruck rijden".
-    pub skill_text: String,
     pub skill_ids: Vec<String>,
     pub sector: Option<u64>,
     pub contract: Option<u64>,
@@ -86,16 +83,14 @@ impl OfferDoc {
         doc.add_u64(f.kind, self.kind.ordinal());
         doc.add_text(f.title, &self.title);
         doc.add_text(f.description, &self.description);
-        doc.add_text(f.skills, &self.skill_text);
         doc.add_text(f.organisation, &self.organisation);
         for id in &self.skill_ids {
             doc.add_text(f.skill_ids, id);
         }
-        // Titles and skill names are the words corrections propose;
-        // descriptions would double the indexing work for noisier advice.
-        for text in [&self.title, &self.skill_text] {
-            doc.add_text(f.words, text);
-        }
+        // Titles (and skill names, see `SkillNames`) are the words
+        // corrections propose; descriptions would double the indexing work
+        // for noisier advice.
+        doc.add_text(f.words, &self.title);
         doc.add_u64(f.sector, self.sector.unwrap_or(NO_CODE));
         doc.add_u64(f.contract, self.contract.unwrap_or(NO_CODE));
         doc.add_u64(f.education, self.education.unwrap_or(NO_CODE));

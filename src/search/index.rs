@@ -9,8 +9,10 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher};
 use tokio::sync::watch;
 
 use super::SearchError;
+use super::collector::ColumnCache;
 use super::document::{OfferDoc, OfferKind};
 use super::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
+use super::skill_names::SkillNames;
 use super::spelling::Spelling;
 
 /// Memory budget of the writer across its threads.
@@ -31,6 +33,8 @@ pub struct SearchIndex {
     /// Built on first need per searcher generation: most queries never
     /// need a correction, and commits stay cheap.
     spelling: RwLock<(Option<u64>, Arc<Spelling>)>,
+    pub(super) columns: ColumnCache,
+    pub(super) skill_names: SkillNames,
     committed: watch::Sender<i64>,
 }
 
@@ -60,27 +64,26 @@ pub struct Opened {
 impl SearchIndex {
     /// Opens `<dir>/v<SCHEMA_VERSION>`, creating it when missing and removing
     /// directories of other schema versions.
-    pub fn open(dir: &Path) -> Result<Opened, SearchError> {
+    pub fn open(dir: &Path, skill_names: SkillNames) -> Result<Opened, SearchError> {
         let path = versioned_dir(dir);
         remove_other_versions(dir)?;
         if path.join("meta.json").exists() {
             let index = Index::open_in_dir(&path)?;
             if index.schema() == build_schema().0 {
-                return Self::from_index(index);
+                return Self::from_index(index, skill_names);
             }
             // Same version, other fields: a development leftover. Start over.
             drop(index);
             std::fs::remove_dir_all(&path)?;
         }
         std::fs::create_dir_all(&path)?;
-        Self::from_index(Index::create(
-            MmapDirectory::open(&path)?,
-            build_schema().0,
-            Default::default(),
-        )?)
+        Self::from_index(
+            Index::create(MmapDirectory::open(&path)?, build_schema().0, Default::default())?,
+            skill_names,
+        )
     }
 
-    fn from_index(index: Index) -> Result<Opened, SearchError> {
+    fn from_index(index: Index, skill_names: SkillNames) -> Result<Opened, SearchError> {
         let (expected, fields) = build_schema();
         if index.schema() != expected {
             return Err(SearchError::SchemaMismatch);
@@ -99,6 +102,8 @@ impl SearchIndex {
             .map_err(SearchError::from_writer)?;
         let search = Arc::new(SearchIndex {
             spelling: RwLock::new((None, Arc::new(Spelling::default()))),
+            columns: ColumnCache::default(),
+            skill_names,
             committed: watch::Sender::new(payload.map_or(0, |p| p.outbox_seq)),
             reader,
             fields,
@@ -127,7 +132,12 @@ impl SearchIndex {
                 return Ok(cached.1.clone());
             }
         }
-        let fresh = Arc::new(Spelling::from_searcher(searcher, self.fields.words)?);
+        let fresh = Arc::new(Spelling::from_searcher(
+            searcher,
+            self.fields.words,
+            self.fields.skill_ids,
+            &self.skill_names,
+        )?);
         *self.spelling.write().unwrap_or_else(|e| e.into_inner()) = (Some(generation), fresh.clone());
         Ok(fresh)
     }
@@ -149,7 +159,15 @@ impl SearchIndex {
     }
 
     fn refresh(&self) -> Result<(), SearchError> {
-        Ok(self.reader.reload()?)
+        self.reader.reload()?;
+        let live: Vec<_> = self
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.columns.keep_only(&live);
+        Ok(())
     }
 
     fn committed(&self, seq: i64) {

@@ -8,6 +8,7 @@ pub mod document;
 mod index;
 mod raw;
 pub mod schema;
+mod skill_names;
 mod spelling;
 
 use serde::Serialize;
@@ -19,10 +20,11 @@ use tantivy::{DocId, TantivyDocument, TantivyError};
 pub use collector::{FacetCounts, Filters, Near, Sort};
 pub use document::{OfferDoc, OfferKind};
 pub use index::{IndexChange, Indexer, Opened, SearchIndex};
+pub use skill_names::{NamedSkill, SkillNames};
 
 use collector::{Candidate, OfferCollector};
 pub(crate) use schema::words_analyzer;
-use schema::{Fields, dutch_analyzer, tokens};
+use schema::{dutch_analyzer, tokens};
 use spelling::MIN_CORRECTABLE_CHARS;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +53,8 @@ impl SearchError {
 }
 
 /// Query weights per field: a word in the title counts most, then the
-/// skills (labels and aliases), then the organisation, then the description.
+/// skills (a word of any of their names), then the organisation, then the
+/// description.
 const FIELD_BOOSTS: [(FieldName, f32); 4] = [
     (FieldName::Title, 3.0),
     (FieldName::Skills, 2.0),
@@ -75,8 +78,8 @@ const STOP_WORDS: &[&str] = &[
 
 const SNIPPET_CHARS: usize = 180;
 
-/// A skill the candidate shares by vocabulary id weighs like a word in the
-/// skills field.
+/// A skill the candidate shares by vocabulary id weighs like a word of a
+/// skill's name.
 const SKILL_ID_BOOST: f32 = 2.0;
 
 #[derive(Debug, Clone)]
@@ -125,6 +128,7 @@ impl SearchIndex {
         let query = self.build_query(&words, Occur::Must);
         let scored = !words.is_empty();
         let collector = OfferCollector {
+            columns: &self.columns,
             filters: request.filters.clone(),
             near: request.near,
             sort: request.sort,
@@ -205,6 +209,7 @@ impl SearchIndex {
             Box::new(AllQuery)
         };
         let collector = OfferCollector {
+            columns: &self.columns,
             filters: request.filters.clone(),
             near: request.near,
             sort: request.sort,
@@ -242,16 +247,21 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// Is the word, as stemmed for ranking, in any searched field?
+    /// Is the word, as stemmed for ranking, in any searched field or in the
+    /// name of a skill that some offer asks for?
     fn is_indexed(&self, searcher: &tantivy::Searcher, word: &str) -> Result<bool, SearchError> {
         for stem in tokens(&mut dutch_analyzer(), word) {
             for field in [
                 self.fields.title,
-                self.fields.skills,
                 self.fields.organisation,
                 self.fields.description,
             ] {
                 if searcher.doc_freq(&Term::from_field_text(field, &stem))? > 0 {
+                    return Ok(true);
+                }
+            }
+            for id in self.skill_names.ids_for_stem(&stem) {
+                if searcher.doc_freq(&Term::from_field_text(self.fields.skill_ids, id))? > 0 {
                     return Ok(true);
                 }
             }
@@ -276,7 +286,7 @@ impl SearchIndex {
             .map(|word| {
                 let fields_for_word = tokens(&mut stemmer, word)
                     .into_iter()
-                    .flat_map(|stem| field_clauses(&self.fields, &stem))
+                    .flat_map(|stem| self.field_clauses(&stem))
                     .collect();
                 (
                     combine,
@@ -284,6 +294,50 @@ impl SearchIndex {
                 )
             })
             .collect()
+    }
+
+    /// One stem in every field, with the field's boost. Skills are matched
+    /// by id: the skills whose names hold the stem.
+    fn field_clauses(&self, stem: &str) -> Vec<(Occur, Box<dyn Query>)> {
+        let text = |field| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, stem),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        FIELD_BOOSTS
+            .iter()
+            .filter_map(|(name, boost)| {
+                let query = match name {
+                    FieldName::Title => text(self.fields.title),
+                    FieldName::Organisation => text(self.fields.organisation),
+                    FieldName::Description => text(self.fields.description),
+                    FieldName::Skills => self.skill_query(self.skill_names.ids_for_stem(stem))?,
+                };
+                Some((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, *boost)) as Box<dyn Query>,
+                ))
+            })
+            .collect()
+    }
+
+    /// Any of these skill ids; `None` for none.
+    fn skill_query(&self, ids: &[String]) -> Option<Box<dyn Query>> {
+        if ids.is_empty() {
+            return None;
+        }
+        let clauses = ids
+            .iter()
+            .map(|id| {
+                let term = Term::from_field_text(self.fields.skill_ids, id);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     fn hits(
@@ -324,25 +378,6 @@ impl SearchIndex {
             })
             .collect()
     }
-}
-
-fn field_clauses(fields: &Fields, stem: &str) -> Vec<(Occur, Box<dyn Query>)> {
-    FIELD_BOOSTS
-        .iter()
-        .map(|(name, boost)| {
-            let field = match name {
-                FieldName::Title => fields.title,
-                FieldName::Skills => fields.skills,
-                FieldName::Organisation => fields.organisation,
-                FieldName::Description => fields.description,
-            };
-            let term = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), *boost)) as Box<dyn Query>,
-            )
-        })
-        .collect()
 }
 
 /// The start of a description, HTML-escaped like a snippet, for hits that

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 
 /// Bump whenever fields, analysers or the meaning of a stored ordinal change:
 /// an index with another version is rebuilt from the database on start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Dutch analysis for ranking: lowercase, ASCII folding ("café" = "cafe"),
 /// Dutch stemming.
@@ -29,11 +29,10 @@ pub struct Fields {
     pub kind: Field,
     pub title: Field,
     pub description: Field,
-    pub skills: Field,
     pub organisation: Field,
     pub words: Field,
-    /// Vocabulary ids of the offer's skills: matching gathers candidates by
-    /// id, a handful of short posting lists instead of every skill name.
+    /// Vocabulary ids of the offer's skills. Search reaches them through the
+    /// words of the skills' names (`SkillNames`), and matching by id.
     pub skill_ids: Field,
     pub sector: Field,
     pub contract: Field,
@@ -58,10 +57,12 @@ pub struct Fields {
 
 pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
+    // Frequencies for BM25, no positions: no query is a phrase, and snippets
+    // re-read the stored text, so positions would cost time and disk for nothing.
     let ranked = |stored: bool| {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(DUTCH)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            .set_index_option(IndexRecordOption::WithFreqs);
         let options = TextOptions::default().set_indexing_options(indexing);
         if stored { options.set_stored() } else { options }
     };
@@ -77,7 +78,6 @@ pub fn build_schema() -> (Schema, Fields) {
         kind: b.add_u64_field("kind", FAST),
         title: b.add_text_field("title", ranked(true)),
         description: b.add_text_field("description", ranked(true)),
-        skills: b.add_text_field("skills", ranked(false)),
         organisation: b.add_text_field("organisation", ranked(true)),
         words: b.add_text_field("words", words),
         skill_ids: b.add_text_field("skill_ids", STRING),

@@ -1,11 +1,14 @@
 //! "Bedoelde je…": the closest indexed word for a query word that the index
-//! does not know. The dictionary is the unstemmed word field of the index, so
-//! it is rebuilt with the index and never drifts from it.
+//! does not know. The dictionary is the unstemmed word field of the index
+//! (titles) plus the words of the names of skills that offers ask for, so it
+//! is rebuilt with the index and never drifts from it.
 
 use std::collections::HashMap;
 
 use tantivy::Searcher;
-use tantivy::schema::Field;
+use tantivy::schema::{Field, Term};
+
+use super::skill_names::SkillNames;
 
 /// Words shorter than this are never corrected: too many neighbours.
 pub const MIN_CORRECTABLE_CHARS: usize = 5;
@@ -19,10 +22,17 @@ pub struct Spelling {
 }
 
 impl Spelling {
-    pub fn from_searcher(searcher: &Searcher, field: Field) -> tantivy::Result<Self> {
+    /// `words` is the unstemmed field; a skill's words count the offers
+    /// that ask for the skill.
+    pub fn from_searcher(
+        searcher: &Searcher,
+        words: Field,
+        skill_ids: Field,
+        skill_names: &SkillNames,
+    ) -> tantivy::Result<Self> {
         let mut counts: HashMap<String, u32> = HashMap::new();
         for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
+            let inverted = segment.inverted_index(words)?;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let Ok(word) = std::str::from_utf8(stream.key()) else {
@@ -31,6 +41,23 @@ impl Spelling {
                 if is_dictionary_word(word) {
                     *counts.entry(word.to_string()).or_default() += stream.value().doc_freq;
                 }
+            }
+        }
+        let mut offers_asking: HashMap<&str, u32> = HashMap::new();
+        for (word, ids) in skill_names.words().filter(|(w, _)| is_dictionary_word(w)) {
+            let mut count = 0;
+            for id in ids {
+                count += match offers_asking.get(id.as_str()) {
+                    Some(n) => *n,
+                    None => {
+                        let n = searcher.doc_freq(&Term::from_field_text(skill_ids, id))? as u32;
+                        offers_asking.insert(id, n);
+                        n
+                    }
+                };
+            }
+            if count > 0 {
+                *counts.entry(word.to_string()).or_default() += count;
             }
         }
         Ok(Self::from_counts(counts))
@@ -62,7 +89,10 @@ impl Spelling {
         let mut best: Option<(usize, u32, &str)> = None;
         for bucket in lengths.filter_map(|l| self.by_length.get(l)) {
             for (candidate, count) in bucket {
-                let edits = strsim::damerau_levenshtein(word, candidate);
+                // Optimal string alignment: adjacent swaps count as one edit
+                // like full Damerau, without its per-call hash map (this
+                // loop runs over thousands of words).
+                let edits = strsim::osa_distance(word, candidate);
                 if edits == 0 || edits > MAX_EDITS {
                     continue;
                 }

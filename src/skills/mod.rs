@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::search::schema::{tokens, words_analyzer};
+use crate::search::{NamedSkill, SkillNames};
 use crate::storage::SkillRow;
 
 pub use taxonomy::Taxonomy;
@@ -132,18 +133,20 @@ impl Vocabulary {
         suggestions
     }
 
-    /// What the index holds for a skill: every name it goes by, so a search
-    /// for an alias or a common misspelling still finds the offer.
-    pub fn index_text(&self, id: &str) -> String {
-        let Some(skill) = self.get(id) else {
-            return String::new();
-        };
-        std::iter::once(&skill.label)
-            .chain(&skill.aliases)
-            .chain(&skill.misspellings)
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ; ")
+    /// Every name of every skill, for the search index to expand query
+    /// words with: a search for an alias or a common misspelling still finds
+    /// the offer.
+    pub fn skill_names(&self) -> SkillNames {
+        SkillNames::new(self.skills.iter().map(|skill| {
+            NamedSkill {
+                id: &skill.id,
+                names: std::iter::once(&skill.label)
+                    .chain(&skill.aliases)
+                    .chain(&skill.misspellings)
+                    .map(String::as_str)
+                    .collect(),
+            }
+        }))
     }
 }
 
@@ -230,7 +233,9 @@ mod tests {
             Some("klantvriendelijk")
         );
         assert!(v.resolve("astronaut").is_none());
-        assert!(v.index_text("heftruck-rijden").contains("vorkheftruck"));
+        let names = v.skill_names();
+        let stem = tokens(&mut crate::search::schema::dutch_analyzer(), "vorkheftruck").remove(0);
+        assert_eq!(names.ids_for_stem(&stem), ["heftruck-rijden"]);
     }
 
     #[test]

@@ -35,6 +35,38 @@ async fn a_title_match_ranks_above_a_description_only_match() {
 }
 
 #[tokio::test]
+async fn any_name_of_a_skill_finds_the_offers_that_ask_for_it() {
+    let app = TestApp::spawn().await;
+    let token = app.token("employer", Some(EMPLOYER)).await;
+    let mut asks_forklift = vacancy_body(
+        "Zeefdrukker expeditie",
+        "Je pakt bedrukte posters in en laadt ze in de bus voor de bezorging.",
+    );
+    asks_forklift["skills_required"] = serde_json::json!(["Heftruck rijden"]);
+    let mut asks_other = vacancy_body(
+        "Zeefdrukker inpakwerk",
+        "Je pakt bedrukte posters in en zet ze klaar voor de bezorging.",
+    );
+    asks_other["skills_required"] = serde_json::json!(["orderpicken"]);
+    asks_other["skills_optional"] = serde_json::json!([]);
+    let mut ids = Vec::new();
+    for body in [&asks_forklift, &asks_other] {
+        let (status, created) = app
+            .send(Method::POST, "/api/v1/vacancies", Some(&token), Some(body))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        ids.push(created["id"].as_str().expect("id").to_string());
+    }
+    // "forklift" is an alias of "Heftruck rijden", in neither ad's text.
+    let body = app.search_ok("vacancies", &[("q", "zeefdrukker forklift")]).await;
+    assert_eq!(hit_ids(&body), [ids[0].clone()]);
+    // Words of skill names are in the spelling dictionary too.
+    let body = app.search_ok("vacancies", &[("q", "zeefdrukker forklfit")]).await;
+    assert_eq!(body["corrections"][0]["to"], "forklift");
+    assert_eq!(hit_ids(&body), [ids[0].clone()]);
+}
+
+#[tokio::test]
 async fn dutch_stemming_and_accent_folding_find_other_word_forms() {
     let app = TestApp::spawn().await;
     let singular = app
