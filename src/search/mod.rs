@@ -14,7 +14,7 @@ mod spelling;
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocId, TantivyDocument, TantivyError};
 
 pub use collector::{FacetCounts, Filters, Near, Sort};
@@ -137,7 +137,7 @@ impl SearchIndex {
         };
         let collected = searcher.search(&query, &collector)?;
         let page: Vec<&Candidate> = collected.top.iter().skip(request.offset).collect();
-        let hits = self.hits(&searcher, &*query, &page)?;
+        let hits = self.hits(&searcher, &*query, &page, scored)?;
         Ok(SearchResults {
             total: collected.total,
             hits,
@@ -345,6 +345,7 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         query: &dyn Query,
         page: &[&Candidate],
+        has_words: bool,
     ) -> Result<Vec<SearchHit>, SearchError> {
         let mut snippets = SnippetGenerator::create(searcher, query, self.fields.description)?;
         snippets.set_max_num_chars(SNIPPET_CHARS);
@@ -357,7 +358,13 @@ impl SearchIndex {
                         .unwrap_or_default()
                         .to_string()
                 };
-                let snippet = snippets.snippet_from_doc(&doc);
+                // Without words, re-tokenising each description (the stemmer
+                // is the costly part) could only give an empty snippet.
+                let snippet = if has_words {
+                    snippets.snippet_from_doc(&doc)
+                } else {
+                    Snippet::empty()
+                };
                 let snippet = if snippet.is_empty() {
                     lead_of(&text(self.fields.description))
                 } else {
