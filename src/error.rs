@@ -51,6 +51,15 @@ impl AppError {
         }])
     }
 
+    /// A "not found" from a step below, told as the route's own not-found:
+    /// "not yours" and "not there" must read the same on every route.
+    pub fn hidden_as(self, not_found: impl FnOnce() -> AppError) -> AppError {
+        match self {
+            Self::NotFound(_) => not_found(),
+            other => other,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,

@@ -154,7 +154,9 @@ pub async fn answer(
         return Err(not_found());
     }
     let mut request = state.store.contact_request(id).await?.ok_or_else(not_found)?;
-    visible_resident(state, caller, &request.resident_id, Purpose::ContactAnswered).await?;
+    visible_resident(state, caller, &request.resident_id, Purpose::ContactAnswered)
+        .await
+        .map_err(|e| e.hidden_as(not_found))?;
     let now = now_unix();
     if !state
         .store

@@ -207,6 +207,22 @@ pub fn score(
     })
 }
 
+/// What an employer may see of a score. Of the journey it is shown whole
+/// kilometres and minutes to the nearest 5; the travel component and the
+/// total are recomputed from those figures, so that no number it receives
+/// gives the exact journey back.
+pub fn coarsened_for_employer(p: &Profile, mut s: Scored) -> Scored {
+    s.distance_km = s.distance_km.round();
+    s.travel_minutes = (s.travel_minutes / 5.0).round() * 5.0;
+    let travel = travel_value(p, s.distance_km, s.travel_minutes);
+    for c in s.components.iter_mut().filter(|c| c.name == "travel") {
+        c.value = travel;
+        c.points = 100.0 * c.weight * travel;
+    }
+    s.score = s.components.iter().map(|c| c.points).sum::<f64>().min(100.0);
+    s
+}
+
 struct Miss {
     reason: String,
     /// Too far off to show even in relaxed mode.

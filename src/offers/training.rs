@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
 use super::validate::Checker;
-use super::{Context, SkillRef, WijkRef, day_number, missing_after_check, parse_ordinal};
+use super::{Context, SkillRef, WijkRef, day_number, missing_after_check, parse_ordinal, today};
 use crate::error::AppError;
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::TrainingRow;
@@ -58,7 +58,7 @@ impl TrainingInput {
     ) -> Result<TrainingRow, AppError> {
         let mut check = Checker::default();
         let title = check.text("title", &self.title, 3, 120);
-        let description = check.text("description", &self.description, 20, 5000);
+        let description = check.multiline("description", &self.description, 20, 5000);
         let kind = check.code::<TrainingKind>("kind", &self.kind);
         let cost = check.code::<Cost>("cost", &self.cost);
         let dutch_level = check.code::<DutchLevel>("dutch_level", &self.dutch_level);
@@ -83,7 +83,7 @@ impl TrainingInput {
         }
         self.check_price(&mut check, cost);
         let languages = self.check_languages(&mut check);
-        let starts_on = check.date("starts_on", self.starts_on.as_deref());
+        let starts_on = check.date("starts_on", self.starts_on.as_deref(), today());
         let skills = check.skills("skills", &self.skills, ctx.vocabulary);
         let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
         check.finish()?;

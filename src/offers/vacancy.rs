@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
 use super::validate::Checker;
-use super::{Context, SkillRef, WijkRef, day_number, parse_ordinal};
+use super::{Context, SkillRef, WijkRef, day_number, parse_ordinal, today};
 use crate::error::AppError;
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::VacancyRow;
@@ -63,15 +63,15 @@ impl VacancyInput {
     ) -> Result<VacancyRow, AppError> {
         let mut check = Checker::default();
         let title = check.text("title", &self.title, 3, 120);
-        let description = check.text("description", &self.description, 20, 5000);
-        let apply = check.text("apply", &self.apply, 3, 1000);
+        let description = check.multiline("description", &self.description, 20, 5000);
+        let apply = check.multiline("apply", &self.apply, 3, 1000);
         let sector = check.code::<Sector>("sector", &self.sector);
         let contract = check.code::<Contract>("contract", &self.contract);
         let education = check.code::<Education>("education", &self.education);
         let dutch_level = check.code::<DutchLevel>("dutch_level", &self.dutch_level);
         check.hours(self.hours_min, self.hours_max, 40);
         let salary_period = self.check_salary(&mut check);
-        let closes_on = check.date("closes_on", self.closes_on.as_deref());
+        let closes_on = check.date("closes_on", self.closes_on.as_deref(), today());
         if closes_on.as_deref().is_some_and(|c| c < posted_on.as_str()) {
             check.fail(
                 "closes_on",

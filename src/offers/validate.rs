@@ -11,6 +11,14 @@ use crate::skills::Vocabulary;
 /// How far a given point may lie from the centre of the wijk it names.
 const MAX_KM_FROM_WIJK: f64 = 10.0;
 const MAX_SKILLS: usize = 25;
+const EARLIEST_DATE: Date = time::macros::date!(2000 - 01 - 01);
+const MAX_YEARS_AHEAD: i32 = 5;
+const CONTROL_MESSAGE: &str =
+    "Hier horen geen onzichtbare tekens (zoals tab of NUL) in. / Control characters are not allowed here.";
+
+fn has_control(text: &str, allowed: &[char]) -> bool {
+    text.chars().any(|c| c.is_control() && !allowed.contains(&c))
+}
 
 pub struct Location {
     pub wijk_code: String,
@@ -38,8 +46,26 @@ impl Checker {
         }
     }
 
-    /// Trimmed text of `min..=max` characters.
+    /// Trimmed text on one line of `min..=max` characters: a title or a
+    /// name holds no line breaks, tabs, NUL or other control characters.
     pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        self.checked_text(field, value, (min, max), &[])
+    }
+
+    /// Trimmed text of `min..=max` characters that may run over several
+    /// lines (line breaks and tabs stay); other control characters are
+    /// refused.
+    pub fn multiline(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
+        self.checked_text(field, value, (min, max), &['\n', '\r', '\t'])
+    }
+
+    fn checked_text(
+        &mut self,
+        field: &str,
+        value: &str,
+        (min, max): (usize, usize),
+        allowed: &[char],
+    ) -> String {
         let trimmed = value.trim();
         let len = trimmed.chars().count();
         if len < min || len > max {
@@ -47,8 +73,20 @@ impl Checker {
                 field,
                 format!("Moet {min} tot {max} tekens lang zijn. / Must be {min} to {max} characters."),
             );
+        } else if has_control(trimmed, allowed) {
+            self.fail(field, CONTROL_MESSAGE);
         }
         trimmed.to_string()
+    }
+
+    /// Refuses control characters in a short free text, such as a typed
+    /// skill.
+    pub fn no_control(&mut self, field: &str, value: &str) -> bool {
+        let clean = !has_control(value, &[]);
+        if !clean {
+            self.fail(field, CONTROL_MESSAGE);
+        }
+        clean
     }
 
     pub fn code<C: Code>(&mut self, field: &str, value: &str) -> Option<C> {
@@ -74,10 +112,24 @@ impl Checker {
         }
     }
 
-    pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+    /// A `YYYY-MM-DD` date from 2000 up to five years after `today`: a
+    /// start or closing date outside that is a typing error.
+    pub fn date(&mut self, field: &str, value: Option<&str>, today: Date) -> Option<String> {
         let value = value?.trim();
+        let latest = today
+            .replace_year(today.year() + MAX_YEARS_AHEAD)
+            .unwrap_or(today);
         match Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")) {
-            Ok(date) => Some(date.to_string()),
+            Ok(date) if (EARLIEST_DATE..=latest).contains(&date) => Some(date.to_string()),
+            Ok(_) => {
+                self.fail(
+                    field,
+                    format!(
+                        "Kies een datum tussen {EARLIEST_DATE} en {latest}. / Choose a date between {EARLIEST_DATE} and {latest}."
+                    ),
+                );
+                None
+            }
             Err(_) => {
                 self.fail(
                     field,
@@ -155,12 +207,14 @@ impl Checker {
 mod tests {
     use super::*;
 
+    const TODAY: Date = time::macros::date!(2026 - 12 - 01);
+
     #[test]
     fn collects_every_problem() {
         let mut check = Checker::default();
         check.text("title", " ", 3, 10);
         check.hours(30, 20, 40);
-        check.date("closes_on", Some("31-01-2027"));
+        check.date("closes_on", Some("31-01-2027"), TODAY);
         assert!(
             check
                 .code::<super::super::codes::Sector>("sector", "ruimtevaart")
@@ -178,7 +232,48 @@ mod tests {
         let mut check = Checker::default();
         assert_eq!(check.text("title", "  Kok  ", 3, 10), "Kok");
         check.hours(0, 40, 40);
-        assert_eq!(check.date("d", Some("2027-01-31")).as_deref(), Some("2027-01-31"));
+        assert_eq!(
+            check.date("d", Some("2027-01-31"), TODAY).as_deref(),
+            Some("2027-01-31")
+        );
+        assert_eq!(
+            check.multiline("d", "Eerste regel.\n\tTweede.", 3, 50),
+            "Eerste regel.\n\tTweede."
+        );
         assert!(check.finish().is_ok());
+    }
+
+    #[test]
+    fn refuses_control_characters_and_dates_out_of_range() {
+        let mut check = Checker::default();
+        check.text("title", "Kok\u{0}", 3, 10);
+        check.text("name", "Kok\nKok", 3, 10);
+        check.multiline("description", "Eerste regel\u{7}", 3, 50);
+        check.date("starts_on", Some("0000-01-01"), TODAY);
+        check.date("starts_on", Some("1999-12-31"), TODAY);
+        check.date("starts_on", Some("2031-12-02"), TODAY);
+        assert_eq!(
+            check.date("ok", Some("2031-12-01"), TODAY).as_deref(),
+            Some("2031-12-01")
+        );
+        assert_eq!(
+            check.date("ok", Some("2000-01-01"), TODAY).as_deref(),
+            Some("2000-01-01")
+        );
+        let Err(AppError::Validation(errors)) = check.finish() else {
+            panic!("expected validation errors");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "name",
+                "description",
+                "starts_on",
+                "starts_on",
+                "starts_on"
+            ]
+        );
     }
 }

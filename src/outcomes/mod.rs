@@ -86,7 +86,9 @@ pub async fn record(
         .ok_or_else(not_found)?;
     match caller.role {
         Role::Coach => {
-            visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
+            visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded)
+                .await
+                .map_err(|e| e.hidden_as(not_found))?;
         }
         Role::Employer => {
             candidate_of_employer(
@@ -175,7 +177,9 @@ pub async fn record_training(
         .training(&input.training_id)
         .await?
         .ok_or_else(unknown)?;
-    visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded).await?;
+    visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded)
+        .await
+        .map_err(|e| e.hidden_as(unknown))?;
     state
         .store
         .insert_training_outcome(

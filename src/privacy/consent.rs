@@ -78,9 +78,7 @@ pub async fn set(
         .set_consent(id, input.findable_by_employers, &by, now_unix())
         .await?
     {
-        return Err(AppError::NotFound(
-            "Dit profiel bestaat niet. / No such profile.".into(),
-        ));
+        return Err(crate::residents::not_found());
     }
     record_use(state, caller, &resident, Purpose::ConsentChanged, None).await?;
     let resident = ResidentRow {

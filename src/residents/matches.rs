@@ -495,6 +495,18 @@ fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
+/// Components as shown: points to one decimal, values to three.
+fn shown_components(components: &[Component]) -> Vec<Component> {
+    components
+        .iter()
+        .map(|c| Component {
+            points: round1(c.points),
+            value: (c.value * 1000.0).round() / 1000.0,
+            ..c.clone()
+        })
+        .collect()
+}
+
 fn match_view(
     state: &AppState,
     p: &Profile,
@@ -506,15 +518,7 @@ fn match_view(
     MatchView {
         vacancy: vacancy_ref(state, &v),
         score: round1(s.score),
-        components: s
-            .components
-            .iter()
-            .map(|c| Component {
-                points: round1(c.points),
-                value: (c.value * 1000.0).round() / 1000.0,
-                ..c.clone()
-            })
-            .collect(),
+        components: shown_components(&s.components),
         matched_skills: skill_refs(state, &s.matched_skills),
         missing_required: skill_refs(state, &s.missing_required),
         missing_optional: skill_refs(state, &s.missing_optional),
@@ -710,6 +714,7 @@ pub async fn candidates(
         // Consent as it is now, not as it was when the ids were gathered.
         residents.retain(|r| r.findable_by_employers);
     }
+    let pseudonymise = caller.role == Role::Employer;
     let mut scored: Vec<(ResidentRow, Profile, Scored)> = residents
         .into_iter()
         .filter_map(|r| {
@@ -721,22 +726,32 @@ pub async fn candidates(
                 Direction::CandidatesForVacancy,
                 false,
             )?;
+            // An employer's list is ranked by what it is shown, so that
+            // not even the order tells more than the rounded journey.
+            let s = if pseudonymise {
+                matching::coarsened_for_employer(&profile, s)
+            } else {
+                s
+            };
             Some((r, profile, s))
         })
         .collect();
     scored.sort_by(|a, b| b.2.score.total_cmp(&a.2.score).then(a.0.id.cmp(&b.0.id)));
     scored.truncate(limit);
-    let shown = scored.iter().map(|(r, _, _)| r.id.as_str());
+    let shown: Vec<String> = scored.iter().map(|(r, _, _)| r.id.clone()).collect();
     privacy::record(
         state,
         caller,
-        shown,
+        shown.iter().map(String::as_str),
         Purpose::CandidateShown,
         Some(ALGORITHM_VERSION),
     )
     .await?;
-    let pseudonymise = caller.role == Role::Employer;
     let mut contacts = if pseudonymise {
+        state
+            .store
+            .record_listings(&vacancy.id, &shown, crate::storage::now_unix())
+            .await?;
         state.store.contact_statuses(&vacancy.id).await?
     } else {
         Default::default()
@@ -762,23 +777,13 @@ pub async fn candidates(
                 contact_status,
                 wijk: r.wijk_code,
                 score: round1(s.score),
-                components: s.components,
+                components: shown_components(&s.components),
                 matched_skills: skill_refs(state, &s.matched_skills),
                 missing_required: skill_refs(state, &s.missing_required),
-                // Whole kilometres for an employer: distances from several
-                // vacancies must not pin down a home.
-                distance_km: if pseudonymise {
-                    s.distance_km.round()
-                } else {
-                    round1(s.distance_km)
-                },
-                // Minutes by the resident's own mode would give the
-                // distance back: employers get them to the nearest 5.
-                travel_minutes: if pseudonymise {
-                    (s.travel_minutes / 5.0).round() * 5.0
-                } else {
-                    s.travel_minutes.round()
-                },
+                // For an employer already whole kilometres and minutes to
+                // 5: journeys to several vacancies must not pin down a home.
+                distance_km: round1(s.distance_km),
+                travel_minutes: s.travel_minutes.round(),
             }
         })
         .collect();

@@ -19,7 +19,7 @@ pub const MAX_PAGE: i64 = 100;
 /// The profile body's statement that a coach gives consent with the client.
 const CONFIRMATION_FIELD: &str = "consent_confirmed_with_resident";
 
-fn not_found() -> AppError {
+pub(crate) fn not_found() -> AppError {
     AppError::NotFound("Dit profiel bestaat niet of je mag het niet zien. / No such profile.".into())
 }
 
@@ -54,9 +54,10 @@ pub(crate) async fn visible_resident(
 }
 
 /// A resident the employer `caller` may act on for its own `vacancy`
-/// (record an outcome, ask for contact): consenting now, and shown to the
-/// organisation as a candidate before. The use is logged with `purpose`.
-/// `None` otherwise, so nobody can probe other residents.
+/// (record an outcome, ask for contact): consenting now, and listed as a
+/// candidate for this very vacancy since the consent in force was given.
+/// The use is logged with `purpose`. `None` otherwise, so nobody can probe
+/// other residents.
 pub(crate) async fn candidate_of_employer(
     state: &AppState,
     caller: &Caller,
@@ -72,11 +73,11 @@ pub(crate) async fn candidate_of_employer(
     let Some(resident) = state.store.resident(resident_id).await? else {
         return Ok(None);
     };
-    let shown = state
+    let listed = state
         .store
-        .shown_to_organisation(&resident.id, &vacancy.organisation_id)
+        .listed_under_current_consent(&resident.id, &vacancy.id)
         .await?;
-    if !(resident.findable_by_employers && shown) {
+    if !(resident.findable_by_employers && listed) {
         return Ok(None);
     }
     privacy::record(state, caller, [resident.id.as_str()], purpose, None).await?;
@@ -127,7 +128,7 @@ async fn coach_for(
         (Role::Coach, Some(named)) if named == caller.user_id => Ok(Some(named)),
         (Role::Coach, Some(_)) => Err(AppError::invalid(
             "coach_id",
-            "Een coach maakt alleen eigen cliënten aan. / A coach only adds own clients.",
+            "Een coach vult alleen zichzelf in als coach. / A coach can only name themselves as coach.",
         )),
         (_, None) => Ok(None),
         (_, Some(named)) => {
@@ -241,10 +242,11 @@ pub async fn update(
 ) -> Result<ResidentView, AppError> {
     let current = accessible(state, caller, id).await?;
     let confirmed = input.consent_confirmed_with_resident;
-    // Leaving `coach_id` out keeps the coach; only a jobseeker may name one.
-    let coach_id = match (caller.role, &input.coach_id) {
-        (Role::Jobseeker, Some(_)) => coach_for(state, caller, input.coach_id.clone()).await?,
-        _ => current.coach_id.clone(),
+    // Leaving `coach_id` out keeps the coach; naming one follows the same
+    // rules as on creation (a coach may only name themselves).
+    let coach_id = match &input.coach_id {
+        None => current.coach_id.clone(),
+        Some(_) => coach_for(state, caller, input.coach_id.clone()).await?,
     };
     let mut row = input.into_row(
         &state.context(),

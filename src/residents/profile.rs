@@ -6,9 +6,9 @@ use crate::error::AppError;
 use crate::geo::Point;
 use crate::matching::TravelMode;
 use crate::offers::Context;
-use crate::offers::WijkRef;
 use crate::offers::codes::{Code, DutchLevel, Education, Sector};
 use crate::offers::validate::Checker;
+use crate::offers::{WijkRef, today};
 use crate::skills::{Suggestion, fold};
 use crate::storage::{OccupationRef, ResidentRow, ResidentSkill};
 
@@ -109,7 +109,7 @@ impl ResidentInput {
                 "Geef hours_min en hours_max samen. / Give both hours or neither.",
             ),
         }
-        let available_from = check.date("available_from", self.available_from.as_deref());
+        let available_from = check.date("available_from", self.available_from.as_deref(), today());
         let sectors_wanted = self.check_sectors(&mut check);
         check_list(&mut check, "languages", &self.languages, |l| {
             (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase())
@@ -248,6 +248,9 @@ impl ResidentInput {
                 );
                 continue;
             }
+            if !check.no_control("skills", name) {
+                continue;
+            }
             let skill_id = normalise_skill(ctx, name);
             let duplicate = out.iter().any(|s| match (&s.skill_id, &skill_id) {
                 (Some(a), Some(b)) => a == b,
@@ -299,6 +302,9 @@ fn resolve_occupations(
                     field,
                     "Een beroep is 1 tot 200 tekens. / An occupation is 1 to 200 characters.",
                 );
+                return None;
+            }
+            if !check.no_control(field, value) {
                 return None;
             }
             Some(OccupationRef {

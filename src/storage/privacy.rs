@@ -4,6 +4,7 @@
 use sqlx::{Row, Sqlite};
 
 use super::batch::insert_rows;
+use super::offers::push_id_list;
 use super::residents::{ConsentBy, insert_consent_event};
 use super::{Store, StoreError, Tx};
 
@@ -152,18 +153,52 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an organisation was shown this resident as a candidate (the
-    /// views log says so): an employer records outcomes only for those.
-    pub async fn shown_to_organisation(
+    /// Records that an employer was shown these residents as candidates for
+    /// a vacancy, each under its latest consent event; residents who do not
+    /// consent (any more) are skipped in the same statement.
+    pub async fn record_listings(
+        &self,
+        vacancy_id: &str,
+        resident_ids: &[String],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        if resident_ids.is_empty() {
+            return Ok(());
+        }
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT OR IGNORE INTO candidate_listings (resident_id, vacancy_id, consent_event_id, shown_at)
+             SELECT id, vacancy, consent, shown FROM (SELECT r.id, ",
+        );
+        query.push_bind(vacancy_id.to_string());
+        query.push(
+            " AS vacancy, (SELECT MAX(c.id) FROM consent_events c WHERE c.resident_id = r.id) AS consent, ",
+        );
+        query.push_bind(now);
+        query.push(" AS shown FROM residents r WHERE r.findable_by_employers = 1 AND r.id IN (");
+        push_id_list(&mut query, resident_ids);
+        query.push(") WHERE consent IS NOT NULL");
+        let mut tx = self.begin_write().await?;
+        query.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the resident was listed as a candidate for this vacancy under
+    /// the consent in force now: a consent withdrawn and given again needs a
+    /// new listing.
+    pub async fn listed_under_current_consent(
         &self,
         resident_id: &str,
-        organisation_id: &str,
+        vacancy_id: &str,
     ) -> Result<bool, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE resident_id = ? AND actor_organisation = ? AND purpose = 'candidate_shown')",
+            "SELECT EXISTS (SELECT 1 FROM candidate_listings l
+               JOIN consent_events c ON c.id = l.consent_event_id AND c.findable = 1
+              WHERE l.resident_id = ? AND l.vacancy_id = ?
+                AND l.consent_event_id = (SELECT MAX(id) FROM consent_events WHERE resident_id = l.resident_id))",
         )
         .bind(resident_id)
-        .bind(organisation_id)
+        .bind(vacancy_id)
         .fetch_one(&self.pool)
         .await?)
     }

@@ -10,8 +10,8 @@ pub mod visitor;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
@@ -82,14 +82,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 256)
-            .ok_or(AppError::Unauthorized)?;
+        let token = bearer_token(&parts.headers)?;
         let owner = state
             .store
             .token_owner(&hash_token(token))
@@ -97,4 +90,23 @@ where
             .ok_or(AppError::Unauthorized)?;
         Caller::from_owner(owner).ok_or(AppError::Unauthorized)
     }
+}
+
+/// The one bearer token of a request. Two `Authorization` headers are
+/// ambiguous: refused rather than one of them picked.
+pub fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
+    let mut given = headers.get_all(axum::http::header::AUTHORIZATION).iter();
+    let first = given.next();
+    if given.next().is_some() {
+        return Err(AppError::bad_request(
+            "duplicate_authorization",
+            "Stuur één Authorization-header, niet meer. / Send one Authorization header, not several.",
+        ));
+    }
+    first
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .ok_or(AppError::Unauthorized)
 }
