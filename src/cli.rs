@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::app::{App, StartOptions, serve};
@@ -187,33 +188,53 @@ async fn purge(args: PurgeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Loads the whole set in one transaction: an interrupted seed leaves
+/// nothing behind, and running it again completes it.
 async fn seed(args: SeedArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
-    fixtures::ensure_reference(&store).await?;
-    match &args.from {
-        Some(dir) => {
-            fixtures::load_offers(&store, &OfferSet::from_dir(dir)?).await?;
-            let residents = dir.join("residents.jsonl");
-            if residents.exists() {
-                let source = DocSource::load(&store).await?;
-                let text = std::fs::read_to_string(&residents)?;
-                fixtures::load_residents(&store, &source.context(), "residents.jsonl", &text).await?;
-            }
-        }
-        None => {
-            let source = DocSource::load(&store).await?;
-            if !fixtures::load_demo_if_empty(&store, &source.context()).await? {
-                println!(
-                    "De database heeft al gegevens; demo niet geladen. / The database already has data; demo not loaded."
-                );
-            }
-        }
-    }
+    let seeded = seed_into(&store, args.from.as_deref()).await;
     store.close().await;
-    println!(
-        "Klaar. Een draaiende server pikt de wijzigingen op; anders bouwt 'reindex' of de volgende start de index bij."
-    );
+    match seeded {
+        Ok(true) => println!(
+            "Klaar. Een draaiende server pikt de wijzigingen op; anders bouwt 'reindex' of de volgende start de index bij."
+        ),
+        Ok(false) => println!(
+            "De database heeft al gegevens; demo niet geladen. / The database already has data; demo not loaded."
+        ),
+        Err(e) if is_duplicate(&e) => anyhow::bail!(
+            "deze gegevens staan al (deels) in de database: dezelfde id's bestaan al; er is niets veranderd / this set overlaps data already in the database (same ids); nothing was changed"
+        ),
+        Err(e) => return Err(e),
+    }
     Ok(())
+}
+
+fn is_duplicate(error: &anyhow::Error) -> bool {
+    matches!(error.downcast_ref(), Some(fixtures::FixtureError::Store(e)) if e.is_unique_violation())
+}
+
+/// Whether anything was loaded: the demo is only loaded into an empty
+/// database.
+async fn seed_into(store: &Store, from: Option<&std::path::Path>) -> anyhow::Result<bool> {
+    fixtures::ensure_reference(store).await?;
+    let source = DocSource::load(store).await?;
+    let Some(dir) = from else {
+        return Ok(fixtures::load_demo_if_empty(store, &source.context()).await?);
+    };
+    let set = OfferSet::from_dir(dir)?;
+    let residents = dir.join("residents.jsonl");
+    let residents = if residents.exists() {
+        Some(std::fs::read_to_string(&residents).with_context(|| format!("{}", residents.display()))?)
+    } else {
+        None
+    };
+    let mut load = store.begin_load().await?;
+    fixtures::load_offers(&mut load, &set).await?;
+    if let Some(text) = &residents {
+        fixtures::load_residents(&mut load, &source.context(), "residents.jsonl", text).await?;
+    }
+    load.commit().await?;
+    Ok(true)
 }
 
 async fn reindex(args: StorageArgs) -> anyhow::Result<()> {

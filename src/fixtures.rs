@@ -10,7 +10,8 @@ use crate::geo::{Postcode, Wijk};
 use crate::offers::{Context, date_day_number, today};
 use crate::residents::profile::ResidentInput;
 use crate::storage::{
-    ConsentBy, OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow, VacancyRow,
+    BulkLoad, ConsentBy, OccupationRow, OrganisationRow, ReferenceData, SkillRow, Store, TrainingRow,
+    VacancyRow,
 };
 
 const WIJKEN_CSV: &str = include_str!("../fixtures/wijken.csv");
@@ -56,25 +57,22 @@ pub async fn ensure_reference(store: &Store) -> Result<(), FixtureError> {
     Ok(())
 }
 
-/// Loads the demo organisations and offers when the database has no offers,
-/// and the demo coaches and residents when it has no residents. Returns
-/// whether it loaded anything.
+/// Loads the demo data (organisations, offers, coaches, residents and the
+/// demo year) into a database that holds no organisations, offers or
+/// residents, all in one transaction: never on top of other data, and never
+/// half. Returns whether it loaded.
 pub async fn load_demo_if_empty(store: &Store, ctx: &Context<'_>) -> Result<bool, FixtureError> {
-    let offers = store.count_offers().await? == 0;
-    if offers {
-        let mut demo = OfferSet::demo()?;
-        demo.vacancies.extend(crate::lift::demo::past_vacancies()?);
-        load_offers(store, &demo).await?;
+    let mut demo = OfferSet::demo()?;
+    demo.vacancies.extend(crate::lift::demo::past_vacancies()?);
+    let mut load = store.begin_load().await?;
+    if !load.is_empty().await? {
+        return Ok(false);
     }
-    let residents = store.count_residents().await? == 0;
-    if residents {
-        load_demo_residents(store, ctx).await?;
-    }
-    // The demo year's outcomes name demo vacancies: only with the demo offers.
-    if offers && residents {
-        crate::lift::demo::load(store, ctx).await?;
-    }
-    Ok(offers || residents)
+    load_offers(&mut load, &demo).await?;
+    load_demo_residents(&mut load, ctx).await?;
+    crate::lift::demo::load(&mut load, ctx).await?;
+    load.commit().await?;
+    Ok(true)
 }
 
 #[derive(Deserialize)]
@@ -85,14 +83,14 @@ struct DemoUser {
 }
 
 /// The demo coaches, then the demo residents.
-async fn load_demo_residents(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> {
+async fn load_demo_residents(load: &mut BulkLoad, ctx: &Context<'_>) -> Result<(), FixtureError> {
     let coaches: Vec<(String, String)> = jsonl_rows::<DemoUser>("demo/users.jsonl", DEMO_USERS)?
         .into_iter()
         .filter(|u| u.role == "coach")
         .map(|u| (u.id, u.name))
         .collect();
-    store.insert_coaches(&coaches).await?;
-    load_residents(store, ctx, "demo/residents.jsonl", DEMO_RESIDENTS).await
+    load.coaches(&coaches).await?;
+    load_residents(load, ctx, "demo/residents.jsonl", DEMO_RESIDENTS).await
 }
 
 /// Consent that comes with imported profiles is recorded as given to the
@@ -106,7 +104,7 @@ const IMPORTED: ConsentBy<'static> = ConsentBy {
 /// `fictitious`) go through the same checks and skill normalisation as the
 /// API.
 pub async fn load_residents(
-    store: &Store,
+    load: &mut BulkLoad,
     ctx: &Context<'_>,
     file: &'static str,
     text: &str,
@@ -138,12 +136,10 @@ pub async fn load_residents(
         row.fictitious = fictitious;
         rows.push(row);
         if rows.len() == BATCH {
-            store
-                .insert_residents(&std::mem::take(&mut rows), &IMPORTED)
-                .await?;
+            load.residents(&std::mem::take(&mut rows), &IMPORTED).await?;
         }
     }
-    store.insert_residents(&rows, &IMPORTED).await?;
+    load.residents(&rows, &IMPORTED).await?;
     tracing::info!(file, "loaded residents");
     Ok(())
 }
@@ -186,17 +182,17 @@ impl OfferSet {
 }
 
 /// Inserts a set, moving its dates from the reference day to today.
-pub async fn load_offers(store: &Store, set: &OfferSet) -> Result<(), FixtureError> {
+pub async fn load_offers(load: &mut BulkLoad, set: &OfferSet) -> Result<(), FixtureError> {
     const BATCH: usize = 5_000;
     let shift = shift_days();
-    store.insert_organisations(&set.organisations).await?;
+    load.organisations(&set.organisations).await?;
     for chunk in set.vacancies.chunks(BATCH) {
         let rows: Vec<VacancyRow> = chunk.iter().cloned().map(|v| shift_vacancy(v, shift)).collect();
-        store.insert_vacancies(&rows).await?;
+        load.vacancies(&rows).await?;
     }
     for chunk in set.trainings.chunks(BATCH) {
         let rows: Vec<TrainingRow> = chunk.iter().cloned().map(|t| shift_training(t, shift)).collect();
-        store.insert_trainings(&rows).await?;
+        load.trainings(&rows).await?;
     }
     tracing::info!(
         organisations = set.organisations.len(),

@@ -169,13 +169,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     let url = format!("sqlite://{}", work.join("bench.db").display());
     let store = Store::connect(&url).await?;
     let source = DocSource::load(&store).await?;
+    let mut load = store.begin_load().await?;
     fixtures::load_residents(
-        &store,
+        &mut load,
         &source.context(),
         "residents.jsonl",
         &std::fs::read_to_string(data.join("residents.jsonl"))?,
     )
     .await?;
+    load.commit().await?;
     let caseload = Caseload::create(&store).await?;
     let index_dir = work.join("index");
     let mut rebuild_seconds = Vec::new();
@@ -256,7 +258,9 @@ async fn ingest(dir: &Path, set: &OfferSet) -> anyhow::Result<(f64, f64)> {
     let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
     let mut indexer = opened.indexer;
     let started = Instant::now();
-    fixtures::load_offers(&store, set).await?;
+    let mut load = store.begin_load().await?;
+    fixtures::load_offers(&mut load, set).await?;
+    load.commit().await?;
     let database = started.elapsed().as_secs_f64();
     loop {
         let (back, round) = drain_outbox(&source, indexer).await?;

@@ -20,7 +20,7 @@ use crate::generate::{days_before_reference, pick, write_jsonl};
 use crate::geo::{Point, Wijk};
 use crate::matching::policy::DEFAULT_PRIORITY_WIJKEN;
 use crate::offers::{Context, date_day_number, day_number, today};
-use crate::storage::{ImportedOutcome, Store, VacancyRow};
+use crate::storage::{BulkLoad, ImportedOutcome, VacancyRow};
 
 const RESIDENTS_FILE: &str = "lift_residents.jsonl";
 const REGISTRATIONS_FILE: &str = "lift_registrations.jsonl";
@@ -329,8 +329,8 @@ pub fn past_vacancies() -> Result<Vec<VacancyRow>, FixtureError> {
 }
 
 /// The demo year's residents, their registration dates and their outcomes.
-pub async fn load(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> {
-    fixtures::load_residents(store, ctx, RESIDENTS_FILE, RESIDENTS_TEXT).await?;
+pub async fn load(load: &mut BulkLoad, ctx: &Context<'_>) -> Result<(), FixtureError> {
+    fixtures::load_residents(load, ctx, RESIDENTS_FILE, RESIDENTS_TEXT).await?;
     let today = date_day_number(today());
     // Today's events happen no later than now: a start before 10:00 must
     // not load events from the future.
@@ -347,7 +347,7 @@ pub async fn load(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> 
             )
         })
         .collect();
-    store.backdate_residents(&dates).await?;
+    load.backdate_residents(&dates).await?;
     let outcomes: Vec<DemoOutcome> = fixtures::jsonl_rows(OUTCOMES_FILE, OUTCOMES_TEXT)?;
     let rows: Vec<ImportedOutcome> = outcomes
         .into_iter()
@@ -362,7 +362,7 @@ pub async fn load(store: &Store, ctx: &Context<'_>) -> Result<(), FixtureError> 
             })
         })
         .collect();
-    store.import_outcomes(&rows).await?;
+    load.outcomes(&rows).await?;
     tracing::info!(outcomes = rows.len(), "loaded the demo year");
     Ok(())
 }

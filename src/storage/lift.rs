@@ -3,7 +3,7 @@
 
 use sqlx::{Row, Sqlite};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, Tx};
 
 /// A resident as the report counts them: where, since when, last seen.
 #[derive(Debug, Clone)]
@@ -237,46 +237,40 @@ impl Store {
             })
             .collect())
     }
+}
 
-    /// Outcomes from the demo fixtures, in one transaction.
-    pub async fn import_outcomes(&self, rows: &[ImportedOutcome]) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        for row in rows {
-            let sql = if row.training {
-                "INSERT INTO training_outcomes (resident_id, training_id, status, recorded_by, recorded_role, recorded_at)
-                 VALUES (?, ?, ?, 'import', 'import', ?)"
-            } else {
-                "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
-                 VALUES (?, ?, ?, 'import', 'import', ?)"
-            };
-            sqlx::query(sql)
-                .bind(&row.resident_id)
-                .bind(&row.offer_id)
-                .bind(&row.status)
-                .bind(row.recorded_at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+/// Outcomes from the demo fixtures.
+pub(super) async fn import_outcomes(tx: &mut Tx, rows: &[ImportedOutcome]) -> Result<(), StoreError> {
+    for row in rows {
+        let sql = if row.training {
+            "INSERT INTO training_outcomes (resident_id, training_id, status, recorded_by, recorded_role, recorded_at)
+             VALUES (?, ?, ?, 'import', 'import', ?)"
+        } else {
+            "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
+             VALUES (?, ?, ?, 'import', 'import', ?)"
+        };
+        sqlx::query(sql)
+            .bind(&row.resident_id)
+            .bind(&row.offer_id)
+            .bind(&row.status)
+            .bind(row.recorded_at)
+            .execute(&mut **tx)
+            .await?;
     }
+    Ok(())
+}
 
-    /// Sets registration and last-use times of imported residents, so that
-    /// demo history spans a year instead of starting at load.
-    pub async fn backdate_residents(&self, dates: &[(String, i64, i64)]) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        for (id, created_at, last_active_at) in dates {
-            sqlx::query(
-                "UPDATE residents SET created_at = ?, updated_at = ?, last_active_at = ? WHERE id = ?",
-            )
+/// Sets registration and last-use times of imported residents, so that
+/// demo history spans a year instead of starting at load.
+pub(super) async fn backdate_residents(tx: &mut Tx, dates: &[(String, i64, i64)]) -> Result<(), StoreError> {
+    for (id, created_at, last_active_at) in dates {
+        sqlx::query("UPDATE residents SET created_at = ?, updated_at = ?, last_active_at = ? WHERE id = ?")
             .bind(created_at)
             .bind(created_at)
             .bind(last_active_at)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
+    Ok(())
 }

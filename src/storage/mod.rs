@@ -6,6 +6,7 @@
 mod batch;
 mod contact;
 mod lift;
+mod load;
 mod offers;
 mod privacy;
 mod reference;
@@ -21,6 +22,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use contact::ContactRequestRow;
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
+pub use load::BulkLoad;
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};

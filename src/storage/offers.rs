@@ -132,25 +132,7 @@ macro_rules! training_select {
 impl Store {
     pub async fn insert_organisations(&self, rows: &[OrganisationRow]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for o in rows {
-            sqlx::query(
-                "INSERT INTO organisations (id, name, kind, sector, description, wijk_code, lat, lon, alliance, fictitious, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&o.id)
-            .bind(&o.name)
-            .bind(&o.kind)
-            .bind(&o.sector)
-            .bind(&o.description)
-            .bind(&o.wijk_code)
-            .bind(o.lat)
-            .bind(o.lon)
-            .bind(o.alliance)
-            .bind(o.fictitious)
-            .bind(now_unix())
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_organisations(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -162,33 +144,11 @@ impl Store {
             .await?)
     }
 
-    pub async fn count_offers(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM vacancies) + (SELECT COUNT(*) FROM trainings)")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
     /// Inserts new vacancies in one transaction; returns the outbox position
     /// of the last one.
     pub async fn insert_vacancies(&self, rows: &[VacancyRow]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let now = now_unix();
-        let insert = format!(
-            "INSERT INTO vacancies ({VACANCY_FIELDS}, id, organisation_id, posted_on, fictitious, created_at)"
-        );
-        insert_rows(&mut tx, &insert, VACANCY_FIELD_COUNT + 5, rows, |values, v| {
-            push_vacancy_fields(values, v, now);
-            values.push_bind(v.id.clone());
-            values.push_bind(v.organisation_id.clone());
-            values.push_bind(v.posted_on.clone());
-            values.push_bind(v.fictitious);
-            values.push_bind(now);
-        })
-        .await?;
-        insert_vacancy_skills(&mut tx, rows).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Vacancy, rows.iter().map(|v| &v.id)).await?;
+        let seq = insert_vacancies(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -295,19 +255,7 @@ impl Store {
 
     pub async fn insert_trainings(&self, rows: &[TrainingRow]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let now = now_unix();
-        let insert =
-            format!("INSERT INTO trainings ({TRAINING_FIELDS}, id, organisation_id, fictitious, created_at)");
-        insert_rows(&mut tx, &insert, TRAINING_FIELD_COUNT + 4, rows, |values, t| {
-            push_training_fields(values, t, now);
-            values.push_bind(t.id.clone());
-            values.push_bind(t.organisation_id.clone());
-            values.push_bind(t.fictitious);
-            values.push_bind(now);
-        })
-        .await?;
-        insert_training_links(&mut tx, rows).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Training, rows.iter().map(|t| &t.id)).await?;
+        let seq = insert_trainings(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -498,6 +446,65 @@ fn push_training_fields(values: &mut Values<'_>, t: &TrainingRow, now: i64) {
 }
 
 /// `id, id, …)` — or `NULL)`, which matches nothing, for an empty list.
+pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) -> Result<(), StoreError> {
+    for o in rows {
+        sqlx::query(
+            "INSERT INTO organisations (id, name, kind, sector, description, wijk_code, lat, lon, alliance, fictitious, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&o.id)
+        .bind(&o.name)
+        .bind(&o.kind)
+        .bind(&o.sector)
+        .bind(&o.description)
+        .bind(&o.wijk_code)
+        .bind(o.lat)
+        .bind(o.lon)
+        .bind(o.alliance)
+        .bind(o.fictitious)
+        .bind(now_unix())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts new vacancies with their skills and outbox entries; returns the
+/// outbox position of the last one.
+pub(super) async fn insert_vacancies(tx: &mut Tx, rows: &[VacancyRow]) -> Result<i64, StoreError> {
+    let now = now_unix();
+    let insert = format!(
+        "INSERT INTO vacancies ({VACANCY_FIELDS}, id, organisation_id, posted_on, fictitious, created_at)"
+    );
+    insert_rows(tx, &insert, VACANCY_FIELD_COUNT + 5, rows, |values, v| {
+        push_vacancy_fields(values, v, now);
+        values.push_bind(v.id.clone());
+        values.push_bind(v.organisation_id.clone());
+        values.push_bind(v.posted_on.clone());
+        values.push_bind(v.fictitious);
+        values.push_bind(now);
+    })
+    .await?;
+    insert_vacancy_skills(tx, rows).await?;
+    append_outbox(tx, OfferKind::Vacancy, rows.iter().map(|v| &v.id)).await
+}
+
+pub(super) async fn insert_trainings(tx: &mut Tx, rows: &[TrainingRow]) -> Result<i64, StoreError> {
+    let now = now_unix();
+    let insert =
+        format!("INSERT INTO trainings ({TRAINING_FIELDS}, id, organisation_id, fictitious, created_at)");
+    insert_rows(tx, &insert, TRAINING_FIELD_COUNT + 4, rows, |values, t| {
+        push_training_fields(values, t, now);
+        values.push_bind(t.id.clone());
+        values.push_bind(t.organisation_id.clone());
+        values.push_bind(t.fictitious);
+        values.push_bind(now);
+    })
+    .await?;
+    insert_training_links(tx, rows).await?;
+    append_outbox(tx, OfferKind::Training, rows.iter().map(|t| &t.id)).await
+}
+
 pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
     if ids.is_empty() {
         query.push("NULL)");

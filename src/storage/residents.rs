@@ -70,20 +70,6 @@ pub enum CandidateScope<'a> {
 }
 
 impl Store {
-    pub async fn insert_coaches(&self, users: &[(String, String)]) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        for (id, name) in users {
-            sqlx::query("INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, 'coach', NULL, ?)")
-                .bind(id)
-                .bind(name)
-                .bind(now_unix())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn count_residents(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM residents")
             .fetch_one(&self.pool)
@@ -94,35 +80,7 @@ impl Store {
     /// `by`.
     pub async fn insert_residents(&self, rows: &[ResidentRow], by: &ConsentBy<'_>) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let now = now_unix();
-        let insert =
-            format!("INSERT INTO residents ({RESIDENT_FIELDS}, id, user_id, fictitious, created_at)");
-        insert_rows(&mut tx, &insert, RESIDENT_FIELD_COUNT + 4, rows, |values, r| {
-            push_resident_fields(values, r, now);
-            values
-                .push_bind(r.id.clone())
-                .push_bind(r.user_id.clone())
-                .push_bind(r.fictitious)
-                .push_bind(now);
-        })
-        .await?;
-        insert_resident_lists(&mut tx, rows).await?;
-        let consenting: Vec<&ResidentRow> = rows.iter().filter(|r| r.findable_by_employers).collect();
-        insert_rows(
-            &mut tx,
-            "INSERT INTO consent_events (resident_id, findable, version, recorded_by, recorded_at)",
-            5,
-            &consenting,
-            |values, r| {
-                values
-                    .push_bind(r.id.clone())
-                    .push_bind(true)
-                    .push_bind(by.version.to_string())
-                    .push_bind(by.user_id.to_string())
-                    .push_bind(now);
-            },
-        )
-        .await?;
+        insert_residents(&mut tx, rows, by).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -355,6 +313,55 @@ fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
         .push_bind(r.coach_id.clone())
         .push_bind(now)
         .push_bind(now);
+}
+
+pub(super) async fn insert_coaches(tx: &mut Tx, users: &[(String, String)]) -> Result<(), StoreError> {
+    for (id, name) in users {
+        sqlx::query(
+            "INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, 'coach', NULL, ?)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(now_unix())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn insert_residents(
+    tx: &mut Tx,
+    rows: &[ResidentRow],
+    by: &ConsentBy<'_>,
+) -> Result<(), StoreError> {
+    let now = now_unix();
+    let insert = format!("INSERT INTO residents ({RESIDENT_FIELDS}, id, user_id, fictitious, created_at)");
+    insert_rows(tx, &insert, RESIDENT_FIELD_COUNT + 4, rows, |values, r| {
+        push_resident_fields(values, r, now);
+        values
+            .push_bind(r.id.clone())
+            .push_bind(r.user_id.clone())
+            .push_bind(r.fictitious)
+            .push_bind(now);
+    })
+    .await?;
+    insert_resident_lists(tx, rows).await?;
+    let consenting: Vec<&ResidentRow> = rows.iter().filter(|r| r.findable_by_employers).collect();
+    insert_rows(
+        tx,
+        "INSERT INTO consent_events (resident_id, findable, version, recorded_by, recorded_at)",
+        5,
+        &consenting,
+        |values, r| {
+            values
+                .push_bind(r.id.clone())
+                .push_bind(true)
+                .push_bind(by.version.to_string())
+                .push_bind(by.user_id.to_string())
+                .push_bind(now);
+        },
+    )
+    .await
 }
 
 async fn insert_resident_lists(tx: &mut Tx, rows: &[ResidentRow]) -> Result<(), StoreError> {
