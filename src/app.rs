@@ -1,13 +1,12 @@
 //! Application state, router assembly, start-up and serving.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
@@ -26,7 +25,8 @@ use crate::offers::indexing::{DocSource, rebuild, spawn_sync};
 use crate::search::SearchIndex;
 use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::Store;
-use crate::web::page_error::PageError;
+use crate::web::error_shape::{error_for_path, is_api_path};
+pub use crate::web::server::ConnectionLimits;
 use crate::{fixtures, offers};
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -195,6 +195,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(crate::web::error_shape::uniform_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -209,20 +210,29 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
 
 /// API paths answer problem+json; everything else, a page.
 async fn not_found(uri: Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        AppError::NotFound("Deze API-route bestaat niet. / No such route.".into()).into_response()
+    let error = if is_api_path(uri.path()) {
+        AppError::NotFound("Deze API-route bestaat niet. / No such route.".into())
     } else {
-        PageError::not_found().into_response()
-    }
+        AppError::NotFound(String::new())
+    };
+    error_for_path(uri.path(), error)
 }
 
-/// Serves on a bound listener until `shutdown` resolves, then drains
-/// in-flight requests.
+/// Serves on a bound listener with the default connection limits until
+/// `shutdown` resolves, then drains in-flight requests.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with_limits(listener, state, ConnectionLimits::default(), shutdown).await
+}
+
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    crate::web::server::serve(listener, router(state), limits, shutdown).await
 }

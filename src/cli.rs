@@ -1,11 +1,12 @@
 //! What each command does.
 
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-use crate::app::{App, StartOptions, serve};
+use crate::app::{App, ConnectionLimits, StartOptions, serve_with_limits};
 use crate::auth;
 use crate::config::{
     Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
@@ -38,6 +39,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(args.connections.header_timeout_secs),
+        idle_timeout: Duration::from_secs(args.connections.idle_timeout_secs),
+        max_connections: usize::try_from(args.connections.max_connections).unwrap_or(usize::MAX),
+    };
+    limits.check().map_err(anyhow::Error::msg)?;
     let app = App::start(&StartOptions {
         database_url: args.storage.database.database_url,
         index_dir: args.storage.index_dir,
@@ -51,10 +58,10 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
     let summaries = (args.lift_refresh_minutes > 0).then(|| {
-        let every = std::time::Duration::from_secs(60 * args.lift_refresh_minutes);
+        let every = Duration::from_secs(60 * args.lift_refresh_minutes);
         crate::lift::summaries::spawn_refresh(app.state.clone(), every, app.shutdown.subscribe())
     });
-    serve(listener, app.state.clone(), shutdown_signal()).await?;
+    serve_with_limits(listener, app.state.clone(), limits, shutdown_signal()).await?;
     app.stop().await;
     if let Some(summaries) = summaries {
         let _ = summaries.await;

@@ -148,6 +148,25 @@ pub struct ServeArgs {
     /// report requests and `banenlift report`.
     #[arg(long, env = "BANENLIFT_LIFT_REFRESH_MINUTES", default_value_t = 60)]
     pub lift_refresh_minutes: u64,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+}
+
+/// Deadlines and a cap on client connections, so that idle or slow clients
+/// cannot exhaust the server's file descriptors.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Seconds a client has to send a complete request head, counted from
+    /// when the server starts waiting for it (also between requests).
+    #[arg(long, env = "BANENLIFT_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout_secs: u64,
+    /// Seconds a keep-alive connection may stay silent between requests
+    /// before it is closed; at most the header timeout.
+    #[arg(long, env = "BANENLIFT_IDLE_TIMEOUT_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; further clients wait until one closes.
+    #[arg(long, env = "BANENLIFT_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_connections: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,6 +32,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("invalid fields")]
     Validation(Vec<FieldError>),
+    /// What the HTTP layer answers by itself (a wrong method, a timeout, an
+    /// oversized head), put into our shape.
+    #[error("http: {0}")]
+    Http(StatusCode),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -69,6 +73,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Http(status) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +88,7 @@ impl AppError {
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::PayloadTooLarge => ("payload_too_large", "Te groot / Payload too large"),
             Self::Validation(_) => ("validation_failed", "Ongeldige velden / Invalid fields"),
+            Self::Http(status) => http_code_and_title(*status),
             Self::Internal(_) => ("internal", "Interne fout / Internal error"),
         }
     }
@@ -103,8 +109,54 @@ impl AppError {
                 errors.len(),
                 errors.len()
             ),
+            Self::Http(status) => http_detail(*status).into(),
             Self::Internal(_) => "Er ging iets mis aan onze kant. / Something went wrong on our side.".into(),
         }
+    }
+}
+
+fn http_code_and_title(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("bad_request", "Ongeldige aanvraag / Bad request"),
+        404 => ("not_found", "Niet gevonden / Not found"),
+        405 => (
+            "method_not_allowed",
+            "Methode niet toegestaan / Method not allowed",
+        ),
+        408 => ("request_timeout", "Te lang gewacht / Request timeout"),
+        413 => ("payload_too_large", "Te groot / Payload too large"),
+        414 => ("uri_too_long", "Adres te lang / URI too long"),
+        415 => (
+            "unsupported_media_type",
+            "Onbekend formaat / Unsupported media type",
+        ),
+        431 => (
+            "headers_too_large",
+            "Kopregels te groot / Request headers too large",
+        ),
+        500..=599 => ("internal", "Interne fout / Internal error"),
+        _ => ("http_error", "Ongeldige aanvraag / Bad request"),
+    }
+}
+
+fn http_detail(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => {
+            "De aanvraag klopt niet, bijvoorbeeld een adres met ongeldige tekens. / The request is malformed."
+        }
+        404 => "Dit adres bestaat niet. / No such address.",
+        405 => {
+            "Dit adres kent deze methode niet; de header 'Allow' noemt de methoden die wel kunnen. / Method not allowed; see the Allow header."
+        }
+        408 => "Het antwoord duurde te lang. Probeer het later nog eens. / The request took too long.",
+        413 => "De aanvraag is groter dan toegestaan (1 MiB). / The body exceeds 1 MiB.",
+        414 => "Het adres is te lang (hoogstens 8 KiB). / The URI is longer than 8 KiB.",
+        415 => "Stuur de gegevens als JSON of als formulier. / Send JSON or a form.",
+        431 => {
+            "De kopregels zijn te groot (hoogstens 100 regels, 32 KiB). / The request headers exceed 100 lines or 32 KiB."
+        }
+        500..=599 => "Er ging iets mis aan onze kant. / Something went wrong on our side.",
+        _ => "Deze aanvraag kan niet worden beantwoord. / This request cannot be answered.",
     }
 }
 

@@ -2,10 +2,12 @@
 //! rejections become our problem+json, the bearer-token caller, and the
 //! server-rendered pages with their sessions.
 
+pub mod error_shape;
 pub mod forms;
 pub mod layout;
 pub mod page_error;
 pub mod pages;
+pub mod server;
 pub mod visitor;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
