@@ -170,7 +170,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::privacy::routes::router())
         .merge(crate::outcomes::routes::router())
         .merge(crate::contact::routes::router())
-        .merge(crate::lift::routes::router());
+        .merge(crate::lift::routes::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::idempotency::idempotent_posts,
+        ));
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)

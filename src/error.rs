@@ -32,6 +32,12 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("invalid fields")]
     Validation(Vec<FieldError>),
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("idempotency key reused for another request")]
+    IdempotencyKeyReused,
+    /// An `Idempotency-Key` whose first request has no answer (yet).
+    #[error("idempotency key not answered")]
+    IdempotencyKeyUnanswered,
     /// What the HTTP layer answers by itself (a wrong method, a timeout, an
     /// oversized head), put into our shape.
     #[error("http: {0}")]
@@ -73,6 +79,8 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyUnanswered => StatusCode::CONFLICT,
             Self::Http(status) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -88,6 +96,14 @@ impl AppError {
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::PayloadTooLarge => ("payload_too_large", "Te groot / Payload too large"),
             Self::Validation(_) => ("validation_failed", "Ongeldige velden / Invalid fields"),
+            Self::IdempotencyKeyReused => (
+                "idempotency_key_reused",
+                "Sleutel al gebruikt / Idempotency key reused",
+            ),
+            Self::IdempotencyKeyUnanswered => (
+                "idempotency_key_unanswered",
+                "Nog geen antwoord / Idempotency key not answered",
+            ),
             Self::Http(status) => http_code_and_title(*status),
             Self::Internal(_) => ("internal", "Interne fout / Internal error"),
         }
@@ -109,6 +125,8 @@ impl AppError {
                 errors.len(),
                 errors.len()
             ),
+            Self::IdempotencyKeyReused => "Deze Idempotency-Key hoort bij een andere aanvraag. Gebruik een nieuwe sleutel voor een nieuwe aanvraag. / This Idempotency-Key belongs to a different request; use a new key.".into(),
+            Self::IdempotencyKeyUnanswered => "De eerste aanvraag met deze Idempotency-Key is nog bezig of werd afgebroken. Wacht even en probeer het opnieuw; kijk bij twijfel eerst of het al bestaat. / The first request with this key is still running or was cut off; retry shortly, or check whether it exists.".into(),
             Self::Http(status) => http_detail(*status).into(),
             Self::Internal(_) => "Er ging iets mis aan onze kant. / Something went wrong on our side.".into(),
         }

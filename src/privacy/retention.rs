@@ -13,6 +13,8 @@ use crate::storage::{Store, StoreError, now_unix};
 /// calendar months.
 const MONTH_SECONDS: i64 = 31 * 86_400;
 const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long an `Idempotency-Key` and its stored answer are kept.
+pub const IDEMPOTENCY_KEY_SECONDS: i64 = 86_400;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Purged {
@@ -26,6 +28,9 @@ pub async fn purge(store: &Store, retention: &RetentionArgs, now: i64) -> Result
         .await?;
     let views = store
         .purge_audit_log(now - i64::from(retention.audit_retention_months) * MONTH_SECONDS)
+        .await?;
+    store
+        .purge_idempotency_keys(now - IDEMPOTENCY_KEY_SECONDS)
         .await?;
     Ok(Purged { profiles, views })
 }

@@ -5,6 +5,7 @@
 
 mod batch;
 mod contact;
+mod idempotency;
 mod lift;
 mod load;
 mod offers;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use contact::ContactRequestRow;
+pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use load::BulkLoad;
 pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};

@@ -144,7 +144,17 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // Stored answers to retried POSTs may quote the profile: every one
+        // that names it goes too.
+        sqlx::query("DELETE FROM idempotency_keys WHERE instr(body, ?) > 0")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if let Some(user) = user {
+            sqlx::query("DELETE FROM idempotency_keys WHERE scope = ?")
+                .bind(&user)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM users WHERE id = ? AND role = 'jobseeker'")
                 .bind(user)
                 .execute(&mut *tx)

@@ -4,6 +4,7 @@
 
 pub mod error_shape;
 pub mod forms;
+pub mod idempotency;
 pub mod layout;
 pub mod page_error;
 pub mod pages;
