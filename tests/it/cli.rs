@@ -13,6 +13,18 @@ fn banenlift(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// Runs the binary and fails the test, showing its stderr, unless it
+/// succeeds.
+fn succeeded(args: &[&str]) -> Output {
+    let out = banenlift(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn database_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("banenlift.db").display())
 }
@@ -21,7 +33,7 @@ fn database_url(dir: &Path) -> String {
 async fn user_add_prints_a_working_token_on_its_last_line() {
     let app = TestApp::spawn().await;
     let url = database_url(app.dir.path());
-    let out = banenlift(&[
+    let out = succeeded(&[
         "user",
         "add",
         "--name",
@@ -33,7 +45,6 @@ async fn user_add_prints_a_working_token_on_its_last_line() {
         "--database-url",
         &url,
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().trim().to_string();
     assert!(token.starts_with("bl_"), "{stdout}");
@@ -57,12 +68,7 @@ async fn user_add_prints_a_working_token_on_its_last_line() {
         .find(|w| w.starts_with("tok-"))
         .expect("token id");
     assert!(!listed.contains(&token), "a listing never shows the token itself");
-    let revoked = banenlift(&["user", "token", "revoke", token_id, "--database-url", &url]);
-    assert!(
-        revoked.status.success(),
-        "{}",
-        String::from_utf8_lossy(&revoked.stderr)
-    );
+    succeeded(&["user", "token", "revoke", token_id, "--database-url", &url]);
     let (status, _) = app
         .send(Method::POST, "/api/v1/vacancies", Some(&token), Some(&body))
         .await;
@@ -91,7 +97,7 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str, seed: &str| {
         let out_dir = dir.path().join(name);
-        let out = banenlift(&[
+        succeeded(&[
             "generate",
             "--vacancies",
             "3000",
@@ -104,7 +110,6 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
             "--out",
             out_dir.to_str().unwrap(),
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         out_dir
     };
     let (a, b, c) = (run("a", "7"), run("b", "7"), run("c", "8"));
@@ -117,25 +122,15 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
     assert_eq!(read(&a, "residents.jsonl").lines().count(), 500);
 
     let url = database_url(dir.path());
-    let seeded = banenlift(&["seed", "--from", a.to_str().unwrap(), "--database-url", &url]);
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    succeeded(&["seed", "--from", a.to_str().unwrap(), "--database-url", &url]);
     let index = dir.path().join("index");
-    let reindexed = banenlift(&[
+    let reindexed = succeeded(&[
         "reindex",
         "--database-url",
         &url,
         "--index-dir",
         index.to_str().unwrap(),
     ]);
-    assert!(
-        reindexed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&reindexed.stderr)
-    );
     assert!(String::from_utf8_lossy(&reindexed.stdout).contains("3300 documenten"));
 
     let store = banenlift::storage::Store::connect(&url).await.unwrap();
@@ -162,7 +157,7 @@ async fn logs_hold_no_tokens_or_names() {
     let dir = tempfile::tempdir().unwrap();
     let url = database_url(dir.path());
     let index = dir.path().join("index");
-    let added = banenlift(&[
+    let added = succeeded(&[
         "user",
         "add",
         "--name",
@@ -343,17 +338,12 @@ async fn org_add_makes_an_organisation_its_employers_post_for() {
         "--database-url",
         &url,
     ]);
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
     let stdout = String::from_utf8(added.stdout).unwrap();
     let org = stdout
         .split_whitespace()
         .find(|w| w.starts_with("org-"))
         .expect("the new id");
-    let user = banenlift(&[
+    let user = succeeded(&[
         "user",
         "add",
         "--name",
@@ -365,7 +355,6 @@ async fn org_add_makes_an_organisation_its_employers_post_for() {
         "--database-url",
         &url,
     ]);
-    assert!(user.status.success(), "{}", String::from_utf8_lossy(&user.stderr));
     let token = String::from_utf8(user.stdout)
         .unwrap()
         .lines()
@@ -389,7 +378,7 @@ async fn org_add_makes_an_organisation_its_employers_post_for() {
 async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_runs() {
     let app = TestApp::spawn().await;
     let url = database_url(app.dir.path());
-    let csv = banenlift(&[
+    let csv = succeeded(&[
         "report",
         "--format",
         "csv",
@@ -398,7 +387,6 @@ async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_ru
         "--database-url",
         &url,
     ]);
-    assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
     let text = String::from_utf8(csv.stdout).unwrap();
     assert!(
         text.starts_with("code,naam,stadsdeel,prioriteit,registered,"),
@@ -407,7 +395,7 @@ async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_ru
     assert_eq!(text.trim_end().lines().count(), 1 + 8 + 2, "{text}");
     assert!(text.contains("Escamp"));
 
-    let json = banenlift(&[
+    let json = succeeded(&[
         "report",
         "--format",
         "json",
@@ -418,7 +406,6 @@ async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_ru
         "--database-url",
         &url,
     ]);
-    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(
         (report["from"].as_str(), report["to"].as_str()),
@@ -445,8 +432,7 @@ async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_ru
 #[test]
 fn the_committed_demo_year_is_what_the_generator_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = banenlift(&["generate", "--demo-year", "--out", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    succeeded(&["generate", "--demo-year", "--out", dir.path().to_str().unwrap()]);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
     for file in [
         "lift_residents.jsonl",
@@ -461,4 +447,133 @@ fn the_committed_demo_year_is_what_the_generator_writes() {
             "{file} differs from `banenlift generate --demo-year`"
         );
     }
+}
+
+/// Organisations, vacancies, trainings and residents in a database.
+async fn counts(url: &str) -> [i64; 4] {
+    let pool = sqlx::SqlitePool::connect(url).await.expect("database");
+    let mut out = [0; 4];
+    for (n, table) in ["organisations", "vacancies", "trainings", "residents"]
+        .iter()
+        .enumerate()
+    {
+        out[n] = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    }
+    pool.close().await;
+    out
+}
+
+/// `kill -9` in the middle of `seed --from` leaves nothing half loaded; the
+/// rerun completes it; a third run says in one line that the set is there
+/// already; and a server start adds no demo data to a database with data.
+#[tokio::test]
+async fn an_interrupted_seed_leaves_nothing_and_a_rerun_completes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    succeeded(&[
+        "generate",
+        "--vacancies",
+        "30000",
+        "--trainings",
+        "1000",
+        "--residents",
+        "1000",
+        "--seed",
+        "11",
+        "--out",
+        set.to_str().unwrap(),
+    ]);
+    let lines = |file: &str| std::fs::read_to_string(set.join(file)).unwrap().lines().count() as i64;
+    let full = [
+        lines("organisations.jsonl"),
+        lines("vacancies.jsonl"),
+        lines("trainings.jsonl"),
+        lines("residents.jsonl"),
+    ];
+    let url = database_url(dir.path());
+    // Migrations and reference data first, so that the kill lands in the load.
+    let index = dir.path().join("scratch-index");
+    succeeded(&[
+        "reindex",
+        "--database-url",
+        &url,
+        "--index-dir",
+        index.to_str().unwrap(),
+    ]);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args(["seed", "--from", set.to_str().unwrap(), "--database-url", &url])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("seed starts");
+    let wal = dir.path().join("banenlift.db-wal");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(3)
+        && std::fs::metadata(&wal).map_or(0, |m| m.len()) < 2 << 20
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the seed finished before it could be interrupted; the test needs a larger set"
+    );
+    child.kill().expect("kill -9");
+    child.wait().unwrap();
+    assert_eq!(
+        counts(&url).await,
+        [0; 4],
+        "an interrupted seed leaves nothing behind"
+    );
+
+    succeeded(&["seed", "--from", set.to_str().unwrap(), "--database-url", &url]);
+    assert_eq!(counts(&url).await, full);
+
+    let again = Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args(["seed", "--from", set.to_str().unwrap(), "--database-url", &url])
+        .env("RUST_LOG", "warn")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("niets veranderd"), "{stderr}");
+    assert!(
+        !stderr.to_lowercase().contains("backtrace") && !stderr.contains("UNIQUE"),
+        "{stderr}"
+    );
+    assert_eq!(counts(&url).await, full, "the failed rerun changed nothing");
+
+    let app = TestApp::spawn_in(dir).await;
+    let url = database_url(app.dir.path());
+    assert_eq!(counts(&url).await, full, "no demo data on top of existing data");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_adds_no_demo_to_a_database_that_holds_an_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path());
+    succeeded(&[
+        "org",
+        "add",
+        "--name",
+        "Bakkerij De Korenbloem",
+        "--kind",
+        "employer",
+        "--sector",
+        "detailhandel",
+        "--wijk",
+        "Moerwijk",
+        "--database-url",
+        &url,
+    ]);
+    let app = TestApp::spawn_in(dir).await;
+    assert_eq!(counts(&url).await, [1, 0, 0, 0]);
+    app.stop().await;
 }

@@ -1,4 +1,4 @@
-use banenlift::app::{App, AppState, StartOptions, serve};
+use banenlift::app::{App, AppState, ConnectionLimits, StartOptions, serve_with_limits};
 use banenlift::geo::Point;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -37,12 +37,23 @@ impl TestApp {
         Self::start(dir, &options).await
     }
 
+    /// With the demo data, served under these connection limits.
+    pub async fn spawn_with_limits(limits: ConnectionLimits) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = options(&dir);
+        Self::start_with(dir, &options, limits).await
+    }
+
     async fn start(dir: TempDir, options: &StartOptions) -> TestApp {
+        Self::start_with(dir, options, ConnectionLimits::default()).await
+    }
+
+    async fn start_with(dir: TempDir, options: &StartOptions, limits: ConnectionLimits) -> TestApp {
         let app = App::start(options).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, app.state.clone(), async {
+        let server = tokio::spawn(serve_with_limits(listener, app.state.clone(), limits, async {
             let _ = stopped.await;
         }));
         TestApp {

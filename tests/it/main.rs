@@ -4,6 +4,7 @@
 mod browser;
 mod cli;
 mod errors;
+mod hardening;
 mod helpers;
 mod lift;
 mod matching;
