@@ -62,12 +62,13 @@ pub async fn ensure_reference(store: &Store) -> Result<(), FixtureError> {
 /// residents, all in one transaction: never on top of other data, and never
 /// half. Returns whether it loaded.
 pub async fn load_demo_if_empty(store: &Store, ctx: &Context<'_>) -> Result<bool, FixtureError> {
-    let mut demo = OfferSet::demo()?;
-    demo.vacancies.extend(crate::lift::demo::past_vacancies()?);
     let mut load = store.begin_load().await?;
     if !load.is_empty().await? {
         return Ok(false);
     }
+    // Parsed only for an empty database: every start passes through here.
+    let mut demo = OfferSet::demo()?;
+    demo.vacancies.extend(crate::lift::demo::past_vacancies()?);
     load_offers(&mut load, &demo).await?;
     load_demo_residents(&mut load, ctx).await?;
     crate::lift::demo::load(&mut load, ctx).await?;

@@ -26,7 +26,11 @@ pub fn is_api_path(path: &str) -> bool {
 
 /// The error in the shape its path calls for.
 pub fn error_for_path(path: &str, error: AppError) -> Response {
-    if is_api_path(path) {
+    shaped(is_api_path(path), error)
+}
+
+fn shaped(api: bool, error: AppError) -> Response {
+    if api {
         error.into_response()
     } else {
         PageError::App(error).into_response()
@@ -34,20 +38,16 @@ pub fn error_for_path(path: &str, error: AppError) -> Response {
 }
 
 pub async fn uniform_errors(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
+    let api = is_api_path(request.uri().path());
     if let Some(status) = oversized_head(&request) {
-        return error_for_path(&path, AppError::Http(status));
+        return shaped(api, AppError::Http(status));
     }
     let response = next.run(request).await;
     if is_ours(&response) {
         return response;
     }
     let (parts, _) = response.into_parts();
-    let error = match parts.status {
-        StatusCode::NOT_FOUND => AppError::NotFound(String::new()),
-        status => AppError::Http(status),
-    };
-    let mut reshaped = error_for_path(&path, error);
+    let mut reshaped = shaped(api, AppError::Http(parts.status));
     keep_headers(&parts.headers, reshaped.headers_mut());
     reshaped
 }

@@ -57,7 +57,7 @@ impl PageError {
                 "Geen toegang",
                 "U mag deze pagina niet zien. / You may not see this page.".into(),
             ),
-            Self::App(AppError::NotFound(_)) => (
+            Self::App(AppError::NotFound(_) | AppError::Http(StatusCode::NOT_FOUND)) => (
                 "Pagina niet gevonden",
                 "Deze pagina bestaat niet (meer). Misschien is de vacature gesloten. / This page does not exist (any more).".into(),
             ),

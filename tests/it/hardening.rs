@@ -527,7 +527,6 @@ async fn a_retried_post_with_the_same_key_creates_nothing_twice() {
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
 
     // A key expires after a day: then it counts as new.
-    let scope = banenlift::storage::Claim::New;
     let now = banenlift::storage::now_unix();
     let claim = app
         .state
@@ -535,7 +534,7 @@ async fn a_retried_post_with_the_same_key_creates_nothing_twice() {
         .claim_idempotency_key("usr-test", "dag", "a", now, now - 86_400)
         .await
         .unwrap();
-    assert_eq!(claim, scope);
+    assert_eq!(claim, banenlift::storage::Claim::New);
     let answer = banenlift::storage::StoredAnswer {
         status: 201,
         content_type: "application/json".into(),
