@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 
-use crate::app::{App, ConnectionLimits, StartOptions, serve_with_limits};
+use crate::app::{App, StartOptions};
 use crate::auth;
 use crate::config::{
     Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
@@ -17,6 +17,7 @@ use crate::generate;
 use crate::offers::indexing::{DocSource, rebuild};
 use crate::search::SearchIndex;
 use crate::storage::Store;
+use crate::web::{AppState, ConnectionLimits, serve_with_limits};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -51,21 +52,16 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
         demo: !args.no_demo,
         lift_scale: args.lift_scale,
         priority_wijken: args.priority_wijken,
-        retention: Some(args.retention),
-        secure_cookies: args.secure_cookies,
+        retention: Some(args.retention.policy()),
+        lift_refresh: (args.lift_refresh_minutes > 0)
+            .then(|| Duration::from_secs(60 * args.lift_refresh_minutes)),
     })
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
-    let summaries = (args.lift_refresh_minutes > 0).then(|| {
-        let every = Duration::from_secs(60 * args.lift_refresh_minutes);
-        crate::lift::summaries::spawn_refresh(app.state.clone(), every, app.shutdown.subscribe())
-    });
-    serve_with_limits(listener, app.state.clone(), limits, shutdown_signal()).await?;
+    let state = AppState::new(app.services.clone(), args.secure_cookies);
+    serve_with_limits(listener, state, limits, shutdown_signal()).await?;
     app.stop().await;
-    if let Some(summaries) = summaries {
-        let _ = summaries.await;
-    }
     Ok(())
 }
 
@@ -185,7 +181,8 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
 
 async fn purge(args: PurgeArgs) -> anyhow::Result<()> {
     let store = Store::connect(&args.database.database_url).await?;
-    let purged = crate::privacy::retention::purge(&store, &args.retention, crate::storage::now_unix()).await;
+    let purged =
+        crate::privacy::retention::purge(&store, &args.retention.policy(), crate::storage::now_unix()).await;
     store.close().await;
     let purged = purged?;
     println!(
@@ -261,7 +258,7 @@ async fn reindex(args: StorageArgs) -> anyhow::Result<()> {
 
 fn generate_files(args: GenerateArgs) -> anyhow::Result<()> {
     let written = if args.demo_year {
-        crate::lift::demo::write(&args.out, args.seed)?
+        crate::fixtures::lift_year::write(&args.out, args.seed)?
     } else {
         generate::write(&args)?
     };
@@ -297,7 +294,7 @@ async fn report(args: ReportArgs) -> anyhow::Result<()> {
         lift_scale: 1.0,
         priority_wijken: args.priority_wijken,
         retention: None,
-        secure_cookies: false,
+        lift_refresh: None,
     })
     .await;
     let app = match app {
@@ -307,7 +304,7 @@ async fn report(args: ReportArgs) -> anyhow::Result<()> {
             return Err(e);
         }
     };
-    let made = make_report(&app.state, request, args.format).await;
+    let made = make_report(&app.services, request, args.format).await;
     app.stop().await;
     let _ = std::fs::remove_dir_all(&scratch);
     println!("{}", made?);
@@ -315,12 +312,12 @@ async fn report(args: ReportArgs) -> anyhow::Result<()> {
 }
 
 async fn make_report(
-    state: &crate::app::AppState,
+    services: &crate::services::Services,
     request: crate::lift::ReportRequest,
     format: ReportFormat,
 ) -> anyhow::Result<String> {
-    crate::lift::summaries::refresh(state, None).await?;
-    let report = crate::lift::report(state, &auth::Caller::command_line(), request).await?;
+    crate::lift::summaries::refresh(services, None).await?;
+    let report = crate::lift::report(services, &auth::Caller::command_line(), request).await?;
     Ok(match format {
         ReportFormat::Table => crate::lift::export::to_table(&report),
         ReportFormat::Csv => crate::lift::export::to_csv(&report)?,

@@ -270,6 +270,15 @@ pub struct RetentionArgs {
     pub audit_retention_months: u32,
 }
 
+impl RetentionArgs {
+    pub fn policy(&self) -> crate::privacy::retention::Retention {
+        crate::privacy::retention::Retention {
+            profile_months: self.profile_retention_months,
+            audit_months: self.audit_retention_months,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PurgeArgs {
     #[command(flatten)]

@@ -1,14 +1,10 @@
-//! The one error type of the service and HTTP layer, rendered as
-//! `application/problem+json` (RFC 9457). Internal causes are logged, never
-//! shown.
+//! The one error type of the service and HTTP layer: its status, stable
+//! code, title and detail. The web layer renders it as
+//! `application/problem+json` (RFC 9457); internal causes are logged there,
+//! never shown.
 
-use axum::Json;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use http::StatusCode;
 use serde::Serialize;
-
-use crate::search::SearchError;
-use crate::storage::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldError {
@@ -70,7 +66,7 @@ impl AppError {
         }
     }
 
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -87,7 +83,7 @@ impl AppError {
     }
 
     /// Stable machine code and a bilingual title.
-    fn code_and_title(&self) -> (&'static str, &'static str) {
+    pub fn code_and_title(&self) -> (&'static str, &'static str) {
         match self {
             Self::BadRequest { code, .. } => (code, "Ongeldige aanvraag / Bad request"),
             Self::Unauthorized => ("unauthorized", "Inloggen nodig / Authentication required"),
@@ -175,60 +171,5 @@ fn http_detail(status: StatusCode) -> &'static str {
         }
         500..=599 => "Er ging iets mis aan onze kant. / Something went wrong on our side.",
         _ => "Deze aanvraag kan niet worden beantwoord. / This request cannot be answered.",
-    }
-}
-
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    title: &'static str,
-    status: u16,
-    detail: String,
-    code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<&'a [FieldError]>,
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if let Self::Internal(cause) = &self {
-            tracing::error!(error = format!("{cause:#}"), "internal error");
-        }
-        let status = self.status();
-        let (code, title) = self.code_and_title();
-        let errors = match &self {
-            Self::Validation(errors) => Some(errors.as_slice()),
-            _ => None,
-        };
-        let body = Problem {
-            kind: format!("/problemen/{code}"),
-            title,
-            status: status.as_u16(),
-            detail: self.detail(),
-            code,
-            errors,
-        };
-        let mut response = (status, Json(body)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
-        response
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
-        if error.is_unique_violation() {
-            return Self::Conflict("Dit bestaat al. / This already exists.".into());
-        }
-        Self::Internal(error.into())
-    }
-}
-
-impl From<SearchError> for AppError {
-    fn from(error: SearchError) -> Self {
-        Self::Internal(error.into())
     }
 }

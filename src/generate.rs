@@ -3,16 +3,11 @@
 //! demo offer varied in employer, place, hours and dates, so texts stay
 //! realistic Dutch while the volume grows.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
-
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use serde::Serialize;
 
 use crate::config::GenerateArgs;
-use crate::fixtures::{self, OfferSet};
+use crate::fixtures::{self, OfferSet, days_before_reference, pick, write_jsonl};
 use crate::geo::Wijk;
 use crate::storage::{OrganisationRow, TrainingRow, VacancyRow};
 
@@ -67,20 +62,6 @@ pub fn write(args: &GenerateArgs) -> anyhow::Result<String> {
         args.residents,
         args.out.display()
     ))
-}
-
-pub(crate) fn write_jsonl<T: Serialize>(path: &Path, rows: impl Iterator<Item = T>) -> anyhow::Result<()> {
-    let mut out = BufWriter::new(File::create(path)?);
-    for row in rows {
-        serde_json::to_writer(&mut out, &row)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-pub(crate) fn pick<'a, T>(items: &'a [T], rng: &mut StdRng) -> &'a T {
-    &items[rng.random_range(0..items.len())]
 }
 
 fn place(wijken: &[Wijk], rng: &mut StdRng) -> (String, f64, f64) {
@@ -175,11 +156,6 @@ fn training(
         fictitious: true,
         ..template.clone()
     }
-}
-
-/// A date `days` before the fixtures' reference day (negative: after it).
-pub(crate) fn days_before_reference(days: i64) -> String {
-    (fixtures::DEMO_REFERENCE_DATE - time::Duration::days(days)).to_string()
 }
 
 /// A demo resident moved to another wijk, without a coach (generated sets

@@ -13,8 +13,8 @@ use crate::auth::{Caller, Role, create_user};
 use crate::config::{BenchArgs, BenchSize, GenerateArgs};
 use crate::fixtures::{self, OfferSet};
 use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
-use crate::offers::search::search;
-use crate::privacy::consent::CONSENT_VERSION;
+use crate::offers::query::search;
+use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchParams, candidates, matches};
 use crate::search::{OfferKind, SearchIndex};
 use crate::storage::{ConsentBy, Store};
@@ -309,10 +309,10 @@ async fn in_process(
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
         retention: None,
-        secure_cookies: false,
+        lift_refresh: None,
     })
     .await?;
-    let state = app.state.clone();
+    let state = app.services.clone();
     let mix = queries::mix(QUERY_MIX, seed);
     let (mut ours, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
@@ -322,7 +322,7 @@ async fn in_process(
             let started = Instant::now();
             search(&state, OfferKind::Vacancy, params.clone()).await?;
             ours_run.push(started.elapsed());
-            let request = crate::offers::search::to_request(&state, OfferKind::Vacancy, params)?;
+            let request = crate::offers::query::to_request(&state, OfferKind::Vacancy, params)?;
             let started = Instant::now();
             state.search.raw_search(&request)?;
             raw_run.push(started.elapsed());

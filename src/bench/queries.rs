@@ -4,7 +4,7 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::offers::search::SearchParams;
+use crate::offers::query::SearchParams;
 
 const WORDS: [&str; 40] = [
     "magazijnmedewerker",

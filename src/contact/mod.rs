@@ -2,20 +2,16 @@
 //! of a vacancy asks; the resident, or their coach, accepts or declines.
 //! Only after acceptance does the employer see the full name.
 
-pub mod routes;
-
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
 use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
+use crate::services::Services;
 use crate::storage::{ContactRequestRow, now_unix};
 
-pub const OPEN: &str = "open";
-pub const ACCEPTED: &str = "geaccepteerd";
-pub const DECLINED: &str = "afgewezen";
+pub use crate::codes::contact_status::{ACCEPTED, DECLINED, OPEN};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +61,7 @@ fn not_found() -> AppError {
 /// The employer of a vacancy asks to contact a candidate it was shown, who
 /// consents to be found. Asking twice for the same pair is a conflict.
 pub async fn request(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     input: ContactRequestInput,
 ) -> Result<ContactRequestView, AppError> {
@@ -77,13 +73,13 @@ pub async fn request(
     if input.vacancy_id.len() > 64 || input.resident_id.len() > 64 {
         return Err(not_found());
     }
-    let vacancy = state
+    let vacancy = svc
         .store
         .vacancy(&input.vacancy_id)
         .await?
         .ok_or_else(not_found)?;
     let resident = candidate_of_employer(
-        state,
+        svc,
         caller,
         &vacancy,
         &input.resident_id,
@@ -93,8 +89,7 @@ pub async fn request(
     .ok_or_else(not_found)?;
     let id = format!("con-{}", uuid::Uuid::now_v7().simple());
     let now = now_unix();
-    state
-        .store
+    svc.store
         .insert_contact_request(
             &id,
             &vacancy.id,
@@ -128,18 +123,18 @@ pub async fn request(
 
 /// The requests about a profile, for the resident and their coach.
 pub async fn list(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     resident_id: &str,
 ) -> Result<Vec<ContactRequestView>, AppError> {
-    let resident = visible_resident(state, caller, resident_id, Purpose::ContactsRead).await?;
-    let rows = state.store.contact_requests_of(&resident.id).await?;
+    let resident = visible_resident(svc, caller, resident_id, Purpose::ContactsRead).await?;
+    let rows = svc.store.contact_requests_of(&resident.id).await?;
     Ok(rows.into_iter().map(view).collect())
 }
 
 /// The resident or their coach accepts or declines an open request.
 pub async fn answer(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     input: ContactAnswerInput,
@@ -153,12 +148,12 @@ pub async fn answer(
     if id.len() > 64 {
         return Err(not_found());
     }
-    let mut request = state.store.contact_request(id).await?.ok_or_else(not_found)?;
-    visible_resident(state, caller, &request.resident_id, Purpose::ContactAnswered)
+    let mut request = svc.store.contact_request(id).await?.ok_or_else(not_found)?;
+    visible_resident(svc, caller, &request.resident_id, Purpose::ContactAnswered)
         .await
         .map_err(|e| e.hidden_as(not_found))?;
     let now = now_unix();
-    if !state
+    if !svc
         .store
         .answer_contact_request(id, &input.status, &caller.user_id, now)
         .await?

@@ -3,8 +3,6 @@
 
 use serde::Serialize;
 
-pub mod routes;
-
 /// Mean earth radius used by the haversine formula.
 const EARTH_RADIUS_KM: f64 = 6371.0088;
 

@@ -3,23 +3,21 @@
 //! persons are suppressed, and no person-level data leaves this module.
 
 pub mod charts;
-pub mod demo;
 pub mod export;
 pub mod figures;
 pub mod period;
-pub mod routes;
 pub mod summaries;
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
+use crate::dates::{day_number, today};
 use crate::error::AppError;
 use crate::geo::{Point, STADSDELEN};
-use crate::offers::{day_number, today};
 use crate::residents::matches::ALGORITHM_VERSION;
+use crate::services::Services;
 use figures::{Area, Facts, Figure, Figures, Kind, SUPPRESS_BELOW, Tally, VacancyFact};
 use period::{Period, PeriodError};
 
@@ -186,22 +184,18 @@ pub fn check_reader(caller: &Caller) -> Result<(), AppError> {
     }
 }
 
-pub async fn report(
-    state: &AppState,
-    caller: &Caller,
-    request: ReportRequest,
-) -> Result<LiftReport, AppError> {
+pub async fn report(svc: &Services, caller: &Caller, request: ReportRequest) -> Result<LiftReport, AppError> {
     check_reader(caller)?;
     // Stale summaries are a reason to say so, not to fail the report.
-    let pending = summaries::refresh(state, summaries::REQUEST_BUDGET)
+    let pending = summaries::refresh(svc, summaries::REQUEST_BUDGET)
         .await
         .unwrap_or_else(|e| {
             tracing::warn!(error = %e, "match summaries not refreshed; reporting the ones there are");
             0
         });
-    let facts = load_facts(state, request.period.end()).await?;
+    let facts = load_facts(svc, request.period.end()).await?;
     let matched = facts.summaries.len() as u64;
-    let areas = Arc::new(areas(state, request.level));
+    let areas = Arc::new(areas(svc, request.level));
     let (tallies, city) = tally_off_thread(facts, areas.clone(), vec![request.period], request.threshold)
         .await?
         .pop()
@@ -209,7 +203,7 @@ pub async fn report(
     let area_reports = areas
         .iter()
         .zip(&tallies)
-        .map(|(area, tally)| area_report(state, area, tally))
+        .map(|(area, tally)| area_report(svc, area, tally))
         .collect();
     let city_area = Area {
         code: CITY_CODE.into(),
@@ -231,7 +225,7 @@ pub async fn report(
         },
         figures: Figure::ALL.iter().map(|f| figure_info(*f)).collect(),
         city_average: city.average_figures(areas.len()),
-        city: area_report(state, &city_area, &city),
+        city: area_report(svc, &city_area, &city),
         areas: area_reports,
     })
 }
@@ -239,16 +233,16 @@ pub async fn report(
 /// One wijk's figures for each of the last twelve months, with the city
 /// average per month. Figures about today's matches have no history and
 /// are left out.
-pub async fn trend(state: &AppState, caller: &Caller, wijk: &str) -> Result<Trend, AppError> {
+pub async fn trend(svc: &Services, caller: &Caller, wijk: &str) -> Result<Trend, AppError> {
     check_reader(caller)?;
-    let wijk = state
+    let wijk = svc
         .geo
         .find_wijk(wijk)
         .ok_or_else(|| AppError::NotFound("Deze wijk bestaat niet. / No such wijk.".into()))?;
     let months = Period::months_until(today(), TREND_MONTHS);
     let end = months.last().map_or(0, Period::end);
-    let facts = load_facts(state, end).await?;
-    let areas = Arc::new(areas(state, Level::Wijk));
+    let facts = load_facts(svc, end).await?;
+    let areas = Arc::new(areas(svc, Level::Wijk));
     let position = areas
         .iter()
         .position(|a| a.code == wijk.code)
@@ -268,7 +262,7 @@ pub async fn trend(state: &AppState, caller: &Caller, wijk: &str) -> Result<Tren
         code: wijk.code.clone(),
         name: wijk.name.clone(),
         stadsdeel: wijk.stadsdeel.clone(),
-        priority: state.lift.is_priority(&wijk.code),
+        priority: svc.policy.is_priority(&wijk.code),
         months,
     })
 }
@@ -316,7 +310,7 @@ fn figure_info(f: Figure) -> FigureInfo {
     }
 }
 
-fn area_report(state: &AppState, area: &Area, tally: &Tally) -> AreaReport {
+fn area_report(svc: &Services, area: &Area, tally: &Tally) -> AreaReport {
     AreaReport {
         code: area.code.clone(),
         name: area.name.clone(),
@@ -327,7 +321,7 @@ fn area_report(state: &AppState, area: &Area, tally: &Tally) -> AreaReport {
             .top_missing()
             .into_iter()
             .map(|m| MissingSkill {
-                name: state
+                name: svc
                     .vocabulary
                     .get(&m.skill_id)
                     .map_or_else(|| m.skill_id.clone(), |s| s.label.clone()),
@@ -339,12 +333,12 @@ fn area_report(state: &AppState, area: &Area, tally: &Tally) -> AreaReport {
 }
 
 /// The wijken, or the stadsdelen with their wijken.
-fn areas(state: &AppState, level: Level) -> Vec<Area> {
+fn areas(svc: &Services, level: Level) -> Vec<Area> {
     let wijk_area = |w: &crate::geo::Wijk| Area {
         code: w.code.clone(),
         name: w.name.clone(),
         stadsdeel: w.stadsdeel.clone(),
-        priority: state.lift.is_priority(&w.code),
+        priority: svc.policy.is_priority(&w.code),
         wijken: vec![(
             w.code.clone(),
             Point {
@@ -353,7 +347,7 @@ fn areas(state: &AppState, level: Level) -> Vec<Area> {
             },
         )],
     };
-    let wijken = state.geo.wijken().iter().map(wijk_area);
+    let wijken = svc.geo.wijken().iter().map(wijk_area);
     match level {
         Level::Wijk => wijken.collect(),
         Level::Stadsdeel => {
@@ -375,8 +369,8 @@ fn areas(state: &AppState, level: Level) -> Vec<Area> {
     }
 }
 
-async fn load_facts(state: &AppState, before: i64) -> Result<Facts, AppError> {
-    let store = &state.store;
+async fn load_facts(svc: &Services, before: i64) -> Result<Facts, AppError> {
+    let store = &svc.store;
     let vacancies = store
         .lift_vacancies()
         .await?

@@ -3,7 +3,7 @@
 
 use time::{Date, Month};
 
-use crate::offers::date_day_number;
+use crate::dates::date_day_number;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 /// Longer periods are refused: they would say little and cost much.

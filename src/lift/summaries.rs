@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::residents::matches::{ALGORITHM_VERSION, summary};
+use crate::services::Services;
 use crate::storage::now_unix;
 
 /// How long one report request may spend matching before it answers with
@@ -18,29 +18,28 @@ const BATCH: i64 = 100;
 
 /// Recomputes stale summaries, in id order, until the end or until
 /// `budget` is spent. Returns how many residents it did not reach.
-pub async fn refresh(state: &AppState, budget: Option<Duration>) -> Result<usize, AppError> {
+pub async fn refresh(svc: &Services, budget: Option<Duration>) -> Result<usize, AppError> {
     let started = Instant::now();
     let stale_before = now_unix() - MAX_AGE_SECONDS;
     let mut after = String::new();
     loop {
         if budget.is_some_and(|b| started.elapsed() >= b) {
-            let left = state
+            let left = svc
                 .store
                 .count_residents_needing_summary(ALGORITHM_VERSION, stale_before, &after)
                 .await?;
             return Ok(left as usize);
         }
-        let batch = state
+        let batch = svc
             .store
             .residents_needing_summary(ALGORITHM_VERSION, stale_before, &after, BATCH)
             .await?;
         let Some(last) = batch.last() else { return Ok(0) };
         let mut rows = Vec::with_capacity(batch.len());
-        for resident in state.store.residents_by_ids(&batch).await? {
-            rows.push(summary(state, &resident).await?);
+        for resident in svc.store.residents_by_ids(&batch).await? {
+            rows.push(summary(svc, &resident).await?);
         }
-        state
-            .store
+        svc.store
             .save_match_summaries(ALGORITHM_VERSION, now_unix(), &rows)
             .await?;
         after.clone_from(last);
@@ -50,14 +49,14 @@ pub async fn refresh(state: &AppState, budget: Option<Duration>) -> Result<usize
 /// Keeps summaries fresh in the background, so that report requests seldom
 /// wait; stops when `shutdown` turns true.
 pub fn spawn_refresh(
-    state: AppState,
+    svc: Services,
     every: Duration,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::select! {
-                outcome = refresh(&state, None) => {
+                outcome = refresh(&svc, None) => {
                     if let Err(e) = outcome {
                         tracing::warn!(error = %e, "refreshing match summaries failed");
                     }

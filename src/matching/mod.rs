@@ -12,9 +12,9 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
+use crate::codes::{Code, DutchLevel, Education};
 use crate::geo::Point;
-use crate::offers::codes::{Code, DutchLevel, Education};
-pub use policy::LiftPolicy;
+pub use policy::ScoringPolicy;
 pub use travel::TravelMode;
 
 /// Weights of the base score; they add up to 1. Skills count most, then
@@ -140,7 +140,7 @@ pub enum Direction {
 pub fn score(
     p: &Profile,
     o: &OfferFacts,
-    policy: &LiftPolicy,
+    policy: &ScoringPolicy,
     direction: Direction,
     relaxed: bool,
 ) -> Option<Scored> {

@@ -20,7 +20,7 @@ pub const DEFAULT_PRIORITY_WIJKEN: [&str; 7] = [
 ];
 
 #[derive(Debug, Clone)]
-pub struct LiftPolicy {
+pub struct ScoringPolicy {
     /// CBS codes of the priority wijken.
     pub priority_wijken: Vec<String>,
     /// 1 is the documented default; 0 turns the lift off; at most 1.
@@ -35,7 +35,7 @@ pub struct Lift {
     pub reasons: Vec<String>,
 }
 
-impl LiftPolicy {
+impl ScoringPolicy {
     pub fn is_priority(&self, wijk_code: &str) -> bool {
         self.priority_wijken.iter().any(|w| w == wijk_code)
     }

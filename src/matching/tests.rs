@@ -42,22 +42,22 @@ fn offer() -> OfferFacts {
     }
 }
 
-fn no_lift() -> LiftPolicy {
-    LiftPolicy {
+fn no_lift() -> ScoringPolicy {
+    ScoringPolicy {
         priority_wijken: vec!["WK051829".into()],
         scale: 0.0,
         easy_reach_minutes: 20.0,
     }
 }
 
-fn full_lift() -> LiftPolicy {
-    LiftPolicy {
+fn full_lift() -> ScoringPolicy {
+    ScoringPolicy {
         scale: 1.0,
         ..no_lift()
     }
 }
 
-fn run(p: &Profile, o: &OfferFacts, policy: &LiftPolicy) -> Option<Scored> {
+fn run(p: &Profile, o: &OfferFacts, policy: &ScoringPolicy) -> Option<Scored> {
     score(p, o, policy, Direction::VacanciesForResident, false)
 }
 

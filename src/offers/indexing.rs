@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, watch};
 
-use super::Context;
 use super::training::training_doc;
 use super::vacancy::vacancy_doc;
 use crate::geo::Geo;
+use crate::reference::Context;
 use crate::search::{IndexChange, Indexer, OfferDoc, OfferKind};
 use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::{OutboxEntry, Store};

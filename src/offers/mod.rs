@@ -1,27 +1,21 @@
 //! Vacancies and training offers: the service functions behind the API.
 //! Handlers call these; these call the store and the index.
 
-pub mod codes;
 pub mod indexing;
-pub mod routes;
-pub mod search;
+pub mod query;
 pub mod training;
 pub mod vacancy;
-pub(crate) mod validate;
 
 use std::time::Duration;
 
-use serde::Serialize;
-use time::{Date, OffsetDateTime};
-
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
+use crate::codes::{self, Code};
+use crate::dates::{date_day_number, today};
 use crate::error::AppError;
-use crate::geo::{Geo, Point};
+use crate::geo::Point;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
-use crate::skills::{Taxonomy, Vocabulary};
+use crate::services::Services;
 use crate::storage::{TrainingRow, VacancyRow};
-use codes::Code;
 use training::{TrainingInput, TrainingView};
 use vacancy::{VacancyInput, VacancyView};
 
@@ -30,67 +24,8 @@ use vacancy::{VacancyInput, VacancyView};
 const WAIT_FOR_INDEX: Duration = Duration::from_secs(2);
 const MAX_ID_CHARS: usize = 64;
 
-/// The loaded reference data that checks and views need.
-pub struct Context<'a> {
-    pub geo: &'a Geo,
-    pub vocabulary: &'a Vocabulary,
-    pub taxonomy: &'a Taxonomy,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WijkRef {
-    pub code: String,
-    pub name: String,
-    pub stadsdeel: String,
-}
-
-impl WijkRef {
-    pub(crate) fn new(code: &str, geo: &Geo) -> Self {
-        let wijk = geo.find_wijk(code);
-        Self {
-            code: code.to_string(),
-            name: wijk.map(|w| w.name.clone()).unwrap_or_default(),
-            stadsdeel: wijk.map(|w| w.stadsdeel.clone()).unwrap_or_default(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SkillRef {
-    pub id: String,
-    pub label: String,
-}
-
-impl SkillRef {
-    fn list(ids: &[String], vocabulary: &Vocabulary) -> Vec<SkillRef> {
-        ids.iter()
-            .map(|id| SkillRef {
-                id: id.clone(),
-                label: vocabulary
-                    .get(id)
-                    .map(|s| s.label.clone())
-                    .unwrap_or_else(|| id.clone()),
-            })
-            .collect()
-    }
-}
-
 fn parse_ordinal<C: Code>(code: &str) -> Option<u64> {
     C::parse(code).map(Code::ordinal)
-}
-
-/// Days since 1970-01-01 of an ISO date.
-pub fn day_number(iso: &str) -> Option<i64> {
-    let date = Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
-    Some(date_day_number(date))
-}
-
-pub fn date_day_number(date: Date) -> i64 {
-    i64::from(date.to_julian_day()) - i64::from(time::macros::date!(1970 - 01 - 01).to_julian_day())
-}
-
-pub fn today() -> Date {
-    OffsetDateTime::now_utc().date()
 }
 
 fn missing_after_check() -> AppError {
@@ -129,7 +64,7 @@ fn new_id(prefix: &str) -> String {
 /// Which organisation a write is for: an employer or provider writes for its
 /// own; an admin must name one. Naming another organisation is refused.
 async fn target_organisation(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     named: Option<String>,
     role: Role,
@@ -164,7 +99,7 @@ async fn target_organisation(
         }
     };
     let expected = role.organisation_kind().unwrap_or_default();
-    match state.store.organisation_kind(&organisation).await? {
+    match svc.store.organisation_kind(&organisation).await? {
         Some(kind) if kind == expected => Ok(organisation),
         _ => Err(AppError::invalid(
             "organisation_id",
@@ -173,9 +108,9 @@ async fn target_organisation(
     }
 }
 
-async fn check_occupations(state: &AppState, uris: &[String]) -> Result<(), AppError> {
+async fn check_occupations(svc: &Services, uris: &[String]) -> Result<(), AppError> {
     for uri in uris {
-        if !state.store.occupation_exists(uri).await? {
+        if !svc.store.occupation_exists(uri).await? {
             return Err(AppError::invalid(
                 "occupation_uri",
                 format!("Onbekend ESCO-beroep '{uri}'. / Unknown ESCO occupation."),
@@ -187,9 +122,9 @@ async fn check_occupations(state: &AppState, uris: &[String]) -> Result<(), AppE
 
 /// After a write: wake the indexer and wait (bounded) until the change is
 /// searchable, so the writer sees it in search right away.
-async fn await_searchable(state: &AppState, seq: i64) {
-    state.index_notify.notify_one();
-    if tokio::time::timeout(WAIT_FOR_INDEX, state.search.wait_for(seq))
+async fn await_searchable(svc: &Services, seq: i64) {
+    svc.index_notify.notify_one();
+    if tokio::time::timeout(WAIT_FOR_INDEX, svc.search.wait_for(seq))
         .await
         .is_err()
     {
@@ -200,7 +135,7 @@ async fn await_searchable(state: &AppState, seq: i64) {
 /// Open trainings that teach any of `skill_ids`, within `radius_km` of
 /// `near`, best skill overlap first (through the index's skill-id field).
 pub async fn trainings_teaching(
-    state: &AppState,
+    svc: &Services,
     skill_ids: Vec<String>,
     near: Point,
     radius_km: f64,
@@ -224,11 +159,11 @@ pub async fn trainings_teaching(
         limit,
         offset: 0,
     };
-    let index = state.search.clone();
+    let index = svc.search.clone();
     let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(state.store.trainings_by_ids(&ids).await?)
+    Ok(svc.store.trainings_by_ids(&ids).await?)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -287,44 +222,44 @@ pub async fn create_organisation(
 
 /// An organisation's vacancies, open ones first, newest first.
 pub async fn vacancies_of(
-    state: &AppState,
+    svc: &Services,
     organisation_id: &str,
     limit: i64,
 ) -> Result<Vec<VacancyRow>, AppError> {
-    Ok(state
+    Ok(svc
         .store
         .vacancies_of_organisation(organisation_id, limit)
         .await?)
 }
 
-pub async fn get_vacancy(state: &AppState, id: &str) -> Result<VacancyView, AppError> {
+pub async fn get_vacancy(svc: &Services, id: &str) -> Result<VacancyView, AppError> {
     check_id(id)?;
-    let row = state.store.vacancy(id).await?.ok_or_else(not_found)?;
-    Ok(VacancyView::new(row, &state.context()))
+    let row = svc.store.vacancy(id).await?.ok_or_else(not_found)?;
+    Ok(VacancyView::new(row, &svc.context()))
 }
 
 pub async fn create_vacancy(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     input: VacancyInput,
 ) -> Result<VacancyView, AppError> {
     let organisation =
-        target_organisation(state, caller, input.organisation_id.clone(), Role::Employer).await?;
-    check_occupations(state, input.occupation_uri.as_slice()).await?;
+        target_organisation(svc, caller, input.organisation_id.clone(), Role::Employer).await?;
+    check_occupations(svc, input.occupation_uri.as_slice()).await?;
     let id = new_id("vac");
-    let row = input.into_row(&state.context(), id.clone(), organisation, today().to_string())?;
-    let seq = state.store.insert_vacancies(std::slice::from_ref(&row)).await?;
-    await_searchable(state, seq).await;
-    get_vacancy(state, &id).await
+    let row = input.into_row(&svc.context(), id.clone(), organisation, today().to_string())?;
+    let seq = svc.store.insert_vacancies(std::slice::from_ref(&row)).await?;
+    await_searchable(svc, seq).await;
+    get_vacancy(svc, &id).await
 }
 
 pub async fn update_vacancy(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     input: VacancyInput,
 ) -> Result<VacancyView, AppError> {
-    let current = editable_vacancy(state, caller, id).await?;
+    let current = editable_vacancy(svc, caller, id).await?;
     if input
         .organisation_id
         .as_ref()
@@ -335,68 +270,68 @@ pub async fn update_vacancy(
             "Een vacature verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
         ));
     }
-    check_occupations(state, input.occupation_uri.as_slice()).await?;
+    check_occupations(svc, input.occupation_uri.as_slice()).await?;
     let mut row = input.into_row(
-        &state.context(),
+        &svc.context(),
         id.to_string(),
         current.organisation_id,
         current.posted_on,
     )?;
     row.fictitious = current.fictitious;
-    let seq = state.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
-    await_searchable(state, seq).await;
-    get_vacancy(state, id).await
+    let seq = svc.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+    await_searchable(svc, seq).await;
+    get_vacancy(svc, id).await
 }
 
 /// Closing leaves search but keeps the record.
-pub async fn close_vacancy(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
-    let mut row = editable_vacancy(state, caller, id).await?;
+pub async fn close_vacancy(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let mut row = editable_vacancy(svc, caller, id).await?;
     row.status = "closed".into();
-    let seq = state.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
-    await_searchable(state, seq).await;
+    let seq = svc.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+    await_searchable(svc, seq).await;
     Ok(())
 }
 
 /// A vacancy the caller may change.
 async fn editable_vacancy(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
 ) -> Result<crate::storage::VacancyRow, AppError> {
     check_id(id)?;
-    let row = state.store.vacancy(id).await?.ok_or_else(not_found)?;
+    let row = svc.store.vacancy(id).await?.ok_or_else(not_found)?;
     ensure_manages(caller, &row.organisation_id, Role::Employer)?;
     Ok(row)
 }
 
-pub async fn get_training(state: &AppState, id: &str) -> Result<TrainingView, AppError> {
+pub async fn get_training(svc: &Services, id: &str) -> Result<TrainingView, AppError> {
     check_id(id)?;
-    let row = state.store.training(id).await?.ok_or_else(not_found)?;
-    Ok(TrainingView::new(row, &state.context()))
+    let row = svc.store.training(id).await?.ok_or_else(not_found)?;
+    Ok(TrainingView::new(row, &svc.context()))
 }
 
 pub async fn create_training(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     input: TrainingInput,
 ) -> Result<TrainingView, AppError> {
     let organisation =
-        target_organisation(state, caller, input.organisation_id.clone(), Role::Provider).await?;
-    check_occupations(state, &input.occupations).await?;
+        target_organisation(svc, caller, input.organisation_id.clone(), Role::Provider).await?;
+    check_occupations(svc, &input.occupations).await?;
     let id = new_id("trn");
-    let row = input.into_row(&state.context(), id.clone(), organisation)?;
-    let seq = state.store.insert_trainings(std::slice::from_ref(&row)).await?;
-    await_searchable(state, seq).await;
-    get_training(state, &id).await
+    let row = input.into_row(&svc.context(), id.clone(), organisation)?;
+    let seq = svc.store.insert_trainings(std::slice::from_ref(&row)).await?;
+    await_searchable(svc, seq).await;
+    get_training(svc, &id).await
 }
 
 pub async fn update_training(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     input: TrainingInput,
 ) -> Result<TrainingView, AppError> {
-    let current = editable_training(state, caller, id).await?;
+    let current = editable_training(svc, caller, id).await?;
     if input
         .organisation_id
         .as_ref()
@@ -407,29 +342,29 @@ pub async fn update_training(
             "Een opleiding verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
         ));
     }
-    check_occupations(state, &input.occupations).await?;
-    let mut row = input.into_row(&state.context(), id.to_string(), current.organisation_id)?;
+    check_occupations(svc, &input.occupations).await?;
+    let mut row = input.into_row(&svc.context(), id.to_string(), current.organisation_id)?;
     row.fictitious = current.fictitious;
-    let seq = state.store.update_training(&row).await?.ok_or_else(not_found)?;
-    await_searchable(state, seq).await;
-    get_training(state, id).await
+    let seq = svc.store.update_training(&row).await?.ok_or_else(not_found)?;
+    await_searchable(svc, seq).await;
+    get_training(svc, id).await
 }
 
-pub async fn close_training(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
-    let mut row = editable_training(state, caller, id).await?;
+pub async fn close_training(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let mut row = editable_training(svc, caller, id).await?;
     row.status = "closed".into();
-    let seq = state.store.update_training(&row).await?.ok_or_else(not_found)?;
-    await_searchable(state, seq).await;
+    let seq = svc.store.update_training(&row).await?.ok_or_else(not_found)?;
+    await_searchable(svc, seq).await;
     Ok(())
 }
 
 async fn editable_training(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
 ) -> Result<crate::storage::TrainingRow, AppError> {
     check_id(id)?;
-    let row = state.store.training(id).await?.ok_or_else(not_found)?;
+    let row = svc.store.training(id).await?.ok_or_else(not_found)?;
     ensure_manages(caller, &row.organisation_id, Role::Provider)?;
     Ok(row)
 }

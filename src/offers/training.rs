@@ -3,12 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
-use super::validate::Checker;
-use super::{Context, SkillRef, WijkRef, day_number, missing_after_check, parse_ordinal, today};
+use super::{missing_after_check, parse_ordinal};
+use crate::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
+use crate::dates::{day_number, today};
 use crate::error::AppError;
+use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::TrainingRow;
+use crate::validate::Checker;
 
 const MAX_LANGUAGES: usize = 8;
 

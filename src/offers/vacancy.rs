@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
-use super::validate::Checker;
-use super::{Context, SkillRef, WijkRef, day_number, parse_ordinal, today};
+use super::parse_ordinal;
+use crate::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
+use crate::dates::{day_number, today};
 use crate::error::AppError;
+use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::VacancyRow;
+use crate::validate::Checker;
 
 /// Below this many hours a job counts as part-time.
 const FULL_TIME_HOURS: i64 = 32;

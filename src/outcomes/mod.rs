@@ -2,15 +2,13 @@
 //! facts the lift report counts. A coach records them for their own
 //! clients; an employer for its own vacancies and residents who consented.
 
-pub mod routes;
-
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
 use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
+use crate::services::Services;
 use crate::storage::{OutcomeRow, now_unix};
 
 /// A training route: signed up, started, completed or stopped.
@@ -66,7 +64,7 @@ fn not_found() -> AppError {
 }
 
 pub async fn record(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     input: OutcomeInput,
 ) -> Result<Vec<OutcomeView>, AppError> {
@@ -79,20 +77,20 @@ pub async fn record(
     if input.resident_id.len() > 64 || input.vacancy_id.len() > 64 {
         return Err(not_found());
     }
-    let vacancy = state
+    let vacancy = svc
         .store
         .vacancy(&input.vacancy_id)
         .await?
         .ok_or_else(not_found)?;
     match caller.role {
         Role::Coach => {
-            visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded)
+            visible_resident(svc, caller, &input.resident_id, Purpose::OutcomeRecorded)
                 .await
                 .map_err(|e| e.hidden_as(not_found))?;
         }
         Role::Employer => {
             candidate_of_employer(
-                state,
+                svc,
                 caller,
                 &vacancy,
                 &input.resident_id,
@@ -108,8 +106,7 @@ pub async fn record(
             ));
         }
     }
-    state
-        .store
+    svc.store
         .insert_outcome(
             &input.resident_id,
             &input.vacancy_id,
@@ -119,7 +116,7 @@ pub async fn record(
             now_unix(),
         )
         .await?;
-    let rows = state
+    let rows = svc
         .store
         .outcomes_of(&input.resident_id, Some(&input.vacancy_id))
         .await?;
@@ -127,9 +124,9 @@ pub async fn record(
 }
 
 /// The outcome history of a profile the caller may see.
-pub async fn of_resident(state: &AppState, caller: &Caller, id: &str) -> Result<Vec<OutcomeView>, AppError> {
-    let resident = visible_resident(state, caller, id, Purpose::OutcomesRead).await?;
-    let rows = state.store.outcomes_of(&resident.id, None).await?;
+pub async fn of_resident(svc: &Services, caller: &Caller, id: &str) -> Result<Vec<OutcomeView>, AppError> {
+    let resident = visible_resident(svc, caller, id, Purpose::OutcomesRead).await?;
+    let rows = svc.store.outcomes_of(&resident.id, None).await?;
     Ok(rows.into_iter().map(view).collect())
 }
 
@@ -147,7 +144,7 @@ fn view(row: OutcomeRow) -> OutcomeView {
 /// A coach records a client's training route: the report counts starts and
 /// completions. Employers and providers see no residents, so only coaches.
 pub async fn record_training(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     input: TrainingOutcomeInput,
 ) -> Result<Vec<TrainingOutcomeView>, AppError> {
@@ -172,16 +169,14 @@ pub async fn record_training(
     if input.resident_id.len() > 64 || input.training_id.len() > 64 {
         return Err(unknown());
     }
-    state
-        .store
+    svc.store
         .training(&input.training_id)
         .await?
         .ok_or_else(unknown)?;
-    visible_resident(state, caller, &input.resident_id, Purpose::OutcomeRecorded)
+    visible_resident(svc, caller, &input.resident_id, Purpose::OutcomeRecorded)
         .await
         .map_err(|e| e.hidden_as(unknown))?;
-    state
-        .store
+    svc.store
         .insert_training_outcome(
             &input.resident_id,
             &input.training_id,
@@ -190,7 +185,7 @@ pub async fn record_training(
             now_unix(),
         )
         .await?;
-    let rows = state
+    let rows = svc
         .store
         .training_outcomes_of(&input.resident_id, Some(&input.training_id))
         .await?;
@@ -199,12 +194,12 @@ pub async fn record_training(
 
 /// The training routes of a profile the caller may see.
 pub async fn trainings_of_resident(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
 ) -> Result<Vec<TrainingOutcomeView>, AppError> {
-    let resident = visible_resident(state, caller, id, Purpose::OutcomesRead).await?;
-    let rows = state.store.training_outcomes_of(&resident.id, None).await?;
+    let resident = visible_resident(svc, caller, id, Purpose::OutcomesRead).await?;
+    let rows = svc.store.training_outcomes_of(&resident.id, None).await?;
     Ok(rows.into_iter().map(training_view).collect())
 }
 

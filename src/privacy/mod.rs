@@ -2,17 +2,25 @@
 //! export of one's own data and retention. Access rules themselves live
 //! with the data (`residents`); this module records and reports.
 
-pub mod consent;
-pub mod export;
 pub mod retention;
-pub mod routes;
 
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::storage::{AuditEntry, ViewRow, now_unix};
+use crate::services::Services;
+use crate::storage::{AuditEntry, ConsentBy, ViewRow, now_unix};
+
+/// The version of the consent text (README, "Toestemming"). Bump it when
+/// the text changes; earlier consents keep the version they were given under.
+pub const CONSENT_VERSION: &str = "2026-11";
+
+pub fn consent_by(caller: &Caller) -> ConsentBy<'_> {
+    ConsentBy {
+        user_id: &caller.user_id,
+        version: CONSENT_VERSION,
+    }
+}
 
 /// Why a resident's data was read or changed; stored as its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +107,7 @@ impl Purpose {
 /// Records that `caller` read the data of these residents. The log holds
 /// ids and the purpose only, never profile content.
 pub async fn record(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     resident_ids: impl IntoIterator<Item = &str>,
     purpose: Purpose,
@@ -118,20 +126,7 @@ pub async fn record(
             algorithm_version: algorithm_version.map(str::to_string),
         })
         .collect();
-    Ok(state.store.record_views(&entries).await?)
-}
-
-/// "Wie bekeek mijn profiel": the newest `limit` entries about a profile
-/// the caller may see (reading it is itself logged).
-pub async fn views(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    limit: i64,
-) -> Result<Vec<ViewView>, AppError> {
-    let resident = crate::residents::visible_resident(state, caller, id, Purpose::ViewsRead).await?;
-    let rows = state.store.views_of(&resident.id, limit).await?;
-    Ok(rows.into_iter().map(ViewView::new).collect())
+    Ok(svc.store.record_views(&entries).await?)
 }
 
 /// One entry of "wie bekeek mijn profiel".

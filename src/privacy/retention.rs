@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::config::RetentionArgs;
 use crate::storage::{Store, StoreError, now_unix};
 
 /// A month counted as 31 days, so "6 months" is never shorter than six
@@ -16,18 +15,25 @@ const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long an `Idempotency-Key` and its stored answer are kept.
 pub const IDEMPOTENCY_KEY_SECONDS: i64 = 86_400;
 
+/// How long unused profiles and views-log entries are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub profile_months: u32,
+    pub audit_months: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Purged {
     pub profiles: u64,
     pub views: u64,
 }
 
-pub async fn purge(store: &Store, retention: &RetentionArgs, now: i64) -> Result<Purged, StoreError> {
+pub async fn purge(store: &Store, retention: &Retention, now: i64) -> Result<Purged, StoreError> {
     let profiles = store
-        .purge_inactive_residents(now - i64::from(retention.profile_retention_months) * MONTH_SECONDS)
+        .purge_inactive_residents(now - i64::from(retention.profile_months) * MONTH_SECONDS)
         .await?;
     let views = store
-        .purge_audit_log(now - i64::from(retention.audit_retention_months) * MONTH_SECONDS)
+        .purge_audit_log(now - i64::from(retention.audit_months) * MONTH_SECONDS)
         .await?;
     store
         .purge_idempotency_keys(now - IDEMPOTENCY_KEY_SECONDS)
@@ -38,7 +44,7 @@ pub async fn purge(store: &Store, retention: &RetentionArgs, now: i64) -> Result
 /// Purges at start and then daily until `shutdown` turns true.
 pub fn spawn_daily(
     store: Store,
-    retention: RetentionArgs,
+    retention: Retention,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {

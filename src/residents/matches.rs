@@ -7,15 +7,16 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::accessible;
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
+use crate::codes::{Code, DutchLevel, Education};
+use crate::dates::{date_day_number, day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
 use crate::matching::{self, Component, Direction, OfferFacts, Profile, Scored, TravelMode, dutch_number};
-use crate::offers::codes::{Code, DutchLevel, Education};
-use crate::offers::{SkillRef, date_day_number, day_number, today};
 use crate::privacy::{self, Purpose};
+use crate::reference::SkillRef;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
+use crate::services::Services;
 use crate::skills::fold;
 use crate::storage::{CandidateScope, MatchSummaryRow, ResidentRow, TrainingRow, VacancyRow};
 
@@ -110,7 +111,7 @@ pub struct MatchesResponse {
 }
 
 pub async fn matches(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     params: MatchParams,
@@ -126,9 +127,9 @@ pub async fn matches(
             ));
         }
     };
-    let resident = accessible(state, caller, id).await?;
+    let resident = accessible(svc, caller, id).await?;
     super::record_use(
-        state,
+        svc,
         caller,
         &resident,
         Purpose::MatchesShown,
@@ -136,16 +137,16 @@ pub async fn matches(
     )
     .await?;
     let profile = to_profile(&resident);
-    let scored = scored_vacancies(state, &resident, &profile, relaxed).await?;
-    let trainings = trainings_for_gaps(state, &scored, limit, profile.home).await?;
+    let scored = scored_vacancies(svc, &resident, &profile, relaxed).await?;
+    let trainings = trainings_for_gaps(svc, &scored, limit, profile.home).await?;
     let home = profile.home;
-    let bijna_matches = bijna_matches(state, &scored, &trainings, home);
+    let bijna_matches = bijna_matches(svc, &scored, &trainings, home);
     let matches = scored
         .into_iter()
         .take(limit)
         .map(|(v, s)| {
-            let routes = training_routes(state, &s.missing_required, &trainings, home);
-            match_view(state, &profile, v, s, routes)
+            let routes = training_routes(svc, &s.missing_required, &trainings, home);
+            match_view(svc, &profile, v, s, routes)
         })
         .collect();
     Ok(MatchesResponse {
@@ -159,20 +160,20 @@ pub async fn matches(
 
 /// The vacancies within the resident's reach and limits, best first.
 async fn scored_vacancies(
-    state: &AppState,
+    svc: &Services,
     resident: &ResidentRow,
     profile: &Profile,
     relaxed: bool,
 ) -> Result<Vec<(VacancyRow, Scored)>, AppError> {
-    let vacancies = gather_vacancies(state, resident, profile, relaxed).await?;
+    let vacancies = gather_vacancies(svc, resident, profile, relaxed).await?;
     let mut scored: Vec<(VacancyRow, Scored)> = vacancies
         .into_iter()
         .filter_map(|v| {
-            let facts = vacancy_facts(state, &v, !profile.free_skills.is_empty());
+            let facts = vacancy_facts(svc, &v, !profile.free_skills.is_empty());
             matching::score(
                 profile,
                 &facts,
-                &state.lift,
+                &svc.policy,
                 Direction::VacanciesForResident,
                 relaxed,
             )
@@ -186,10 +187,10 @@ async fn scored_vacancies(
 /// What the lift report keeps of a resident's matches: the best score now
 /// and the required skills missing from their best few. Statistics, not a
 /// view of the person, so nobody's views log gets an entry.
-pub async fn summary(state: &AppState, resident: &ResidentRow) -> Result<MatchSummaryRow, AppError> {
+pub async fn summary(svc: &Services, resident: &ResidentRow) -> Result<MatchSummaryRow, AppError> {
     const BEST_FEW: usize = 5;
     let profile = to_profile(resident);
-    let scored = scored_vacancies(state, resident, &profile, false).await?;
+    let scored = scored_vacancies(svc, resident, &profile, false).await?;
     let mut missing: Vec<String> = scored
         .iter()
         .take(BEST_FEW)
@@ -207,7 +208,7 @@ pub async fn summary(state: &AppState, resident: &ResidentRow) -> Result<MatchSu
 /// Trainings that teach the missing required skills of the shown matches
 /// and the bijna-match candidates, gathered near home through the index.
 async fn trainings_for_gaps(
-    state: &AppState,
+    svc: &Services,
     scored: &[(VacancyRow, Scored)],
     limit: usize,
     home: Point,
@@ -223,7 +224,7 @@ async fn trainings_for_gaps(
     }
     let mut skill_ids: Vec<String> = missing.into_iter().collect();
     skill_ids.sort();
-    crate::offers::trainings_teaching(state, skill_ids, home, TRAINING_RADIUS_KM, GATHER_TRAININGS).await
+    crate::offers::trainings_teaching(svc, skill_ids, home, TRAINING_RADIUS_KM, GATHER_TRAININGS).await
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<usize, AppError> {
@@ -273,9 +274,9 @@ pub fn to_profile(r: &ResidentRow) -> Profile {
 
 /// What the scorer needs of a vacancy. Its folded text is only built when
 /// free-text skills will be looked for in it.
-pub fn vacancy_facts(state: &AppState, v: &VacancyRow, with_text: bool) -> OfferFacts {
+pub fn vacancy_facts(svc: &Services, v: &VacancyRow, with_text: bool) -> OfferFacts {
     let listed: HashSet<&String> = v.skills_required.iter().chain(&v.skills_optional).collect();
-    let expected = match v.occupation_uri.as_deref().and_then(|u| state.taxonomy.get(u)) {
+    let expected = match v.occupation_uri.as_deref().and_then(|u| svc.taxonomy.get(u)) {
         Some(occupation) if listed.len() < FEW_SKILLS => occupation
             .essential
             .iter()
@@ -312,7 +313,7 @@ pub fn vacancy_facts(state: &AppState, v: &VacancyRow, with_text: bool) -> Offer
 /// occupations as words (any may match), within reach and the hard limits;
 /// plus the nearest vacancies in each wanted sector.
 async fn gather_vacancies(
-    state: &AppState,
+    svc: &Services,
     r: &ResidentRow,
     p: &Profile,
     relaxed: bool,
@@ -328,7 +329,7 @@ async fn gather_vacancies(
     words.extend(r.experience.iter().chain(&r.occupations_wanted).map(|o| {
         o.occupation_uri
             .as_deref()
-            .and_then(|u| state.taxonomy.get(u))
+            .and_then(|u| svc.taxonomy.get(u))
             .map_or_else(|| o.value.clone(), |t| t.label.clone())
     }));
     let slack = u64::from(relaxed);
@@ -360,7 +361,7 @@ async fn gather_vacancies(
     )];
     for sector in &r.sectors_wanted {
         let sector_filters = Filters {
-            sector: crate::offers::codes::Sector::parse(sector).map(Code::ordinal),
+            sector: crate::codes::Sector::parse(sector).map(Code::ordinal),
             ..filters.clone()
         };
         requests.push((
@@ -376,7 +377,7 @@ async fn gather_vacancies(
             },
         ));
     }
-    let index = state.search.clone();
+    let index = svc.search.clone();
     let ids = tokio::task::spawn_blocking(move || -> Result<Vec<String>, crate::search::SearchError> {
         let mut ids = Vec::new();
         for (skill_ids, words, request) in &requests {
@@ -388,14 +389,14 @@ async fn gather_vacancies(
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(state.store.vacancies_by_ids(&ids).await?)
+    Ok(svc.store.vacancies_by_ids(&ids).await?)
 }
 
-fn skill_refs(state: &AppState, ids: &[String]) -> Vec<SkillRef> {
+fn skill_refs(svc: &Services, ids: &[String]) -> Vec<SkillRef> {
     ids.iter()
         .map(|id| SkillRef {
             id: id.clone(),
-            label: state
+            label: svc
                 .vocabulary
                 .get(id)
                 .map_or_else(|| id.clone(), |s| s.label.clone()),
@@ -403,13 +404,13 @@ fn skill_refs(state: &AppState, ids: &[String]) -> Vec<SkillRef> {
         .collect()
 }
 
-fn vacancy_ref(state: &AppState, v: &VacancyRow) -> VacancyRef {
+fn vacancy_ref(svc: &Services, v: &VacancyRow) -> VacancyRef {
     VacancyRef {
         id: v.id.clone(),
         title: v.title.clone(),
         employer: v.organisation_name.clone(),
         wijk: v.wijk_code.clone(),
-        wijk_name: state
+        wijk_name: svc
             .geo
             .find_wijk(&v.wijk_code)
             .map(|w| w.name.clone())
@@ -420,7 +421,7 @@ fn vacancy_ref(state: &AppState, v: &VacancyRow) -> VacancyRef {
 /// Trainings that teach some of the missing required skills: most of the
 /// gap first, then the nearest, then the shortest.
 fn training_routes(
-    state: &AppState,
+    svc: &Services,
     missing: &[String],
     trainings: &[TrainingRow],
     home: Point,
@@ -436,13 +437,13 @@ fn training_routes(
                 id: t.id.clone(),
                 title: t.title.clone(),
                 provider: t.organisation_name.clone(),
-                wijk_name: state
+                wijk_name: svc
                     .geo
                     .find_wijk(&t.wijk_code)
                     .map(|w| w.name.clone())
                     .unwrap_or_default(),
                 coverage: covers.len() as f64 / missing.len() as f64,
-                covers: skill_refs(state, &covers),
+                covers: skill_refs(svc, &covers),
                 distance_km: round1(home.distance_km(Point {
                     lat: t.lat,
                     lon: t.lon,
@@ -464,7 +465,7 @@ fn training_routes(
 }
 
 fn bijna_matches(
-    state: &AppState,
+    svc: &Services,
     scored: &[(VacancyRow, Scored)],
     trainings: &[TrainingRow],
     home: Point,
@@ -473,13 +474,13 @@ fn bijna_matches(
         .iter()
         .filter(|(_, s)| (1..=2).contains(&s.missing_required.len()) && s.near_misses.is_empty())
         .filter_map(|(v, s)| {
-            let route = training_routes(state, &s.missing_required, trainings, home)
+            let route = training_routes(svc, &s.missing_required, trainings, home)
                 .into_iter()
                 .find(|r| r.coverage >= 1.0)?;
             Some(BijnaMatch {
-                vacancy: vacancy_ref(state, v),
+                vacancy: vacancy_ref(svc, v),
                 score: round1(s.score),
-                missing_required: skill_refs(state, &s.missing_required),
+                missing_required: skill_refs(svc, &s.missing_required),
                 reason: format!(
                     "Met de opleiding '{}' leer je wat nog ontbreekt voor deze baan.",
                     route.title
@@ -508,21 +509,21 @@ fn shown_components(components: &[Component]) -> Vec<Component> {
 }
 
 fn match_view(
-    state: &AppState,
+    svc: &Services,
     p: &Profile,
     v: VacancyRow,
     s: Scored,
     routes: Vec<TrainingRoute>,
 ) -> MatchView {
-    let reasons = reasons(state, p, &v, &s, &routes, true);
+    let reasons = reasons(svc, p, &v, &s, &routes, true);
     MatchView {
-        vacancy: vacancy_ref(state, &v),
+        vacancy: vacancy_ref(svc, &v),
         score: round1(s.score),
         components: shown_components(&s.components),
-        matched_skills: skill_refs(state, &s.matched_skills),
-        missing_required: skill_refs(state, &s.missing_required),
-        missing_optional: skill_refs(state, &s.missing_optional),
-        expected_missing: skill_refs(state, &s.missing_expected),
+        matched_skills: skill_refs(svc, &s.matched_skills),
+        missing_required: skill_refs(svc, &s.missing_required),
+        missing_optional: skill_refs(svc, &s.missing_optional),
+        expected_missing: skill_refs(svc, &s.missing_expected),
         distance_km: round1(s.distance_km),
         travel_minutes: s.travel_minutes.round(),
         travel_mode: p.travel_mode.code(),
@@ -532,8 +533,8 @@ fn match_view(
     }
 }
 
-fn labels(state: &AppState, ids: &[String]) -> String {
-    skill_refs(state, ids)
+fn labels(svc: &Services, ids: &[String]) -> String {
+    skill_refs(svc, ids)
         .into_iter()
         .map(|s| s.label.to_lowercase())
         .collect::<Vec<_>>()
@@ -544,7 +545,7 @@ fn labels(state: &AppState, ids: &[String]) -> String {
 /// adds the exact journey; employers never get it, since journeys from
 /// several vacancies would pin down a home.
 fn reasons(
-    state: &AppState,
+    svc: &Services,
     p: &Profile,
     v: &VacancyRow,
     s: &Scored,
@@ -558,7 +559,7 @@ fn reasons(
             "Je profiel heeft nog geen vaardigheden. Vul ze aan, dan kunnen we beter zoeken.".to_string(),
         );
     } else if !s.matched_skills.is_empty() {
-        out.push(format!("Je kunt al: {}.", labels(state, &s.matched_skills)));
+        out.push(format!("Je kunt al: {}.", labels(svc, &s.matched_skills)));
     } else if asked > 0 {
         out.push("Je hebt nog geen van de gevraagde vaardigheden.".to_string());
     }
@@ -569,18 +570,18 @@ fn reasons(
         ));
     }
     if !s.missing_required.is_empty() {
-        out.push(format!("Nog nodig: {}.", labels(state, &s.missing_required)));
+        out.push(format!("Nog nodig: {}.", labels(svc, &s.missing_required)));
     }
     if !s.missing_optional.is_empty() {
         out.push(format!(
             "Mooi meegenomen, maar niet verplicht: {}.",
-            labels(state, &s.missing_optional)
+            labels(svc, &s.missing_optional)
         ));
     }
     if !s.missing_expected.is_empty() {
         out.push(format!(
             "Voor dit beroep meestal verwacht (de werkgever noemde het niet): {}.",
-            labels(state, &s.missing_expected)
+            labels(svc, &s.missing_expected)
         ));
     }
     if with_travel {
@@ -667,7 +668,7 @@ pub struct CandidatesResponse {
 /// by first name only; for a coach their own clients. Every candidate shown
 /// is logged.
 pub async fn candidates(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     vacancy_id: &str,
     params: MatchParams,
@@ -679,7 +680,7 @@ pub async fn candidates(
             "relaxed geldt alleen voor matches. / relaxed applies to matches only.",
         ));
     }
-    let vacancy = state
+    let vacancy = svc
         .store
         .vacancy(vacancy_id)
         .await?
@@ -697,7 +698,7 @@ pub async fn candidates(
             ));
         }
     };
-    let facts = vacancy_facts(state, &vacancy, true);
+    let facts = vacancy_facts(svc, &vacancy, true);
     let skills: Vec<String> = facts
         .required
         .iter()
@@ -705,11 +706,11 @@ pub async fn candidates(
         .chain(&facts.expected)
         .cloned()
         .collect();
-    let ids = state
+    let ids = svc
         .store
         .candidate_resident_ids(&skills, &scope, GATHER_RESIDENTS)
         .await?;
-    let mut residents = state.store.residents_by_ids(&ids).await?;
+    let mut residents = svc.store.residents_by_ids(&ids).await?;
     if matches!(scope, CandidateScope::Consented) {
         // Consent as it is now, not as it was when the ids were gathered.
         residents.retain(|r| r.findable_by_employers);
@@ -722,7 +723,7 @@ pub async fn candidates(
             let s = matching::score(
                 &profile,
                 &facts,
-                &state.lift,
+                &svc.policy,
                 Direction::CandidatesForVacancy,
                 false,
             )?;
@@ -740,7 +741,7 @@ pub async fn candidates(
     scored.truncate(limit);
     let shown: Vec<String> = scored.iter().map(|(r, _, _)| r.id.clone()).collect();
     privacy::record(
-        state,
+        svc,
         caller,
         shown.iter().map(String::as_str),
         Purpose::CandidateShown,
@@ -748,11 +749,10 @@ pub async fn candidates(
     )
     .await?;
     let mut contacts = if pseudonymise {
-        state
-            .store
+        svc.store
             .record_listings(&vacancy.id, &shown, crate::storage::now_unix())
             .await?;
-        state.store.contact_statuses(&vacancy.id).await?
+        svc.store.contact_statuses(&vacancy.id).await?
     } else {
         Default::default()
     };
@@ -760,10 +760,10 @@ pub async fn candidates(
         .into_iter()
         .map(|(r, p, s)| {
             let contact_status = contacts.remove(&r.id);
-            let accepted = contact_status.as_deref() == Some(crate::contact::ACCEPTED);
+            let accepted = contact_status.as_deref() == Some(crate::codes::contact_status::ACCEPTED);
             CandidateView {
-                reasons: reasons(state, &p, &vacancy, &s, &[], !pseudonymise),
-                wijk_name: state
+                reasons: reasons(svc, &p, &vacancy, &s, &[], !pseudonymise),
+                wijk_name: svc
                     .geo
                     .find_wijk(&r.wijk_code)
                     .map(|w| w.name.clone())
@@ -778,8 +778,8 @@ pub async fn candidates(
                 wijk: r.wijk_code,
                 score: round1(s.score),
                 components: shown_components(&s.components),
-                matched_skills: skill_refs(state, &s.matched_skills),
-                missing_required: skill_refs(state, &s.missing_required),
+                matched_skills: skill_refs(svc, &s.matched_skills),
+                missing_required: skill_refs(svc, &s.missing_required),
                 // For an employer already whole kilometres and minutes to
                 // 5: journeys to several vacancies must not pin down a home.
                 distance_km: round1(s.distance_km),

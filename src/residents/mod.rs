@@ -5,13 +5,12 @@
 
 pub mod matches;
 pub mod profile;
-pub mod routes;
 
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
-use crate::privacy::consent::consent_by;
+use crate::privacy::consent_by;
 use crate::privacy::{self, Purpose};
+use crate::services::Services;
 use crate::storage::{ResidentRow, VacancyRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
@@ -43,13 +42,13 @@ fn ensure_profile_role(caller: &Caller) -> Result<(), AppError> {
 /// A profile the caller may see, its use logged for `purpose` (reads by
 /// anyone but the resident go into the views log).
 pub(crate) async fn visible_resident(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     purpose: Purpose,
 ) -> Result<ResidentRow, AppError> {
-    let row = accessible(state, caller, id).await?;
-    record_use(state, caller, &row, purpose, None).await?;
+    let row = accessible(svc, caller, id).await?;
+    record_use(svc, caller, &row, purpose, None).await?;
     Ok(row)
 }
 
@@ -59,7 +58,7 @@ pub(crate) async fn visible_resident(
 /// The use is logged with `purpose`. `None` otherwise, so nobody can probe
 /// other residents.
 pub(crate) async fn candidate_of_employer(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     vacancy: &VacancyRow,
     resident_id: &str,
@@ -70,27 +69,27 @@ pub(crate) async fn candidate_of_employer(
     {
         return Ok(None);
     }
-    let Some(resident) = state.store.resident(resident_id).await? else {
+    let Some(resident) = svc.store.resident(resident_id).await? else {
         return Ok(None);
     };
-    let listed = state
+    let listed = svc
         .store
         .listed_under_current_consent(&resident.id, &vacancy.id)
         .await?;
     if !(resident.findable_by_employers && listed) {
         return Ok(None);
     }
-    privacy::record(state, caller, [resident.id.as_str()], purpose, None).await?;
+    privacy::record(svc, caller, [resident.id.as_str()], purpose, None).await?;
     Ok(Some(resident))
 }
 
 /// The access check alone, for callers that log the use themselves.
-pub(crate) async fn accessible(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentRow, AppError> {
+pub(crate) async fn accessible(svc: &Services, caller: &Caller, id: &str) -> Result<ResidentRow, AppError> {
     ensure_profile_role(caller)?;
     if id.len() > 64 {
         return Err(not_found());
     }
-    let row = state.store.resident(id).await?.ok_or_else(not_found)?;
+    let row = svc.store.resident(id).await?.ok_or_else(not_found)?;
     if may_see(caller, &row) {
         Ok(row)
     } else {
@@ -119,7 +118,7 @@ pub(crate) fn ensure_consent_confirmed(
 /// Which coach a profile gets: a coach's new client is theirs; a jobseeker
 /// may name a coach, who must exist.
 async fn coach_for(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     named: Option<String>,
 ) -> Result<Option<String>, AppError> {
@@ -132,7 +131,7 @@ async fn coach_for(
         )),
         (_, None) => Ok(None),
         (_, Some(named)) => {
-            if state.store.user_role(&named).await?.as_deref() == Some("coach") {
+            if svc.store.user_role(&named).await?.as_deref() == Some("coach") {
                 Ok(Some(named))
             } else {
                 Err(AppError::invalid("coach_id", "Onbekende coach. / Unknown coach."))
@@ -141,20 +140,16 @@ async fn coach_for(
     }
 }
 
-pub async fn create(
-    state: &AppState,
-    caller: &Caller,
-    input: ResidentInput,
-) -> Result<ResidentView, AppError> {
+pub async fn create(svc: &Services, caller: &Caller, input: ResidentInput) -> Result<ResidentView, AppError> {
     ensure_profile_role(caller)?;
     let user_id = (caller.role == Role::Jobseeker).then(|| caller.user_id.clone());
     let confirmed = input.consent_confirmed_with_resident;
-    let coach_id = coach_for(state, caller, input.coach_id.clone()).await?;
+    let coach_id = coach_for(svc, caller, input.coach_id.clone()).await?;
     let id = format!("res-{}", uuid::Uuid::now_v7().simple());
-    let row = input.into_row(&state.context(), id, coach_id, user_id)?;
+    let row = input.into_row(&svc.context(), id, coach_id, user_id)?;
     ensure_consent_confirmed(caller, row.findable_by_employers, confirmed, CONFIRMATION_FIELD)?;
     // One profile per jobseeker: the database's unique index decides.
-    match state
+    match svc
         .store
         .insert_residents(std::slice::from_ref(&row), &consent_by(caller))
         .await
@@ -166,21 +161,21 @@ pub async fn create(
         }
         other => other?,
     }
-    changed_view(state, caller, row).await
+    changed_view(svc, caller, row).await
 }
 
 /// The profile as just written, its change logged; the write itself marked
 /// it as in use, so there is nothing to read back or touch.
-async fn changed_view(state: &AppState, caller: &Caller, row: ResidentRow) -> Result<ResidentView, AppError> {
+async fn changed_view(svc: &Services, caller: &Caller, row: ResidentRow) -> Result<ResidentView, AppError> {
     if !is_own(caller, &row) {
-        privacy::record(state, caller, [row.id.as_str()], Purpose::ProfileChanged, None).await?;
+        privacy::record(svc, caller, [row.id.as_str()], Purpose::ProfileChanged, None).await?;
     }
-    Ok(ResidentView::new(row, &state.context()))
+    Ok(ResidentView::new(row, &svc.context()))
 }
 
-pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ResidentView, AppError> {
-    let row = visible_resident(state, caller, id, Purpose::ProfileRead).await?;
-    Ok(ResidentView::new(row, &state.context()))
+pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ResidentView, AppError> {
+    let row = visible_resident(svc, caller, id, Purpose::ProfileRead).await?;
+    Ok(ResidentView::new(row, &svc.context()))
 }
 
 fn is_own(caller: &Caller, row: &ResidentRow) -> bool {
@@ -190,27 +185,27 @@ fn is_own(caller: &Caller, row: &ResidentRow) -> bool {
 /// Logs a read by anyone but the resident themselves, and marks the profile
 /// as in use when the resident or their coach works with it (retention).
 pub(crate) async fn record_use(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     row: &ResidentRow,
     purpose: Purpose,
     algorithm_version: Option<&str>,
 ) -> Result<(), AppError> {
     if !is_own(caller, row) {
-        privacy::record(state, caller, [row.id.as_str()], purpose, algorithm_version).await?;
+        privacy::record(svc, caller, [row.id.as_str()], purpose, algorithm_version).await?;
     }
     let by_owner = is_own(caller, row)
         || (caller.role == Role::Coach && row.coach_id.as_deref() == Some(&caller.user_id));
     // At most one write a day per profile: SQLite has one writer.
     let now = now_unix();
     if by_owner && row.last_active_at < now - 86_400 {
-        state.store.touch_resident(&row.id, now).await?;
+        svc.store.touch_resident(&row.id, now).await?;
     }
     Ok(())
 }
 
 pub async fn list(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     limit: i64,
     offset: i64,
@@ -227,48 +222,56 @@ pub async fn list(
         Role::Jobseeker => (None, Some(caller.user_id.as_str())),
         _ => (None, None),
     };
-    let rows = state.store.residents_for(coach, user, limit, offset).await?;
+    let rows = svc.store.residents_for(coach, user, limit, offset).await?;
     let others = rows.iter().filter(|r| !is_own(caller, r)).map(|r| r.id.as_str());
-    privacy::record(state, caller, others, Purpose::ProfileListed, None).await?;
-    let ctx = state.context();
+    privacy::record(svc, caller, others, Purpose::ProfileListed, None).await?;
+    let ctx = svc.context();
     Ok(rows.into_iter().map(|r| ResidentView::new(r, &ctx)).collect())
 }
 
 pub async fn update(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     input: ResidentInput,
 ) -> Result<ResidentView, AppError> {
-    let current = accessible(state, caller, id).await?;
+    let current = accessible(svc, caller, id).await?;
     let confirmed = input.consent_confirmed_with_resident;
     // Leaving `coach_id` out keeps the coach; naming one follows the same
     // rules as on creation (a coach may only name themselves).
     let coach_id = match &input.coach_id {
         None => current.coach_id.clone(),
-        Some(_) => coach_for(state, caller, input.coach_id.clone()).await?,
+        Some(_) => coach_for(svc, caller, input.coach_id.clone()).await?,
     };
-    let mut row = input.into_row(
-        &state.context(),
-        id.to_string(),
-        coach_id,
-        current.user_id.clone(),
-    )?;
+    let mut row = input.into_row(&svc.context(), id.to_string(), coach_id, current.user_id.clone())?;
     let granting = row.findable_by_employers && !current.findable_by_employers;
     ensure_consent_confirmed(caller, granting, confirmed, CONFIRMATION_FIELD)?;
     row.fictitious = current.fictitious;
-    if !state.store.update_resident(&row, &consent_by(caller)).await? {
+    if !svc.store.update_resident(&row, &consent_by(caller)).await? {
         return Err(not_found());
     }
-    changed_view(state, caller, row).await
+    changed_view(svc, caller, row).await
 }
 
 /// Erases the profile and everything hanging off it.
-pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), AppError> {
-    visible_resident(state, caller, id, Purpose::ProfileErased).await?;
-    if state.store.delete_resident(id).await? {
+pub async fn delete(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    visible_resident(svc, caller, id, Purpose::ProfileErased).await?;
+    if svc.store.delete_resident(id).await? {
         Ok(())
     } else {
         Err(not_found())
     }
+}
+
+/// "Wie bekeek mijn profiel": the newest `limit` entries about a profile
+/// the caller may see (reading it is itself logged).
+pub async fn views(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+    limit: i64,
+) -> Result<Vec<privacy::ViewView>, AppError> {
+    let resident = visible_resident(svc, caller, id, Purpose::ViewsRead).await?;
+    let rows = svc.store.views_of(&resident.id, limit).await?;
+    Ok(rows.into_iter().map(privacy::ViewView::new).collect())
 }

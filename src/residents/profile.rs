@@ -2,15 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::{Code, DutchLevel, Education, Sector};
+use crate::dates::today;
 use crate::error::AppError;
 use crate::geo::Point;
 use crate::matching::TravelMode;
-use crate::offers::Context;
-use crate::offers::codes::{Code, DutchLevel, Education, Sector};
-use crate::offers::validate::Checker;
-use crate::offers::{WijkRef, today};
+use crate::reference::Context;
+use crate::reference::WijkRef;
 use crate::skills::{Suggestion, fold};
 use crate::storage::{OccupationRef, ResidentRow, ResidentSkill};
+use crate::validate::Checker;
 
 /// Practical limits a person can state.
 pub const LIMITS: [&str; 5] = [

@@ -5,45 +5,11 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Term;
 
 use super::schema::{Fields, NO_CODE};
+pub use crate::codes::OfferKind;
 
-/// Which kind of offer a document is; also the prefix of its index key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OfferKind {
-    Vacancy,
-    Training,
-}
-
-impl OfferKind {
-    pub fn ordinal(self) -> u64 {
-        match self {
-            Self::Vacancy => 0,
-            Self::Training => 1,
-        }
-    }
-
-    /// The outbox's `entity` value.
-    pub fn entity(self) -> &'static str {
-        match self {
-            Self::Vacancy => "vacancy",
-            Self::Training => "training",
-        }
-    }
-
-    pub fn from_entity(entity: &str) -> Option<Self> {
-        match entity {
-            "vacancy" => Some(Self::Vacancy),
-            "training" => Some(Self::Training),
-            _ => None,
-        }
-    }
-
-    pub fn key(self, id: &str) -> String {
-        format!("{}:{id}", self.entity())
-    }
-
-    pub fn key_term(self, fields: &Fields, id: &str) -> Term {
-        Term::from_field_text(fields.key, &self.key(id))
-    }
+/// The index key of an offer, as a term for deletes and lookups.
+pub fn key_term(fields: &Fields, kind: OfferKind, id: &str) -> Term {
+    Term::from_field_text(fields.key, &kind.key(id))
 }
 
 /// The searchable view of an offer. Codes are ordinals of the lists in

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use super::SearchError;
 use super::collector::ColumnCache;
-use super::document::{OfferDoc, OfferKind};
+use super::document::{OfferDoc, OfferKind, key_term};
 use super::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use super::skill_names::SkillNames;
 use super::spelling::Spelling;
@@ -186,7 +186,8 @@ impl Indexer {
     pub fn apply(&mut self, changes: Vec<IndexChange>, outbox_seq: i64) -> Result<(), SearchError> {
         let fields = self.search.fields;
         for change in changes {
-            self.writer.delete_term(change.kind.key_term(&fields, &change.id));
+            self.writer
+                .delete_term(key_term(&fields, change.kind, &change.id));
             if let Some(doc) = change.doc {
                 self.writer.add_document(doc.to_document(&fields))?;
             }

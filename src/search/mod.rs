@@ -11,6 +11,7 @@ pub mod schema;
 mod skill_names;
 mod spelling;
 
+use crate::error::AppError;
 use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
@@ -41,6 +42,12 @@ pub enum SearchError {
     Directory(#[from] tantivy::directory::error::OpenDirectoryError),
     #[error("the index on disk has another schema than this version expects")]
     SchemaMismatch,
+}
+
+impl From<SearchError> for AppError {
+    fn from(error: SearchError) -> Self {
+        Self::Internal(error.into())
+    }
 }
 
 impl SearchError {

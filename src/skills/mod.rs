@@ -1,7 +1,6 @@
 //! The skills vocabulary: Dutch labels with aliases and common misspellings,
 //! loaded once. Offers may name a skill by id, label or alias.
 
-pub mod routes;
 pub mod taxonomy;
 
 use std::collections::HashMap;
@@ -48,6 +47,12 @@ pub struct Vocabulary {
     /// Every folded label, alias and misspelling with its skill, for fuzzy
     /// matching without folding per request.
     names: Vec<(usize, String)>,
+}
+
+impl crate::validate::SkillNames for Vocabulary {
+    fn skill_id(&self, name: &str) -> Option<String> {
+        self.resolve(name).map(|skill| skill.id.clone())
+    }
 }
 
 impl Vocabulary {

@@ -15,6 +15,7 @@ mod residents;
 mod sessions;
 mod users;
 
+use crate::error::AppError;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -42,6 +43,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (expected sqlite://PATH): {0}")]
     UnsupportedUrl(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        if error.is_unique_violation() {
+            return Self::Conflict("Dit bestaat al. / This already exists.".into());
+        }
+        Self::Internal(error.into())
+    }
 }
 
 impl StoreError {

@@ -10,7 +10,7 @@ use sqlx::{Row, Sqlite};
 
 use super::batch::{Values, insert_rows, update_row};
 use super::{Store, StoreError, Tx, now_unix};
-use crate::search::OfferKind;
+use crate::codes::OfferKind;
 
 /// The rows double as the fixtures' JSON Lines format (`fixtures/demo/`,
 /// `banenlift generate`), where the wijk code is called `wijk`.

@@ -98,7 +98,7 @@ pub fn textarea(name: &str, label: &str, hint: Option<&str>, value: &str, errors
 }
 
 /// A code list's `(code, label)` pairs, for a select.
-pub fn code_options<C: crate::offers::codes::Code>() -> Vec<(String, String)> {
+pub fn code_options<C: crate::codes::Code>() -> Vec<(String, String)> {
     C::ALL
         .iter()
         .map(|c| (c.code().to_string(), c.label().to_string()))

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::bearer_token;
-use crate::app::{AppState, MAX_BODY_BYTES};
+use super::{AppState, MAX_BODY_BYTES};
 use crate::auth::hash_token;
 use crate::error::AppError;
 use crate::privacy::retention::IDEMPOTENCY_KEY_SECONDS;

@@ -2,13 +2,17 @@
 //! rejections become our problem+json, the bearer-token caller, and the
 //! server-rendered pages with their sessions.
 
+pub mod api;
 pub mod error_shape;
 pub mod forms;
 pub mod idempotency;
 pub mod layout;
 pub mod page_error;
 pub mod pages;
+pub mod problem;
+mod router;
 pub mod server;
+pub mod state;
 pub mod visitor;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -17,7 +21,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
+pub use router::{MAX_BODY_BYTES, router, serve, serve_with_limits};
+pub use server::ConnectionLimits;
+pub use state::AppState;
+
 use crate::auth::{Caller, hash_token};
 use crate::error::AppError;
 

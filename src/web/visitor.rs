@@ -9,11 +9,11 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use super::page_error::PageError;
-use crate::app::AppState;
 use crate::auth::login::session_caller;
 use crate::auth::{Caller, Role, hash_token};
 use crate::error::AppError;
 use crate::storage::now_unix;
+use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "bl_sessie";
 pub const LOGIN_CSRF_COOKIE: &str = "bl_csrf";

@@ -291,7 +291,7 @@ async fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
 
 #[tokio::test]
 async fn idle_and_slow_connections_are_closed_and_health_keeps_answering() {
-    let limits = banenlift::app::ConnectionLimits {
+    let limits = banenlift::web::ConnectionLimits {
         header_timeout: Duration::from_secs(2),
         idle_timeout: Duration::from_secs(1),
         max_connections: 8,

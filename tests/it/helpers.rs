@@ -1,5 +1,6 @@
-use banenlift::app::{App, AppState, ConnectionLimits, StartOptions, serve_with_limits};
+use banenlift::app::{App, StartOptions};
 use banenlift::geo::Point;
+use banenlift::web::{AppState, ConnectionLimits, serve_with_limits};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -53,13 +54,14 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(serve_with_limits(listener, app.state.clone(), limits, async {
+        let state = AppState::new(app.services.clone(), false);
+        let server = tokio::spawn(serve_with_limits(listener, state.clone(), limits, async {
             let _ = stopped.await;
         }));
         TestApp {
             base,
             client: reqwest::Client::new(),
-            state: app.state.clone(),
+            state,
             dir,
             app: Some(app),
             stop_server: Some(stop_server),
@@ -176,7 +178,7 @@ fn options(dir: &TempDir) -> StartOptions {
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
         retention: None,
-        secure_cookies: false,
+        lift_refresh: None,
     }
 }
 

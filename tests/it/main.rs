@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod hardening;
 mod helpers;
+mod layers;
 mod lift;
 mod matching;
 mod offers;

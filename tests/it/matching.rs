@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use banenlift::offers::{date_day_number, today};
+use banenlift::dates::{date_day_number, today};
 use banenlift::search::{Filters, OfferKind, SearchRequest, Sort};
 use reqwest::Method;
 use serde_json::{Value, json};

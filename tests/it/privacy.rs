@@ -1,6 +1,5 @@
 //! Consent, the views log, outcomes, export, erasure, tokens and retention.
 
-use banenlift::config::RetentionArgs;
 use banenlift::privacy::retention;
 use banenlift::storage::now_unix;
 use reqwest::{Method, StatusCode};
@@ -368,9 +367,9 @@ async fn retention_purges_unused_profiles_and_old_log_entries_only() {
     let resident = app.create_resident(&coach, &resident_body("Daan")).await;
     assert!(shown(&app, &vacancy, &employer, &resident).await);
     let store = &app.state.store;
-    let policy = RetentionArgs {
-        profile_retention_months: 24,
-        audit_retention_months: 6,
+    let policy = retention::Retention {
+        profile_months: 24,
+        audit_months: 6,
     };
     let soon = retention::purge(store, &policy, now_unix() + 5 * MONTH)
         .await

@@ -12,13 +12,13 @@ use super::residents::{
     OutcomeForm, SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill,
     skills_editor, summary,
 };
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::contact::ContactAnswerInput;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
 use crate::residents::matches::{MatchParams, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
+use crate::web::AppState;
 use crate::web::forms::{FieldErrors, field_id, select_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::Role;
+use crate::codes::{Contract, DutchLevel, Education, Sector};
 use crate::contact::ContactRequestInput;
 use crate::error::{AppError, FieldError};
-use crate::offers::codes::{Contract, DutchLevel, Education, Sector};
 use crate::offers::vacancy::{VacancyInput, VacancyView};
 use crate::residents::matches::{CandidatesResponse, MatchParams, candidates};
+use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field, textarea,
 };
@@ -119,7 +119,7 @@ pub struct VacancyForm {
 impl VacancyForm {
     fn from_view(v: &VacancyView) -> Self {
         let number = |n: Option<f64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let lines = |skills: &[crate::offers::SkillRef]| {
+        let lines = |skills: &[crate::reference::SkillRef]| {
             skills
                 .iter()
                 .map(|s| s.label.clone())

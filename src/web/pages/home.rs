@@ -3,7 +3,7 @@
 use axum::extract::State;
 use maud::{Markup, html};
 
-use crate::app::AppState;
+use crate::web::AppState;
 use crate::web::forms::field_id;
 use crate::web::layout::{Frame, page};
 use crate::web::pages::offers::wijk_options;

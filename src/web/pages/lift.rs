@@ -9,13 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::geo::Wijk;
 use crate::lift::charts::{Bar, MapArea, TrendPoint, bar_chart, line_chart, wijk_map};
 use crate::lift::figures::{Figure, Figures};
-use crate::lift::routes::csv_response;
 use crate::lift::{AreaReport, Level, LiftParams, LiftReport, ReportRequest, check_reader, export};
+use crate::web::AppState;
+use crate::web::api::lift::csv_response;
 use crate::web::forms::{FieldErrors, error_summary, field_frame, field_id};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;

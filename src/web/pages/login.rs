@@ -11,10 +11,10 @@ use axum_extra::extract::cookie::Cookie;
 use maud::html;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::Role;
 use crate::auth::login::{self, LoginError};
 use crate::storage::now_unix;
+use crate::web::AppState;
 use crate::web::forms::{FieldErrors, error_summary, text_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;

@@ -22,7 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::layout::{STYLESHEET, STYLESHEET_PATH};
 use super::visitor::{LANG_COOKIE, Lang, Visitor};
-use crate::app::AppState;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -8,16 +8,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
 
-use crate::app::AppState;
 use crate::auth::Role;
+use crate::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
 use crate::error::AppError;
 use crate::geo::Point;
-use crate::offers::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
-use crate::offers::search::{Hit, SearchParams, SearchResponse, search};
+use crate::offers::query::{Hit, SearchParams, SearchResponse, search};
 use crate::offers::training::TrainingView;
 use crate::offers::vacancy::VacancyView;
-use crate::offers::{SkillRef, get_training, get_vacancy, trainings_teaching};
+use crate::offers::{get_training, get_vacancy, trainings_teaching};
+use crate::reference::SkillRef;
 use crate::search::OfferKind;
+use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
 };

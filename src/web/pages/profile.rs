@@ -14,14 +14,14 @@ use super::residents::{
     SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill, skills_editor,
     summary,
 };
-use crate::app::AppState;
 use crate::auth::Role;
+use crate::codes::{DutchLevel, Education};
+use crate::consent::ConsentInput;
 use crate::contact::ContactAnswerInput;
 use crate::error::AppError;
-use crate::offers::codes::{DutchLevel, Education};
-use crate::privacy::consent::ConsentInput;
 use crate::residents::profile::{ResidentInput, ResidentView};
 use crate::skills::Suggestion;
+use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
 };
@@ -69,7 +69,7 @@ async fn render(
     let lang = visitor.lang;
     let caller = &signed_in.caller;
     let found = matches_of(state, caller, &view.id).await?;
-    let views = crate::privacy::views(state, caller, &view.id, VIEWS_SHOWN).await?;
+    let views = crate::residents::views(state, caller, &view.id, VIEWS_SHOWN).await?;
     let contacts = crate::contact::list(state, caller, &view.id).await?;
     let csrf = signed_in.csrf.as_str();
     let title = lang.t("Mijn profiel", "My profile");
@@ -275,14 +275,14 @@ pub async fn consent(
         findable_by_employers: form.findable == "true",
         confirmed_with_resident: false,
     };
-    crate::privacy::consent::set(&state, &signed_in.caller, &view.id, input).await?;
+    crate::consent::set(&state, &signed_in.caller, &view.id, input).await?;
     Ok(Redirect::to("/profiel#toestemming").into_response())
 }
 
 /// All of one's own data as a JSON file, the same as `/api/v1/me/export`.
 pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let signed_in = visitor.with_role(Role::Jobseeker)?;
-    let export = crate::privacy::export::export(&state, &signed_in.caller).await?;
+    let export = crate::export::export(&state, &signed_in.caller).await?;
     let json = serde_json::to_string_pretty(&export).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [

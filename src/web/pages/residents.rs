@@ -5,7 +5,6 @@
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::contact::{ACCEPTED, ContactRequestView, DECLINED, OPEN};
 use crate::error::AppError;
@@ -13,6 +12,7 @@ use crate::outcomes::STATUSES;
 use crate::residents::matches::{MatchParams, MatchView, MatchesResponse, matches};
 use crate::residents::profile::ResidentView;
 use crate::skills::{MatchKind, Suggestion};
+use crate::web::AppState;
 use crate::web::forms::field_id;
 use crate::web::visitor::Lang;
 

@@ -6,11 +6,11 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 
-use super::{ContactAnswerInput, ContactRequestInput, ContactRequestView};
-use crate::app::AppState;
 use crate::auth::Caller;
+use crate::contact::{ContactAnswerInput, ContactRequestInput, ContactRequestView};
 use crate::error::AppError;
 use crate::web::ApiJson;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +26,7 @@ async fn request(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::request(&state, &caller, input).await?),
+        Json(crate::contact::request(&state, &caller, input).await?),
     ))
 }
 
@@ -36,7 +36,7 @@ async fn answer(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ContactAnswerInput>,
 ) -> Result<Json<ContactRequestView>, AppError> {
-    Ok(Json(super::answer(&state, &caller, &id, input).await?))
+    Ok(Json(crate::contact::answer(&state, &caller, &id, input).await?))
 }
 
 async fn list(
@@ -44,5 +44,5 @@ async fn list(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<ContactRequestView>>, AppError> {
-    Ok(Json(super::list(&state, &caller, &id).await?))
+    Ok(Json(crate::contact::list(&state, &caller, &id).await?))
 }

@@ -5,10 +5,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::Suggestion;
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::skills::Suggestion;
 use crate::web::ApiQuery;
+use crate::web::AppState;
 
 const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 50;

@@ -130,6 +130,50 @@ code_list!(
     }
 );
 
+/// Which kind of offer: a vacancy or a training. Also the outbox's entity
+/// and the prefix of an offer's index key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferKind {
+    Vacancy,
+    Training,
+}
+
+impl OfferKind {
+    pub fn ordinal(self) -> u64 {
+        match self {
+            Self::Vacancy => 0,
+            Self::Training => 1,
+        }
+    }
+
+    /// The outbox's `entity` value.
+    pub fn entity(self) -> &'static str {
+        match self {
+            Self::Vacancy => "vacancy",
+            Self::Training => "training",
+        }
+    }
+
+    pub fn from_entity(entity: &str) -> Option<Self> {
+        match entity {
+            "vacancy" => Some(Self::Vacancy),
+            "training" => Some(Self::Training),
+            _ => None,
+        }
+    }
+
+    pub fn key(self, id: &str) -> String {
+        format!("{}:{id}", self.entity())
+    }
+}
+
+/// The states of a contact request, as stored and shown.
+pub mod contact_status {
+    pub const OPEN: &str = "open";
+    pub const ACCEPTED: &str = "geaccepteerd";
+    pub const DECLINED: &str = "afgewezen";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,14 +3,14 @@
 
 use serde::Serialize;
 
-use super::consent::{self, ConsentView};
-use super::{Purpose, ViewView, timestamp};
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
+use crate::consent::{self, ConsentView};
 use crate::error::AppError;
 use crate::outcomes::{self, OutcomeView, TrainingOutcomeView};
+use crate::privacy::{self, Purpose, ViewView, timestamp};
 use crate::residents::matches::{self, MatchParams, MatchesResponse};
 use crate::residents::profile::ResidentView;
+use crate::services::Services;
 use crate::storage::TokenRow;
 
 /// The views log in an export is complete up to this many entries.
@@ -54,15 +54,15 @@ pub struct ProfileExport {
     pub views: Vec<ViewView>,
 }
 
-pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, AppError> {
-    let user = state
+pub async fn export(svc: &Services, caller: &Caller) -> Result<Export, AppError> {
+    let user = svc
         .store
         .user(&caller.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let tokens = state.store.tokens_of(&caller.user_id).await?;
+    let tokens = svc.store.tokens_of(&caller.user_id).await?;
     let profile = match caller.role {
-        Role::Jobseeker => profile_export(state, caller).await?,
+        Role::Jobseeker => profile_export(svc, caller).await?,
         _ => None,
     };
     Ok(Export {
@@ -78,8 +78,8 @@ pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, AppErro
     })
 }
 
-async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<ProfileExport>, AppError> {
-    let Some(own) = state
+async fn profile_export(svc: &Services, caller: &Caller) -> Result<Option<ProfileExport>, AppError> {
+    let Some(own) = svc
         .store
         .residents_for(None, Some(&caller.user_id), 1, 0)
         .await?
@@ -88,14 +88,14 @@ async fn profile_export(state: &AppState, caller: &Caller) -> Result<Option<Prof
         return Ok(None);
     };
     let id = own.id.clone();
-    let resident = ResidentView::new(own, &state.context());
-    let consent = consent::get(state, caller, &id).await?;
-    let matches = matches::matches(state, caller, &id, MatchParams::default()).await?;
-    let outcomes = outcomes::of_resident(state, caller, &id).await?;
-    let training_outcomes = outcomes::trainings_of_resident(state, caller, &id).await?;
-    let contact_requests = crate::contact::list(state, caller, &id).await?;
-    let views = state.store.views_of(&id, MAX_VIEWS).await?;
-    super::record(state, caller, [id.as_str()], Purpose::Export, None).await?;
+    let resident = ResidentView::new(own, &svc.context());
+    let consent = consent::get(svc, caller, &id).await?;
+    let matches = matches::matches(svc, caller, &id, MatchParams::default()).await?;
+    let outcomes = outcomes::of_resident(svc, caller, &id).await?;
+    let training_outcomes = outcomes::trainings_of_resident(svc, caller, &id).await?;
+    let contact_requests = crate::contact::list(svc, caller, &id).await?;
+    let views = svc.store.views_of(&id, MAX_VIEWS).await?;
+    privacy::record(svc, caller, [id.as_str()], Purpose::Export, None).await?;
     Ok(Some(ProfileExport {
         resident,
         consent,

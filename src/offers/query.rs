@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
-use super::{date_day_number, today};
-use crate::app::AppState;
+use crate::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
+use crate::dates::{date_day_number, today};
 use crate::error::AppError;
 use crate::geo::{Point, STADSDELEN};
 use crate::search::{Correction, FacetCounts, Filters, Near, OfferKind, SearchRequest, SearchResults, Sort};
+use crate::services::Services;
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -75,20 +75,20 @@ pub struct Hit {
 }
 
 pub async fn search(
-    state: &AppState,
+    svc: &Services,
     kind: OfferKind,
     params: SearchParams,
 ) -> Result<SearchResponse, AppError> {
-    let request = to_request(state, kind, &params)?;
-    let index = state.search.clone();
+    let request = to_request(svc, kind, &params)?;
+    let index = svc.search.clone();
     let task_request = request.clone();
     let results = tokio::task::spawn_blocking(move || index.search(&task_request))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(to_response(state, kind, &request, results))
+    Ok(to_response(svc, kind, &request, results))
 }
 
-pub fn to_request(state: &AppState, kind: OfferKind, p: &SearchParams) -> Result<SearchRequest, AppError> {
+pub fn to_request(svc: &Services, kind: OfferKind, p: &SearchParams) -> Result<SearchRequest, AppError> {
     let text = p.q.clone().unwrap_or_default();
     if text.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_request(
@@ -96,7 +96,7 @@ pub fn to_request(state: &AppState, kind: OfferKind, p: &SearchParams) -> Result
             format!("De zoektekst is langer dan {MAX_QUERY_CHARS} tekens. / The query is too long."),
         ));
     }
-    let near = location(state, p)?;
+    let near = location(svc, p)?;
     let sort = match p.sort.as_deref().map(str::trim) {
         None | Some("") | Some("relevance") => Sort::Relevance,
         Some("distance") if near.is_some() => Sort::Distance,
@@ -203,7 +203,7 @@ fn flag(value: Option<&str>, name: &str) -> Result<Option<bool>, AppError> {
 
 /// The point to measure from: a wijk's centroid, a postcode's centre, or an
 /// explicit lat/lon; one of them at most.
-fn location(state: &AppState, p: &SearchParams) -> Result<Option<Near>, AppError> {
+fn location(svc: &Services, p: &SearchParams) -> Result<Option<Near>, AppError> {
     let wijk = present(p.wijk.as_deref());
     let postcode = present(p.postcode.as_deref());
     let lat = decimal(p.lat.as_deref(), "lat")?;
@@ -227,7 +227,7 @@ fn location(state: &AppState, p: &SearchParams) -> Result<Option<Near>, AppError
         ));
     }
     let point = if let Some(wijk) = wijk {
-        let found = state.geo.find_wijk(wijk).ok_or_else(|| {
+        let found = svc.geo.find_wijk(wijk).ok_or_else(|| {
             AppError::bad_request(
                 "unknown_wijk",
                 format!("Onbekende wijk '{wijk}'; zie /api/v1/wijken. / Unknown wijk."),
@@ -241,7 +241,7 @@ fn location(state: &AppState, p: &SearchParams) -> Result<Option<Near>, AppError
                 "Een postcode hier is 4 cijfers, zoals 2525. / A postcode is 4 digits.",
             ));
         }
-        let found = state.geo.find_postcode(pc).ok_or_else(|| {
+        let found = svc.geo.find_postcode(pc).ok_or_else(|| {
             AppError::bad_request(
                 "unknown_postcode",
                 format!("Postcode {pc} ligt niet in Den Haag. / Postcode not in Den Haag."),
@@ -279,7 +279,7 @@ fn location(state: &AppState, p: &SearchParams) -> Result<Option<Near>, AppError
 }
 
 fn to_response(
-    state: &AppState,
+    svc: &Services,
     kind: OfferKind,
     request: &SearchRequest,
     results: SearchResults,
@@ -295,7 +295,7 @@ fn to_response(
         .hits
         .into_iter()
         .map(|h| {
-            let wijk = state.geo.wijk_by_ordinal(h.wijk);
+            let wijk = svc.geo.wijk_by_ordinal(h.wijk);
             Hit {
                 id: h.id,
                 title: h.title,

@@ -5,12 +5,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::consent::{ConsentInput, ConsentView};
-use super::export::Export;
-use super::{ViewView, export};
-use crate::app::AppState;
 use crate::auth::Caller;
+use crate::consent::{ConsentInput, ConsentView};
 use crate::error::AppError;
+use crate::export::{self, Export};
+use crate::privacy::ViewView;
+use crate::web::AppState;
 use crate::web::{ApiJson, ApiQuery};
 
 const MAX_VIEWS_PAGE: i64 = 500;
@@ -27,7 +27,7 @@ async fn consent(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ConsentView>, AppError> {
-    Ok(Json(super::consent::get(&state, &caller, &id).await?))
+    Ok(Json(crate::consent::get(&state, &caller, &id).await?))
 }
 
 async fn set_consent(
@@ -36,7 +36,7 @@ async fn set_consent(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ConsentInput>,
 ) -> Result<Json<ConsentView>, AppError> {
-    Ok(Json(super::consent::set(&state, &caller, &id, input).await?))
+    Ok(Json(crate::consent::set(&state, &caller, &id, input).await?))
 }
 
 #[derive(Deserialize)]
@@ -58,7 +58,7 @@ async fn views(
             format!("limit is 1 tot {MAX_VIEWS_PAGE}. / limit must be 1 to {MAX_VIEWS_PAGE}."),
         ));
     }
-    Ok(Json(super::views(&state, &caller, &id, limit).await?))
+    Ok(Json(crate::residents::views(&state, &caller, &id, limit).await?))
 }
 
 async fn export_own(State(state): State<AppState>, caller: Caller) -> Result<Json<Export>, AppError> {

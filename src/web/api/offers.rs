@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
-use super::search::{SearchParams, SearchResponse, search};
-use super::training::{TrainingInput, TrainingView};
-use super::vacancy::{VacancyInput, VacancyView};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::offers::query::{SearchParams, SearchResponse, search};
+use crate::offers::training::{TrainingInput, TrainingView};
+use crate::offers::vacancy::{VacancyInput, VacancyView};
 use crate::search::OfferKind;
+use crate::web::AppState;
 use crate::web::{ApiJson, ApiQuery};
 use axum::Json;
 
@@ -48,7 +48,7 @@ async fn get_vacancy(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<VacancyView>, AppError> {
-    Ok(Json(super::get_vacancy(&state, &id).await?))
+    Ok(Json(crate::offers::get_vacancy(&state, &id).await?))
 }
 
 async fn create_vacancy(
@@ -58,7 +58,7 @@ async fn create_vacancy(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::create_vacancy(&state, &caller, input).await?),
+        Json(crate::offers::create_vacancy(&state, &caller, input).await?),
     ))
 }
 
@@ -68,7 +68,9 @@ async fn update_vacancy(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<VacancyInput>,
 ) -> Result<Json<VacancyView>, AppError> {
-    Ok(Json(super::update_vacancy(&state, &caller, &id, input).await?))
+    Ok(Json(
+        crate::offers::update_vacancy(&state, &caller, &id, input).await?,
+    ))
 }
 
 async fn close_vacancy(
@@ -76,7 +78,7 @@ async fn close_vacancy(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    super::close_vacancy(&state, &caller, &id).await?;
+    crate::offers::close_vacancy(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -84,7 +86,7 @@ async fn get_training(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<TrainingView>, AppError> {
-    Ok(Json(super::get_training(&state, &id).await?))
+    Ok(Json(crate::offers::get_training(&state, &id).await?))
 }
 
 async fn create_training(
@@ -94,7 +96,7 @@ async fn create_training(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::create_training(&state, &caller, input).await?),
+        Json(crate::offers::create_training(&state, &caller, input).await?),
     ))
 }
 
@@ -104,7 +106,9 @@ async fn update_training(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<TrainingInput>,
 ) -> Result<Json<TrainingView>, AppError> {
-    Ok(Json(super::update_training(&state, &caller, &id, input).await?))
+    Ok(Json(
+        crate::offers::update_training(&state, &caller, &id, input).await?,
+    ))
 }
 
 async fn close_training(
@@ -112,6 +116,6 @@ async fn close_training(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    super::close_training(&state, &caller, &id).await?;
+    crate::offers::close_training(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

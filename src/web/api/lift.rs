@@ -6,11 +6,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::{LiftParams, ReportRequest, Trend};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::lift::{LiftParams, ReportRequest, Trend};
 use crate::web::ApiQuery;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,11 +34,11 @@ async fn report(
         }
     };
     let request = ReportRequest::parse(&params)?;
-    let report = super::report(&state, &caller, request).await?;
+    let report = crate::lift::report(&state, &caller, request).await?;
     if !csv {
         return Ok(Json(report).into_response());
     }
-    let body = super::export::to_csv(&report).map_err(|e| AppError::Internal(e.into()))?;
+    let body = crate::lift::export::to_csv(&report).map_err(|e| AppError::Internal(e.into()))?;
     Ok(csv_response(body, &report.from, &report.to))
 }
 
@@ -61,5 +61,5 @@ async fn trend(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Result<Json<Trend>, AppError> {
-    Ok(Json(super::trend(&state, &caller, &code).await?))
+    Ok(Json(crate::lift::trend(&state, &caller, &code).await?))
 }

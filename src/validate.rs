@@ -3,10 +3,9 @@
 
 use time::Date;
 
-use super::codes::Code;
+use crate::codes::Code;
 use crate::error::{AppError, FieldError};
 use crate::geo::{Geo, Point};
-use crate::skills::Vocabulary;
 
 /// How far a given point may lie from the centre of the wijk it names.
 const MAX_KM_FROM_WIJK: f64 = 10.0;
@@ -18,6 +17,12 @@ const CONTROL_MESSAGE: &str =
 
 fn has_control(text: &str, allowed: &[char]) -> bool {
     text.chars().any(|c| c.is_control() && !allowed.contains(&c))
+}
+
+/// Resolves a skill's id, label or alias to its id; the vocabulary (loaded
+/// reference data, a layer up) provides it.
+pub trait SkillNames {
+    fn skill_id(&self, name: &str) -> Option<String>;
 }
 
 pub struct Location {
@@ -141,7 +146,7 @@ impl Checker {
     }
 
     /// Skill names (id, label or alias) resolved to vocabulary ids.
-    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &Vocabulary) -> Vec<String> {
+    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &dyn SkillNames) -> Vec<String> {
         if names.len() > MAX_SKILLS {
             self.fail(
                 field,
@@ -151,8 +156,8 @@ impl Checker {
         }
         let mut ids: Vec<String> = Vec::new();
         for name in names {
-            match vocabulary.resolve(name) {
-                Some(skill) if !ids.contains(&skill.id) => ids.push(skill.id.clone()),
+            match vocabulary.skill_id(name) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
                 None => self.fail(
                     field,

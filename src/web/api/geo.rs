@@ -5,9 +5,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::Wijk;
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::geo::Wijk;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,11 +7,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::matches::{CandidatesResponse, MatchParams, MatchesResponse};
-use super::profile::{ResidentInput, ResidentView};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::residents::matches::{CandidatesResponse, MatchParams, MatchesResponse};
+use crate::residents::profile::{ResidentInput, ResidentView};
+use crate::web::AppState;
 use crate::web::{ApiJson, ApiQuery};
 
 pub fn router() -> Router<AppState> {
@@ -35,7 +35,7 @@ async fn list(
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<ResidentView>>, AppError> {
     Ok(Json(
-        super::list(
+        crate::residents::list(
             &state,
             &caller,
             page.limit.unwrap_or(50),
@@ -52,7 +52,7 @@ async fn create(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::create(&state, &caller, input).await?),
+        Json(crate::residents::create(&state, &caller, input).await?),
     ))
 }
 
@@ -61,7 +61,7 @@ async fn one(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResidentView>, AppError> {
-    Ok(Json(super::get(&state, &caller, &id).await?))
+    Ok(Json(crate::residents::get(&state, &caller, &id).await?))
 }
 
 async fn update(
@@ -70,7 +70,7 @@ async fn update(
     Path(id): Path<String>,
     ApiJson(input): ApiJson<ResidentInput>,
 ) -> Result<Json<ResidentView>, AppError> {
-    Ok(Json(super::update(&state, &caller, &id, input).await?))
+    Ok(Json(crate::residents::update(&state, &caller, &id, input).await?))
 }
 
 async fn erase(
@@ -78,7 +78,7 @@ async fn erase(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    super::delete(&state, &caller, &id).await?;
+    crate::residents::delete(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -88,7 +88,9 @@ async fn matches(
     Path(id): Path<String>,
     ApiQuery(params): ApiQuery<MatchParams>,
 ) -> Result<Json<MatchesResponse>, AppError> {
-    Ok(Json(super::matches::matches(&state, &caller, &id, params).await?))
+    Ok(Json(
+        crate::residents::matches::matches(&state, &caller, &id, params).await?,
+    ))
 }
 
 async fn candidates(
@@ -98,6 +100,6 @@ async fn candidates(
     ApiQuery(params): ApiQuery<MatchParams>,
 ) -> Result<Json<CandidatesResponse>, AppError> {
     Ok(Json(
-        super::matches::candidates(&state, &caller, &id, params).await?,
+        crate::residents::matches::candidates(&state, &caller, &id, params).await?,
     ))
 }

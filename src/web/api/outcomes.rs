@@ -6,11 +6,11 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::{OutcomeInput, OutcomeView, TrainingOutcomeInput, TrainingOutcomeView};
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::outcomes::{OutcomeInput, OutcomeView, TrainingOutcomeInput, TrainingOutcomeView};
 use crate::web::ApiJson;
+use crate::web::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,7 +27,7 @@ async fn record(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::record(&state, &caller, input).await?),
+        Json(crate::outcomes::record(&state, &caller, input).await?),
     ))
 }
 
@@ -36,7 +36,7 @@ async fn of_resident(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<OutcomeView>>, AppError> {
-    Ok(Json(super::of_resident(&state, &caller, &id).await?))
+    Ok(Json(crate::outcomes::of_resident(&state, &caller, &id).await?))
 }
 
 async fn record_training(
@@ -46,7 +46,7 @@ async fn record_training(
 ) -> Result<impl IntoResponse, AppError> {
     Ok((
         StatusCode::CREATED,
-        Json(super::record_training(&state, &caller, input).await?),
+        Json(crate::outcomes::record_training(&state, &caller, input).await?),
     ))
 }
 
@@ -55,5 +55,7 @@ async fn trainings_of_resident(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<TrainingOutcomeView>>, AppError> {
-    Ok(Json(super::trainings_of_resident(&state, &caller, &id).await?))
+    Ok(Json(
+        crate::outcomes::trainings_of_resident(&state, &caller, &id).await?,
+    ))
 }

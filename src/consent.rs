@@ -4,17 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Purpose;
-use super::timestamp;
-use crate::app::AppState;
 use crate::auth::{Caller, Role};
 use crate::error::AppError;
+use crate::privacy::{CONSENT_VERSION, Purpose, consent_by, timestamp};
 use crate::residents::{accessible, ensure_consent_confirmed, record_use, visible_resident};
-use crate::storage::{ConsentBy, ConsentEventRow, ResidentRow, now_unix};
-
-/// The version of the consent text (README, "Toestemming"). Bump it when
-/// the text changes; earlier consents keep the version they were given under.
-pub const CONSENT_VERSION: &str = "2026-11";
+use crate::services::Services;
+use crate::storage::{ConsentEventRow, ResidentRow, now_unix};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,20 +36,13 @@ pub struct ConsentView {
     pub history: Vec<ConsentEventView>,
 }
 
-pub fn consent_by(caller: &Caller) -> ConsentBy<'_> {
-    ConsentBy {
-        user_id: &caller.user_id,
-        version: CONSENT_VERSION,
-    }
-}
-
-pub async fn get(state: &AppState, caller: &Caller, id: &str) -> Result<ConsentView, AppError> {
-    let resident = visible_resident(state, caller, id, Purpose::ConsentRead).await?;
-    view(state, resident).await
+pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ConsentView, AppError> {
+    let resident = visible_resident(svc, caller, id, Purpose::ConsentRead).await?;
+    view(svc, resident).await
 }
 
 pub async fn set(
-    state: &AppState,
+    svc: &Services,
     caller: &Caller,
     id: &str,
     input: ConsentInput,
@@ -65,7 +53,7 @@ pub async fn set(
                 .into(),
         ));
     }
-    let resident = accessible(state, caller, id).await?;
+    let resident = accessible(svc, caller, id).await?;
     ensure_consent_confirmed(
         caller,
         input.findable_by_employers,
@@ -73,23 +61,23 @@ pub async fn set(
         "confirmed_with_resident",
     )?;
     let by = consent_by(caller);
-    if !state
+    if !svc
         .store
         .set_consent(id, input.findable_by_employers, &by, now_unix())
         .await?
     {
         return Err(crate::residents::not_found());
     }
-    record_use(state, caller, &resident, Purpose::ConsentChanged, None).await?;
+    record_use(svc, caller, &resident, Purpose::ConsentChanged, None).await?;
     let resident = ResidentRow {
         findable_by_employers: input.findable_by_employers,
         ..resident
     };
-    view(state, resident).await
+    view(svc, resident).await
 }
 
-async fn view(state: &AppState, resident: ResidentRow) -> Result<ConsentView, AppError> {
-    let history = state.store.consent_history(&resident.id).await?;
+async fn view(svc: &Services, resident: ResidentRow) -> Result<ConsentView, AppError> {
+    let history = svc.store.consent_history(&resident.id).await?;
     Ok(ConsentView {
         resident_id: resident.id,
         findable_by_employers: resident.findable_by_employers,

@@ -1,0 +1,96 @@
+//! The whole HTTP surface: the API under `/api/v1`, the pages, health, and
+//! the layers every answer passes (limits, security headers, one error shape).
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use super::api;
+use super::error_shape::{error_for_path, is_api_path};
+use super::server::ConnectionLimits;
+use super::state::AppState;
+use crate::error::AppError;
+
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let api = api::router().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        super::idempotency::idempotent_posts,
+    ));
+    Router::new()
+        .route("/health", get(health))
+        .nest("/api/v1", api)
+        .merge(super::pages::router())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // No framing, no sniffing, nothing from elsewhere: pages load only
+        // our own stylesheet (the JSON-LD block is data, not script).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(super::error_shape::uniform_errors))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "status": "ok",
+        "documents": state.search.num_docs(),
+        "indexed_outbox_seq": state.search.committed_seq(),
+    }))
+}
+
+/// API paths answer problem+json; everything else, a page.
+async fn not_found(uri: Uri) -> Response {
+    let error = if is_api_path(uri.path()) {
+        AppError::NotFound("Deze API-route bestaat niet. / No such route.".into())
+    } else {
+        AppError::NotFound(String::new())
+    };
+    error_for_path(uri.path(), error)
+}
+
+/// Serves on a bound listener with the default connection limits until
+/// `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with_limits(listener, state, ConnectionLimits::default(), shutdown).await
+}
+
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    state: AppState,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    super::server::serve(listener, router(state), limits, shutdown).await
+}
