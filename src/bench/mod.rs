@@ -17,7 +17,7 @@ use crate::offers::query::search;
 use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchParams, candidates, matches};
 use crate::search::{OfferKind, SearchIndex};
-use crate::storage::{ConsentBy, Store};
+use crate::storage::{ConsentBy, Store, VacancyRow};
 
 const QUERY_MIX: usize = 240;
 
@@ -367,7 +367,7 @@ async fn in_process(
         ),
         ms(percentiles(samples)),
     );
-    let vacancies = state.store.vacancies_after("", 100).await?;
+    let vacancies = state.store.offers_after::<VacancyRow>("", 100).await?;
     let mut samples = Vec::new();
     for v in &vacancies {
         // As the vacancy's employer: candidates among all who consented.

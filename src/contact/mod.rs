@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
 use crate::services::Services;
-use crate::storage::{ContactRequestRow, now_unix};
+use crate::storage::{ContactRequestRow, VacancyRow, now_unix};
 
 pub use crate::codes::contact_status::{ACCEPTED, DECLINED, OPEN};
 
@@ -75,7 +75,7 @@ pub async fn request(
     }
     let vacancy = svc
         .store
-        .vacancy(&input.vacancy_id)
+        .offer::<VacancyRow>(&input.vacancy_id)
         .await?
         .ok_or_else(not_found)?;
     let resident = candidate_of_employer(

@@ -7,13 +7,12 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, watch};
 
-use super::training::training_doc;
-use super::vacancy::vacancy_doc;
+use super::Offer;
 use crate::geo::Geo;
 use crate::reference::Context;
 use crate::search::{IndexChange, Indexer, OfferDoc, OfferKind};
 use crate::skills::{Taxonomy, Vocabulary};
-use crate::storage::{OutboxEntry, Store};
+use crate::storage::{OutboxEntry, Store, TrainingRow, VacancyRow};
 
 /// Other processes (a second replica, the CLI) write too; they are picked up
 /// by polling at this interval.
@@ -52,18 +51,17 @@ impl DocSource {
         }
     }
 
+    async fn docs_of<O: Offer>(&self, ids: &[String]) -> anyhow::Result<Vec<OfferDoc>> {
+        let rows = self.store.offers_by_ids::<O>(ids).await?;
+        let ctx = self.context();
+        Ok(rows.iter().filter_map(|r| r.doc(&ctx)).collect())
+    }
+
     /// The current documents of these offers; `None` for those that left.
     async fn changes_for(&self, kind: OfferKind, ids: Vec<String>) -> anyhow::Result<Vec<IndexChange>> {
-        let ctx = self.context();
-        let docs: Vec<OfferDoc> = match kind {
-            OfferKind::Vacancy => {
-                let rows = self.store.vacancies_by_ids(&ids).await?;
-                rows.iter().filter_map(|r| vacancy_doc(r, &ctx)).collect()
-            }
-            OfferKind::Training => {
-                let rows = self.store.trainings_by_ids(&ids).await?;
-                rows.iter().filter_map(|r| training_doc(r, &ctx)).collect()
-            }
+        let docs = match kind {
+            OfferKind::Vacancy => self.docs_of::<VacancyRow>(&ids).await?,
+            OfferKind::Training => self.docs_of::<TrainingRow>(&ids).await?,
         };
         let mut by_id: HashMap<String, OfferDoc> = docs.into_iter().map(|d| (d.id.clone(), d)).collect();
         Ok(ids
@@ -111,22 +109,18 @@ pub async fn rebuild(source: &DocSource, indexer: Indexer) -> anyhow::Result<(In
 }
 
 async fn read_all_docs(source: &DocSource, tx: &mpsc::Sender<Vec<OfferDoc>>) -> anyhow::Result<()> {
+    read_docs_of::<VacancyRow>(source, tx).await?;
+    read_docs_of::<TrainingRow>(source, tx).await
+}
+
+async fn read_docs_of<O: Offer>(source: &DocSource, tx: &mpsc::Sender<Vec<OfferDoc>>) -> anyhow::Result<()> {
     let ctx = source.context();
     let mut after = String::new();
     loop {
-        let page = source.store.vacancies_after(&after, REBUILD_PAGE).await?;
+        let page = source.store.offers_after::<O>(&after, REBUILD_PAGE).await?;
         let Some(last) = page.last() else { break };
-        after = last.id.clone();
-        tx.send(page.iter().filter_map(|r| vacancy_doc(r, &ctx)).collect())
-            .await?;
-    }
-    after.clear();
-    loop {
-        let page = source.store.trainings_after(&after, REBUILD_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id.clone();
-        tx.send(page.iter().filter_map(|r| training_doc(r, &ctx)).collect())
-            .await?;
+        after = last.id().to_string();
+        tx.send(page.iter().filter_map(|r| r.doc(&ctx)).collect()).await?;
     }
     Ok(())
 }

@@ -13,11 +13,11 @@ use crate::codes::{self, Code};
 use crate::dates::{date_day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
+use crate::reference::Context;
+use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
-use crate::storage::{TrainingRow, VacancyRow};
-use training::{TrainingInput, TrainingView};
-use vacancy::{VacancyInput, VacancyView};
+use crate::storage::{Store, StoredOffer, TrainingRow, VacancyRow};
 
 /// How long a write waits for its change to become searchable before it
 /// answers anyway (the change is stored either way).
@@ -163,7 +163,7 @@ pub async fn trainings_teaching(
     let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(svc.store.trainings_by_ids(&ids).await?)
+    Ok(svc.store.offers_by_ids::<TrainingRow>(&ids).await?)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,149 +222,97 @@ pub async fn create_organisation(
 
 /// An organisation's vacancies, open ones first, newest first.
 pub async fn vacancies_of(
-    svc: &Services,
+    store: &Store,
     organisation_id: &str,
     limit: i64,
 ) -> Result<Vec<VacancyRow>, AppError> {
-    Ok(svc
-        .store
-        .vacancies_of_organisation(organisation_id, limit)
-        .await?)
+    Ok(store.vacancies_of_organisation(organisation_id, limit).await?)
 }
 
-pub async fn get_vacancy(svc: &Services, id: &str) -> Result<VacancyView, AppError> {
+/// What a service needs to know of a kind of offer beyond its storage: who
+/// owns it, how its body is checked and shown, and how it is indexed. The
+/// service functions below are written once for both kinds.
+pub trait Offer: StoredOffer {
+    type Input;
+    type View;
+    /// The role that posts and manages this kind (besides an admin).
+    const OWNER: Role;
+    const ID_PREFIX: &'static str;
+    /// The refusal when an update names another organisation.
+    const MOVED: &'static str;
+
+    fn organisation_id(&self) -> &str;
+    fn close(&mut self);
+    fn named_organisation(input: &Self::Input) -> Option<&String>;
+    fn occupations(input: &Self::Input) -> &[String];
+    /// Checks the body and builds the row; `current` is the stored offer
+    /// on an update, whose creation facts stay.
+    fn from_input(
+        input: Self::Input,
+        ctx: &Context<'_>,
+        id: String,
+        organisation_id: String,
+        current: Option<&Self>,
+    ) -> Result<Self, AppError>;
+    fn view(self, ctx: &Context<'_>) -> Self::View;
+    /// The searchable document of an open offer; `None` once it is closed.
+    fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc>;
+}
+
+pub async fn get<O: Offer>(svc: &Services, id: &str) -> Result<O::View, AppError> {
     check_id(id)?;
-    let row = svc.store.vacancy(id).await?.ok_or_else(not_found)?;
-    Ok(VacancyView::new(row, &svc.context()))
+    let row = svc.store.offer::<O>(id).await?.ok_or_else(not_found)?;
+    Ok(row.view(&svc.context()))
 }
 
-pub async fn create_vacancy(
-    svc: &Services,
-    caller: &Caller,
-    input: VacancyInput,
-) -> Result<VacancyView, AppError> {
-    let organisation =
-        target_organisation(svc, caller, input.organisation_id.clone(), Role::Employer).await?;
-    check_occupations(svc, input.occupation_uri.as_slice()).await?;
-    let id = new_id("vac");
-    let row = input.into_row(&svc.context(), id.clone(), organisation, today().to_string())?;
-    let seq = svc.store.insert_vacancies(std::slice::from_ref(&row)).await?;
+pub async fn create<O: Offer>(svc: &Services, caller: &Caller, input: O::Input) -> Result<O::View, AppError> {
+    let named = O::named_organisation(&input).cloned();
+    let organisation = target_organisation(svc, caller, named, O::OWNER).await?;
+    check_occupations(svc, O::occupations(&input)).await?;
+    let id = new_id(O::ID_PREFIX);
+    let row = O::from_input(input, &svc.context(), id.clone(), organisation, None)?;
+    let seq = svc.store.insert_offers(std::slice::from_ref(&row)).await?;
     await_searchable(svc, seq).await;
-    get_vacancy(svc, &id).await
+    get::<O>(svc, &id).await
 }
 
-pub async fn update_vacancy(
+pub async fn update<O: Offer>(
     svc: &Services,
     caller: &Caller,
     id: &str,
-    input: VacancyInput,
-) -> Result<VacancyView, AppError> {
-    let current = editable_vacancy(svc, caller, id).await?;
-    if input
-        .organisation_id
-        .as_ref()
-        .is_some_and(|o| *o != current.organisation_id)
-    {
-        return Err(AppError::invalid(
-            "organisation_id",
-            "Een vacature verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
-        ));
+    input: O::Input,
+) -> Result<O::View, AppError> {
+    let current = editable::<O>(svc, caller, id).await?;
+    if O::named_organisation(&input).is_some_and(|o| o != current.organisation_id()) {
+        return Err(AppError::invalid("organisation_id", O::MOVED));
     }
-    check_occupations(svc, input.occupation_uri.as_slice()).await?;
-    let mut row = input.into_row(
+    check_occupations(svc, O::occupations(&input)).await?;
+    let organisation = current.organisation_id().to_string();
+    let row = O::from_input(
+        input,
         &svc.context(),
         id.to_string(),
-        current.organisation_id,
-        current.posted_on,
+        organisation,
+        Some(&current),
     )?;
-    row.fictitious = current.fictitious;
-    let seq = svc.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+    let seq = svc.store.update_offer(&row).await?.ok_or_else(not_found)?;
     await_searchable(svc, seq).await;
-    get_vacancy(svc, id).await
+    get::<O>(svc, id).await
 }
 
 /// Closing leaves search but keeps the record.
-pub async fn close_vacancy(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
-    let mut row = editable_vacancy(svc, caller, id).await?;
-    row.status = "closed".into();
-    let seq = svc.store.update_vacancy(&row).await?.ok_or_else(not_found)?;
+pub async fn close<O: Offer>(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let mut row = editable::<O>(svc, caller, id).await?;
+    row.close();
+    let seq = svc.store.update_offer(&row).await?.ok_or_else(not_found)?;
     await_searchable(svc, seq).await;
     Ok(())
 }
 
-/// A vacancy the caller may change.
-async fn editable_vacancy(
-    svc: &Services,
-    caller: &Caller,
-    id: &str,
-) -> Result<crate::storage::VacancyRow, AppError> {
+/// An offer the caller may change.
+async fn editable<O: Offer>(svc: &Services, caller: &Caller, id: &str) -> Result<O, AppError> {
     check_id(id)?;
-    let row = svc.store.vacancy(id).await?.ok_or_else(not_found)?;
-    ensure_manages(caller, &row.organisation_id, Role::Employer)?;
-    Ok(row)
-}
-
-pub async fn get_training(svc: &Services, id: &str) -> Result<TrainingView, AppError> {
-    check_id(id)?;
-    let row = svc.store.training(id).await?.ok_or_else(not_found)?;
-    Ok(TrainingView::new(row, &svc.context()))
-}
-
-pub async fn create_training(
-    svc: &Services,
-    caller: &Caller,
-    input: TrainingInput,
-) -> Result<TrainingView, AppError> {
-    let organisation =
-        target_organisation(svc, caller, input.organisation_id.clone(), Role::Provider).await?;
-    check_occupations(svc, &input.occupations).await?;
-    let id = new_id("trn");
-    let row = input.into_row(&svc.context(), id.clone(), organisation)?;
-    let seq = svc.store.insert_trainings(std::slice::from_ref(&row)).await?;
-    await_searchable(svc, seq).await;
-    get_training(svc, &id).await
-}
-
-pub async fn update_training(
-    svc: &Services,
-    caller: &Caller,
-    id: &str,
-    input: TrainingInput,
-) -> Result<TrainingView, AppError> {
-    let current = editable_training(svc, caller, id).await?;
-    if input
-        .organisation_id
-        .as_ref()
-        .is_some_and(|o| *o != current.organisation_id)
-    {
-        return Err(AppError::invalid(
-            "organisation_id",
-            "Een opleiding verhuist niet naar een andere organisatie. / An offer cannot change organisation.",
-        ));
-    }
-    check_occupations(svc, &input.occupations).await?;
-    let mut row = input.into_row(&svc.context(), id.to_string(), current.organisation_id)?;
-    row.fictitious = current.fictitious;
-    let seq = svc.store.update_training(&row).await?.ok_or_else(not_found)?;
-    await_searchable(svc, seq).await;
-    get_training(svc, id).await
-}
-
-pub async fn close_training(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
-    let mut row = editable_training(svc, caller, id).await?;
-    row.status = "closed".into();
-    let seq = svc.store.update_training(&row).await?.ok_or_else(not_found)?;
-    await_searchable(svc, seq).await;
-    Ok(())
-}
-
-async fn editable_training(
-    svc: &Services,
-    caller: &Caller,
-    id: &str,
-) -> Result<crate::storage::TrainingRow, AppError> {
-    check_id(id)?;
-    let row = svc.store.training(id).await?.ok_or_else(not_found)?;
-    ensure_manages(caller, &row.organisation_id, Role::Provider)?;
+    let row = svc.store.offer::<O>(id).await?.ok_or_else(not_found)?;
+    ensure_manages(caller, row.organisation_id(), O::OWNER)?;
     Ok(row)
 }

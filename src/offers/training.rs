@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{missing_after_check, parse_ordinal};
+use super::{Offer, missing_after_check, parse_ordinal};
+use crate::auth::Role;
 use crate::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
 use crate::dates::{day_number, today};
 use crate::error::AppError;
@@ -210,8 +211,53 @@ impl TrainingView {
     }
 }
 
+impl Offer for TrainingRow {
+    type Input = TrainingInput;
+    type View = TrainingView;
+    const OWNER: Role = Role::Provider;
+    const ID_PREFIX: &'static str = "trn";
+    const MOVED: &'static str =
+        "Een opleiding verhuist niet naar een andere organisatie. / An offer cannot change organisation.";
+
+    fn organisation_id(&self) -> &str {
+        &self.organisation_id
+    }
+
+    fn close(&mut self) {
+        self.status = "closed".into();
+    }
+
+    fn named_organisation(input: &TrainingInput) -> Option<&String> {
+        input.organisation_id.as_ref()
+    }
+
+    fn occupations(input: &TrainingInput) -> &[String] {
+        &input.occupations
+    }
+
+    fn from_input(
+        input: TrainingInput,
+        ctx: &Context<'_>,
+        id: String,
+        organisation_id: String,
+        current: Option<&Self>,
+    ) -> Result<Self, AppError> {
+        let mut row = input.into_row(ctx, id, organisation_id)?;
+        row.fictitious = current.is_some_and(|c| c.fictitious);
+        Ok(row)
+    }
+
+    fn view(self, ctx: &Context<'_>) -> TrainingView {
+        TrainingView::new(self, ctx)
+    }
+
+    fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc> {
+        training_doc(self, ctx)
+    }
+}
+
 /// The searchable view of an open training; `None` once it is closed.
-pub fn training_doc(row: &TrainingRow, ctx: &Context<'_>) -> Option<OfferDoc> {
+fn training_doc(row: &TrainingRow, ctx: &Context<'_>) -> Option<OfferDoc> {
     if row.status != "open" {
         return None;
     }

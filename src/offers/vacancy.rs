@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse_ordinal;
+use super::{Offer, parse_ordinal};
+use crate::auth::Role;
 use crate::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
 use crate::dates::{day_number, today};
 use crate::error::AppError;
@@ -225,8 +226,54 @@ impl VacancyView {
     }
 }
 
+impl Offer for VacancyRow {
+    type Input = VacancyInput;
+    type View = VacancyView;
+    const OWNER: Role = Role::Employer;
+    const ID_PREFIX: &'static str = "vac";
+    const MOVED: &'static str =
+        "Een vacature verhuist niet naar een andere organisatie. / An offer cannot change organisation.";
+
+    fn organisation_id(&self) -> &str {
+        &self.organisation_id
+    }
+
+    fn close(&mut self) {
+        self.status = "closed".into();
+    }
+
+    fn named_organisation(input: &VacancyInput) -> Option<&String> {
+        input.organisation_id.as_ref()
+    }
+
+    fn occupations(input: &VacancyInput) -> &[String] {
+        input.occupation_uri.as_slice()
+    }
+
+    fn from_input(
+        input: VacancyInput,
+        ctx: &Context<'_>,
+        id: String,
+        organisation_id: String,
+        current: Option<&Self>,
+    ) -> Result<Self, AppError> {
+        let posted_on = current.map_or_else(|| today().to_string(), |c| c.posted_on.clone());
+        let mut row = input.into_row(ctx, id, organisation_id, posted_on)?;
+        row.fictitious = current.is_some_and(|c| c.fictitious);
+        Ok(row)
+    }
+
+    fn view(self, ctx: &Context<'_>) -> VacancyView {
+        VacancyView::new(self, ctx)
+    }
+
+    fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc> {
+        vacancy_doc(self, ctx)
+    }
+}
+
 /// The searchable view of an open vacancy; `None` once it is closed.
-pub fn vacancy_doc(row: &VacancyRow, ctx: &Context<'_>) -> Option<OfferDoc> {
+fn vacancy_doc(row: &VacancyRow, ctx: &Context<'_>) -> Option<OfferDoc> {
     if row.status != "open" {
         return None;
     }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
 use crate::services::Services;
-use crate::storage::{OutcomeRow, now_unix};
+use crate::storage::{OutcomeRow, TrainingRow, VacancyRow, now_unix};
 
 /// A training route: signed up, started, completed or stopped.
 pub const TRAINING_STATUSES: [&str; 4] = ["aangemeld", "gestart", "afgerond", "gestopt"];
@@ -79,7 +79,7 @@ pub async fn record(
     }
     let vacancy = svc
         .store
-        .vacancy(&input.vacancy_id)
+        .offer::<VacancyRow>(&input.vacancy_id)
         .await?
         .ok_or_else(not_found)?;
     match caller.role {
@@ -170,7 +170,7 @@ pub async fn record_training(
         return Err(unknown());
     }
     svc.store
-        .training(&input.training_id)
+        .offer::<TrainingRow>(&input.training_id)
         .await?
         .ok_or_else(unknown)?;
     visible_resident(svc, caller, &input.resident_id, Purpose::OutcomeRecorded)

@@ -389,7 +389,7 @@ async fn gather_vacancies(
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(svc.store.vacancies_by_ids(&ids).await?)
+    Ok(svc.store.offers_by_ids::<VacancyRow>(&ids).await?)
 }
 
 fn skill_refs(svc: &Services, ids: &[String]) -> Vec<SkillRef> {
@@ -682,7 +682,7 @@ pub async fn candidates(
     }
     let vacancy = svc
         .store
-        .vacancy(vacancy_id)
+        .offer::<VacancyRow>(vacancy_id)
         .await?
         .ok_or_else(not_found_vacancy)?;
     let scope = match caller.role {

@@ -5,7 +5,7 @@
 
 use super::lift::ImportedOutcome;
 use super::residents::ConsentBy;
-use super::{OrganisationRow, ResidentRow, Store, StoreError, TrainingRow, Tx, VacancyRow};
+use super::{OrganisationRow, ResidentRow, Store, StoreError, StoredOffer, Tx};
 
 pub struct BulkLoad {
     tx: Tx,
@@ -37,16 +37,8 @@ impl BulkLoad {
         super::offers::insert_organisations(&mut self.tx, rows).await
     }
 
-    pub async fn vacancies(&mut self, rows: &[VacancyRow]) -> Result<(), StoreError> {
-        super::offers::insert_vacancies(&mut self.tx, rows)
-            .await
-            .map(drop)
-    }
-
-    pub async fn trainings(&mut self, rows: &[TrainingRow]) -> Result<(), StoreError> {
-        super::offers::insert_trainings(&mut self.tx, rows)
-            .await
-            .map(drop)
+    pub async fn offers<R: StoredOffer>(&mut self, rows: &[R]) -> Result<(), StoreError> {
+        super::offers::insert_offers(&mut self.tx, rows).await.map(drop)
     }
 
     pub async fn coaches(&mut self, users: &[(String, String)]) -> Result<(), StoreError> {

@@ -26,7 +26,7 @@ pub use contact::ContactRequestRow;
 pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use load::BulkLoad;
-pub use offers::{OrganisationRow, OutboxEntry, TrainingRow, VacancyRow};
+pub use offers::{LinkSpec, OrganisationRow, OutboxEntry, StoredOffer, TrainingRow, VacancyRow};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite};
+use sqlx::{AssertSqlSafe, Row, Sqlite};
 
 use super::batch::{Values, insert_rows, update_row};
 use super::{Store, StoreError, Tx, now_unix};
@@ -113,22 +113,6 @@ fn open() -> String {
     "open".into()
 }
 
-macro_rules! vacancy_select {
-    () => {
-        "SELECT v.*, o.name AS organisation_name, o.alliance AS organisation_alliance
-         FROM vacancies v JOIN organisations o ON o.id = v.organisation_id"
-    };
-}
-
-macro_rules! training_select {
-    () => {
-        "SELECT t.*, o.name AS organisation_name,
-           (SELECT oc.sector FROM training_occupations tro JOIN occupations oc ON oc.uri = tro.occupation_uri
-             WHERE tro.training_id = t.id ORDER BY tro.occupation_uri LIMIT 1) AS sector
-         FROM trainings t JOIN organisations o ON o.id = t.organisation_id"
-    };
-}
-
 impl Store {
     pub async fn insert_organisations(&self, rows: &[OrganisationRow]) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
@@ -144,53 +128,68 @@ impl Store {
             .await?)
     }
 
-    /// Inserts new vacancies in one transaction; returns the outbox position
-    /// of the last one.
-    pub async fn insert_vacancies(&self, rows: &[VacancyRow]) -> Result<i64, StoreError> {
+    /// Inserts new offers of one kind in one transaction; returns the
+    /// outbox position of the last one.
+    pub async fn insert_offers<R: StoredOffer>(&self, rows: &[R]) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let seq = insert_vacancies(&mut tx, rows).await?;
+        let seq = insert_offers(&mut tx, rows).await?;
         tx.commit().await?;
         Ok(seq)
     }
 
-    /// Replaces the editable fields and skills of a vacancy. `None` when it
+    /// Replaces the editable fields and links of an offer. `None` when it
     /// does not exist.
-    pub async fn update_vacancy(&self, v: &VacancyRow) -> Result<Option<i64>, StoreError> {
+    pub async fn update_offer<R: StoredOffer>(&self, offer: &R) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
-        let changed = update_row(&mut tx, "vacancies", VACANCY_FIELDS, &v.id, |values| {
-            push_vacancy_fields(values, v, now)
+        let changed = update_row(&mut tx, R::TABLE, R::FIELDS, offer.id(), |values| {
+            offer.push_fields(values, now)
         })
         .await?;
         if changed == 0 {
             return Ok(None);
         }
-        sqlx::query("DELETE FROM vacancy_skills WHERE vacancy_id = ?")
-            .bind(&v.id)
+        for table in R::link_tables() {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE {} = ?",
+                R::LINK_KEY
+            )))
+            .bind(offer.id())
             .execute(&mut *tx)
             .await?;
-        insert_vacancy_skills(&mut tx, std::slice::from_ref(v)).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Vacancy, [&v.id]).await?;
+        }
+        insert_links(&mut tx, std::slice::from_ref(offer)).await?;
+        let seq = append_outbox(&mut tx, R::KIND, [offer.id()]).await?;
         tx.commit().await?;
         Ok(Some(seq))
     }
 
-    pub async fn vacancy(&self, id: &str) -> Result<Option<VacancyRow>, StoreError> {
-        Ok(self.vacancies_by_ids(&[id.to_string()]).await?.pop())
+    pub async fn offer<R: StoredOffer>(&self, id: &str) -> Result<Option<R>, StoreError> {
+        Ok(self.offers_by_ids(&[id.to_string()]).await?.pop())
     }
 
-    /// Vacancies with an id after `after`, in id order: keyset pages for
+    /// Offers by id, in id order; unknown ids are skipped.
+    pub async fn offers_by_ids<R: StoredOffer>(&self, ids: &[String]) -> Result<Vec<R>, StoreError> {
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new(format!("{} WHERE {} IN (", R::SELECT, R::ID));
+        push_id_list(&mut query, ids);
+        query.push(format!(" ORDER BY {}", R::ID));
+        let rows = query.build().fetch_all(&self.pool).await?;
+        self.offers_from(rows).await
+    }
+
+    /// Offers with an id after `after`, in id order: keyset pages for
     /// rebuilding the index in bounded memory.
-    pub async fn vacancies_after(&self, after: &str, limit: i64) -> Result<Vec<VacancyRow>, StoreError> {
-        let rows = sqlx::query(concat!(
-            vacancy_select!(),
-            " WHERE v.id > ? ORDER BY v.id LIMIT ?"
-        ))
+    pub async fn offers_after<R: StoredOffer>(&self, after: &str, limit: i64) -> Result<Vec<R>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{} WHERE {id} > ? ORDER BY {id} LIMIT ?",
+            R::SELECT,
+            id = R::ID
+        )))
         .bind(after)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        self.vacancies_from(rows).await
+        self.offers_from(rows).await
     }
 
     /// An organisation's vacancies, open ones first, newest first.
@@ -199,151 +198,60 @@ impl Store {
         organisation_id: &str,
         limit: i64,
     ) -> Result<Vec<VacancyRow>, StoreError> {
-        let rows = sqlx::query(concat!(
-            vacancy_select!(),
-            " WHERE v.organisation_id = ? ORDER BY v.status = 'closed', v.posted_on DESC, v.id DESC LIMIT ?"
-        ))
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{} WHERE v.organisation_id = ? ORDER BY v.status = 'closed', v.posted_on DESC, v.id DESC LIMIT ?",
+            VacancyRow::SELECT
+        )))
         .bind(organisation_id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        self.vacancies_from(rows).await
+        self.offers_from(rows).await
     }
 
-    /// Vacancies by id, in id order; unknown ids are skipped.
-    pub async fn vacancies_by_ids(&self, ids: &[String]) -> Result<Vec<VacancyRow>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(vacancy_select!(), " WHERE v.id IN ("));
-        push_id_list(&mut query, ids);
-        query.push(" ORDER BY v.id");
-        let rows = query.build().fetch_all(&self.pool).await?;
-        self.vacancies_from(rows).await
-    }
-
-    /// Rows of `vacancy_select!` with their skills, in one more query.
-    async fn vacancies_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<VacancyRow>, StoreError> {
+    /// Rows of `R::SELECT` with their links, in one more query.
+    async fn offers_from<R: StoredOffer>(&self, rows: Vec<SqliteRow>) -> Result<Vec<R>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
-        let mut skills = self.vacancy_skills_for(&ids).await?;
+        let mut links = self.links_for::<R>(&ids).await?;
         Ok(rows
             .iter()
             .map(|r| {
                 let id: String = r.get("id");
-                vacancy_from_row(r, skills.remove(&id).unwrap_or_default())
+                R::from_row(r, links.remove(&id).unwrap_or_default())
             })
             .collect())
     }
 
-    async fn vacancy_skills_for(
+    /// The links of these offers: per offer, one list per `R::LINKS` entry.
+    async fn links_for<R: StoredOffer>(
         &self,
         ids: &[String],
-    ) -> Result<HashMap<String, Vec<(String, bool)>>, StoreError> {
-        let mut out: HashMap<String, Vec<(String, bool)>> = HashMap::new();
+    ) -> Result<HashMap<String, Vec<Vec<String>>>, StoreError> {
+        let mut out: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-            "SELECT vacancy_id, skill_id, required FROM vacancy_skills WHERE vacancy_id IN (",
-        );
-        push_id_list(&mut query, ids);
-        query.push(" ORDER BY vacancy_id, skill_id");
-        for row in query.build().fetch_all(&self.pool).await? {
-            out.entry(row.get("vacancy_id"))
-                .or_default()
-                .push((row.get("skill_id"), row.get("required")));
+        let mut query = sqlx::QueryBuilder::<Sqlite>::new("");
+        for (i, link) in R::LINKS.iter().enumerate() {
+            if i > 0 {
+                query.push(" UNION ALL ");
+            }
+            query.push(format!(
+                "SELECT {key}, {value}, {i} FROM {table} WHERE {filter}{key} IN (",
+                key = R::LINK_KEY,
+                value = link.column,
+                table = link.table,
+                filter = link.filter,
+            ));
+            push_id_list(&mut query, ids);
         }
-        Ok(out)
-    }
-
-    pub async fn insert_trainings(&self, rows: &[TrainingRow]) -> Result<i64, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let seq = insert_trainings(&mut tx, rows).await?;
-        tx.commit().await?;
-        Ok(seq)
-    }
-
-    pub async fn update_training(&self, t: &TrainingRow) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let now = now_unix();
-        let changed = update_row(&mut tx, "trainings", TRAINING_FIELDS, &t.id, |values| {
-            push_training_fields(values, t, now)
-        })
-        .await?;
-        if changed == 0 {
-            return Ok(None);
-        }
-        for table in [
-            "DELETE FROM training_skills WHERE training_id = ?",
-            "DELETE FROM training_occupations WHERE training_id = ?",
-        ] {
-            sqlx::query(table).bind(&t.id).execute(&mut *tx).await?;
-        }
-        insert_training_links(&mut tx, std::slice::from_ref(t)).await?;
-        let seq = append_outbox(&mut tx, OfferKind::Training, [&t.id]).await?;
-        tx.commit().await?;
-        Ok(Some(seq))
-    }
-
-    pub async fn training(&self, id: &str) -> Result<Option<TrainingRow>, StoreError> {
-        Ok(self.trainings_by_ids(&[id.to_string()]).await?.pop())
-    }
-
-    /// Trainings by id, in id order; unknown ids are skipped.
-    pub async fn trainings_by_ids(&self, ids: &[String]) -> Result<Vec<TrainingRow>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(concat!(training_select!(), " WHERE t.id IN ("));
-        push_id_list(&mut query, ids);
-        query.push(" ORDER BY t.id");
-        let rows = query.build().fetch_all(&self.pool).await?;
-        self.trainings_from(rows).await
-    }
-
-    pub async fn trainings_after(&self, after: &str, limit: i64) -> Result<Vec<TrainingRow>, StoreError> {
-        let rows = sqlx::query(concat!(
-            training_select!(),
-            " WHERE t.id > ? ORDER BY t.id LIMIT ?"
-        ))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        self.trainings_from(rows).await
-    }
-
-    /// Rows of `training_select!` with their skills and occupations.
-    async fn trainings_from(&self, rows: Vec<SqliteRow>) -> Result<Vec<TrainingRow>, StoreError> {
-        let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
-        let mut links = self.training_links_for(&ids).await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let id: String = r.get("id");
-                training_from_row(r, links.remove(&id).unwrap_or_default())
-            })
-            .collect())
-    }
-
-    /// Skills and occupations per training, as `(skills, occupations)`.
-    async fn training_links_for(
-        &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, (Vec<String>, Vec<String>)>, StoreError> {
-        let mut out: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
-        if ids.is_empty() {
-            return Ok(out);
-        }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
-            "SELECT training_id, skill_id AS item, 0 AS is_occupation FROM training_skills WHERE training_id IN (",
-        );
-        push_id_list(&mut query, ids);
-        query.push(" UNION ALL SELECT training_id, occupation_uri, 1 FROM training_occupations WHERE training_id IN (");
-        push_id_list(&mut query, ids);
         query.push(" ORDER BY 1, 3, 2");
         for row in query.build().fetch_all(&self.pool).await? {
-            let entry = out.entry(row.get("training_id")).or_default();
-            let list = if row.get::<i64, _>("is_occupation") == 1 {
-                &mut entry.1
-            } else {
-                &mut entry.0
-            };
-            list.push(row.get("item"));
+            let lists = out
+                .entry(row.get(0))
+                .or_insert_with(|| vec![Vec::new(); R::LINKS.len()]);
+            let which: i64 = row.get(2);
+            lists[which as usize].push(row.get(1));
         }
         Ok(out)
     }
@@ -385,66 +293,6 @@ impl Store {
     }
 }
 
-/// The editable columns of a vacancy, in the order `push_vacancy_fields`
-/// binds them; INSERT and UPDATE share both.
-const VACANCY_FIELDS: &str = "title, description, occupation_uri, sector, contract, hours_min, hours_max, \
-    education, dutch_level, salary_min, salary_max, salary_period, lat, lon, wijk_code, closes_on, bbl, \
-    banenafspraak, parttime, apply, status, updated_at";
-const VACANCY_FIELD_COUNT: usize = 22;
-
-fn push_vacancy_fields(values: &mut Values<'_>, v: &VacancyRow, now: i64) {
-    values
-        .push_bind(v.title.clone())
-        .push_bind(v.description.clone())
-        .push_bind(v.occupation_uri.clone())
-        .push_bind(v.sector.clone())
-        .push_bind(v.contract.clone())
-        .push_bind(v.hours_min)
-        .push_bind(v.hours_max)
-        .push_bind(v.education.clone())
-        .push_bind(v.dutch_level.clone())
-        .push_bind(v.salary_min)
-        .push_bind(v.salary_max)
-        .push_bind(v.salary_period.clone())
-        .push_bind(v.lat)
-        .push_bind(v.lon)
-        .push_bind(v.wijk_code.clone())
-        .push_bind(v.closes_on.clone())
-        .push_bind(v.bbl)
-        .push_bind(v.banenafspraak)
-        .push_bind(v.parttime)
-        .push_bind(v.apply.clone())
-        .push_bind(v.status.clone())
-        .push_bind(now);
-}
-
-/// As `VACANCY_FIELDS`, for a training.
-const TRAINING_FIELDS: &str = "title, description, kind, crebo, level, duration_weeks, hours_per_week, cost, \
-    price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on, status, updated_at";
-const TRAINING_FIELD_COUNT: usize = 18;
-
-fn push_training_fields(values: &mut Values<'_>, t: &TrainingRow, now: i64) {
-    values
-        .push_bind(t.title.clone())
-        .push_bind(t.description.clone())
-        .push_bind(t.kind.clone())
-        .push_bind(t.crebo.clone())
-        .push_bind(t.level.clone())
-        .push_bind(t.duration_weeks)
-        .push_bind(t.hours_per_week)
-        .push_bind(t.cost.clone())
-        .push_bind(t.price_eur)
-        .push_bind(t.lat)
-        .push_bind(t.lon)
-        .push_bind(t.wijk_code.clone())
-        .push_bind(t.languages.join(","))
-        .push_bind(t.dutch_level.clone())
-        .push_bind(t.bbl)
-        .push_bind(t.starts_on.clone())
-        .push_bind(t.status.clone())
-        .push_bind(now);
-}
-
 /// `id, id, …)` — or `NULL)`, which matches nothing, for an empty list.
 pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) -> Result<(), StoreError> {
     for o in rows {
@@ -469,40 +317,24 @@ pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) 
     Ok(())
 }
 
-/// Inserts new vacancies with their skills and outbox entries; returns the
+/// Inserts new offers with their links and outbox entries; returns the
 /// outbox position of the last one.
-pub(super) async fn insert_vacancies(tx: &mut Tx, rows: &[VacancyRow]) -> Result<i64, StoreError> {
+pub(super) async fn insert_offers<R: StoredOffer>(tx: &mut Tx, rows: &[R]) -> Result<i64, StoreError> {
     let now = now_unix();
-    let insert = format!(
-        "INSERT INTO vacancies ({VACANCY_FIELDS}, id, organisation_id, posted_on, fictitious, created_at)"
-    );
-    insert_rows(tx, &insert, VACANCY_FIELD_COUNT + 5, rows, |values, v| {
-        push_vacancy_fields(values, v, now);
-        values.push_bind(v.id.clone());
-        values.push_bind(v.organisation_id.clone());
-        values.push_bind(v.posted_on.clone());
-        values.push_bind(v.fictitious);
-        values.push_bind(now);
-    })
+    let insert = format!("INSERT INTO {} ({}, {})", R::TABLE, R::FIELDS, R::CREATED_FIELDS);
+    insert_rows(
+        tx,
+        &insert,
+        R::FIELD_COUNT + R::CREATED_FIELD_COUNT,
+        rows,
+        |values, row| {
+            row.push_fields(values, now);
+            row.push_created(values, now);
+        },
+    )
     .await?;
-    insert_vacancy_skills(tx, rows).await?;
-    append_outbox(tx, OfferKind::Vacancy, rows.iter().map(|v| &v.id)).await
-}
-
-pub(super) async fn insert_trainings(tx: &mut Tx, rows: &[TrainingRow]) -> Result<i64, StoreError> {
-    let now = now_unix();
-    let insert =
-        format!("INSERT INTO trainings ({TRAINING_FIELDS}, id, organisation_id, fictitious, created_at)");
-    insert_rows(tx, &insert, TRAINING_FIELD_COUNT + 4, rows, |values, t| {
-        push_training_fields(values, t, now);
-        values.push_bind(t.id.clone());
-        values.push_bind(t.organisation_id.clone());
-        values.push_bind(t.fictitious);
-        values.push_bind(now);
-    })
-    .await?;
-    insert_training_links(tx, rows).await?;
-    append_outbox(tx, OfferKind::Training, rows.iter().map(|t| &t.id)).await
+    insert_links(tx, rows).await?;
+    append_outbox(tx, R::KIND, rows.iter().map(R::id)).await
 }
 
 pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
@@ -517,57 +349,41 @@ pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String
     query.push(")");
 }
 
-async fn insert_vacancy_skills(tx: &mut Tx, rows: &[VacancyRow]) -> Result<(), StoreError> {
-    let links: Vec<(&String, &String, bool)> = rows
-        .iter()
-        .flat_map(|v| {
-            let required = v.skills_required.iter().map(move |s| (&v.id, s, true));
-            required.chain(v.skills_optional.iter().map(move |s| (&v.id, s, false)))
+/// The link rows of these offers, link by link.
+async fn insert_links<R: StoredOffer>(tx: &mut Tx, rows: &[R]) -> Result<(), StoreError> {
+    for (i, link) in R::LINKS.iter().enumerate() {
+        let pairs: Vec<(&str, &String)> = rows
+            .iter()
+            .flat_map(|row| row.links(i).iter().map(move |value| (row.id(), value)))
+            .collect();
+        let insert = format!(
+            "INSERT INTO {} ({}, {}{})",
+            link.table,
+            R::LINK_KEY,
+            link.column,
+            link.fixed
+                .map(|(column, _)| format!(", {column}"))
+                .unwrap_or_default()
+        );
+        let columns = 2 + usize::from(link.fixed.is_some());
+        insert_rows(tx, &insert, columns, &pairs, |values, (id, value)| {
+            values.push_bind(id.to_string()).push_bind((*value).clone());
+            if let Some((_, fixed)) = link.fixed {
+                values.push_bind(fixed);
+            }
         })
-        .collect();
-    let insert = "INSERT INTO vacancy_skills (vacancy_id, skill_id, required)";
-    insert_rows(tx, insert, 3, &links, |values, (vacancy, skill, required)| {
-        values
-            .push_bind((*vacancy).clone())
-            .push_bind((*skill).clone())
-            .push_bind(*required);
-    })
-    .await
-}
-
-async fn insert_training_links(tx: &mut Tx, rows: &[TrainingRow]) -> Result<(), StoreError> {
-    let skills: Vec<(&String, &String)> = rows
-        .iter()
-        .flat_map(|t| t.skills.iter().map(move |s| (&t.id, s)))
-        .collect();
-    insert_rows(
-        tx,
-        "INSERT INTO training_skills (training_id, skill_id)",
-        2,
-        &skills,
-        |values, (t, s)| {
-            values.push_bind((*t).clone()).push_bind((*s).clone());
-        },
-    )
-    .await?;
-    let occupations: Vec<(&String, &String)> = rows
-        .iter()
-        .flat_map(|t| t.occupations.iter().map(move |o| (&t.id, o)))
-        .collect();
-    let insert = "INSERT INTO training_occupations (training_id, occupation_uri)";
-    insert_rows(tx, insert, 2, &occupations, |values, (t, o)| {
-        values.push_bind((*t).clone()).push_bind((*o).clone());
-    })
-    .await
+        .await?;
+    }
+    Ok(())
 }
 
 /// Records changed offers for the indexer; returns the last position.
 async fn append_outbox<'a>(
     tx: &mut Tx,
     kind: OfferKind,
-    ids: impl IntoIterator<Item = &'a String>,
+    ids: impl IntoIterator<Item = &'a str>,
 ) -> Result<i64, StoreError> {
-    let ids: Vec<&String> = ids.into_iter().collect();
+    let ids: Vec<&str> = ids.into_iter().collect();
     let now = now_unix();
     insert_rows(
         tx,
@@ -577,7 +393,7 @@ async fn append_outbox<'a>(
         |values, id| {
             values
                 .push_bind(kind.entity())
-                .push_bind((*id).clone())
+                .push_bind(id.to_string())
                 .push_bind(now);
         },
     )
@@ -587,71 +403,270 @@ async fn append_outbox<'a>(
         .await?)
 }
 
-fn vacancy_from_row(r: &SqliteRow, skills: Vec<(String, bool)>) -> VacancyRow {
-    let (required, optional): (Vec<_>, Vec<_>) = skills.into_iter().partition(|(_, req)| *req);
-    VacancyRow {
-        id: r.get("id"),
-        organisation_id: r.get("organisation_id"),
-        organisation_name: r.get("organisation_name"),
-        organisation_alliance: r.get("organisation_alliance"),
-        title: r.get("title"),
-        description: r.get("description"),
-        occupation_uri: r.get("occupation_uri"),
-        sector: r.get("sector"),
-        contract: r.get("contract"),
-        hours_min: r.get("hours_min"),
-        hours_max: r.get("hours_max"),
-        education: r.get("education"),
-        dutch_level: r.get("dutch_level"),
-        salary_min: r.get("salary_min"),
-        salary_max: r.get("salary_max"),
-        salary_period: r.get("salary_period"),
-        lat: r.get("lat"),
-        lon: r.get("lon"),
-        wijk_code: r.get("wijk_code"),
-        posted_on: r.get("posted_on"),
-        closes_on: r.get("closes_on"),
-        bbl: r.get("bbl"),
-        banenafspraak: r.get("banenafspraak"),
-        parttime: r.get("parttime"),
-        apply: r.get("apply"),
-        status: r.get("status"),
-        fictitious: r.get("fictitious"),
-        skills_required: required.into_iter().map(|(s, _)| s).collect(),
-        skills_optional: optional.into_iter().map(|(s, _)| s).collect(),
+/// What differs between a vacancy and a training in the database, as data
+/// (tables, columns, links) and the two binders; the SQL around it is
+/// written once, in the generic functions above.
+pub trait StoredOffer: Sized + Send + Unpin {
+    const KIND: OfferKind;
+    const TABLE: &'static str;
+    /// The column of `SELECT` that holds the id, e.g. `v.id`.
+    const ID: &'static str;
+    const SELECT: &'static str;
+    /// The editable columns, in the order `push_fields` binds them; INSERT
+    /// and UPDATE share both.
+    const FIELDS: &'static str;
+    const FIELD_COUNT: usize;
+    /// The columns set once, when the offer is created.
+    const CREATED_FIELDS: &'static str;
+    const CREATED_FIELD_COUNT: usize;
+    /// The link tables' column that names the offer.
+    const LINK_KEY: &'static str;
+    const LINKS: &'static [LinkSpec];
+
+    fn id(&self) -> &str;
+    fn push_fields(&self, values: &mut Values<'_>, now: i64);
+    fn push_created(&self, values: &mut Values<'_>, now: i64);
+    /// The values of link `i` of `LINKS`.
+    fn links(&self, i: usize) -> &[String];
+    /// The offer from a row of `SELECT` and its links, one list per `LINKS`.
+    fn from_row(row: &SqliteRow, links: Vec<Vec<String>>) -> Self;
+
+    /// Each link table once.
+    fn link_tables() -> Vec<&'static str> {
+        let mut tables: Vec<&'static str> = Self::LINKS.iter().map(|l| l.table).collect();
+        tables.dedup();
+        tables
     }
 }
 
-fn training_from_row(r: &SqliteRow, (skills, occupations): (Vec<String>, Vec<String>)) -> TrainingRow {
-    let languages: String = r.get("languages");
-    TrainingRow {
-        id: r.get("id"),
-        organisation_id: r.get("organisation_id"),
-        organisation_name: r.get("organisation_name"),
-        title: r.get("title"),
-        description: r.get("description"),
-        kind: r.get("kind"),
-        crebo: r.get("crebo"),
-        level: r.get("level"),
-        duration_weeks: r.get("duration_weeks"),
-        hours_per_week: r.get("hours_per_week"),
-        cost: r.get("cost"),
-        price_eur: r.get("price_eur"),
-        lat: r.get("lat"),
-        lon: r.get("lon"),
-        wijk_code: r.get("wijk_code"),
-        languages: languages
-            .split(',')
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
-        dutch_level: r.get("dutch_level"),
-        bbl: r.get("bbl"),
-        starts_on: r.get("starts_on"),
-        status: r.get("status"),
-        fictitious: r.get("fictitious"),
-        skills,
-        occupations,
-        sector: r.get("sector"),
+/// One list of an offer kept in a link table, e.g. a vacancy's required
+/// skills: rows of `vacancy_skills` with `required = 1`.
+pub struct LinkSpec {
+    table: &'static str,
+    column: &'static str,
+    /// A column this list fixes, with its value.
+    fixed: Option<(&'static str, bool)>,
+    /// The same, as a condition for reading: `"required = 1 AND "`.
+    filter: &'static str,
+}
+
+impl StoredOffer for VacancyRow {
+    const KIND: OfferKind = OfferKind::Vacancy;
+    const TABLE: &'static str = "vacancies";
+    const ID: &'static str = "v.id";
+    const SELECT: &'static str =
+        "SELECT v.*, o.name AS organisation_name, o.alliance AS organisation_alliance
+         FROM vacancies v JOIN organisations o ON o.id = v.organisation_id";
+    const FIELDS: &'static str = "title, description, occupation_uri, sector, contract, hours_min, hours_max, \
+        education, dutch_level, salary_min, salary_max, salary_period, lat, lon, wijk_code, closes_on, bbl, \
+        banenafspraak, parttime, apply, status, updated_at";
+    const FIELD_COUNT: usize = 22;
+    const CREATED_FIELDS: &'static str = "id, organisation_id, posted_on, fictitious, created_at";
+    const CREATED_FIELD_COUNT: usize = 5;
+    const LINK_KEY: &'static str = "vacancy_id";
+    const LINKS: &'static [LinkSpec] = &[
+        LinkSpec {
+            table: "vacancy_skills",
+            column: "skill_id",
+            fixed: Some(("required", true)),
+            filter: "required = 1 AND ",
+        },
+        LinkSpec {
+            table: "vacancy_skills",
+            column: "skill_id",
+            fixed: Some(("required", false)),
+            filter: "required = 0 AND ",
+        },
+    ];
+
+    fn id(&self) -> &str {
+        &self.id
     }
+
+    fn push_fields(&self, values: &mut Values<'_>, now: i64) {
+        values
+            .push_bind(self.title.clone())
+            .push_bind(self.description.clone())
+            .push_bind(self.occupation_uri.clone())
+            .push_bind(self.sector.clone())
+            .push_bind(self.contract.clone())
+            .push_bind(self.hours_min)
+            .push_bind(self.hours_max)
+            .push_bind(self.education.clone())
+            .push_bind(self.dutch_level.clone())
+            .push_bind(self.salary_min)
+            .push_bind(self.salary_max)
+            .push_bind(self.salary_period.clone())
+            .push_bind(self.lat)
+            .push_bind(self.lon)
+            .push_bind(self.wijk_code.clone())
+            .push_bind(self.closes_on.clone())
+            .push_bind(self.bbl)
+            .push_bind(self.banenafspraak)
+            .push_bind(self.parttime)
+            .push_bind(self.apply.clone())
+            .push_bind(self.status.clone())
+            .push_bind(now);
+    }
+
+    fn push_created(&self, values: &mut Values<'_>, now: i64) {
+        values
+            .push_bind(self.id.clone())
+            .push_bind(self.organisation_id.clone())
+            .push_bind(self.posted_on.clone())
+            .push_bind(self.fictitious)
+            .push_bind(now);
+    }
+
+    fn links(&self, i: usize) -> &[String] {
+        if i == 0 {
+            &self.skills_required
+        } else {
+            &self.skills_optional
+        }
+    }
+
+    fn from_row(r: &SqliteRow, links: Vec<Vec<String>>) -> Self {
+        let [skills_required, skills_optional] = two_lists(links);
+        VacancyRow {
+            id: r.get("id"),
+            organisation_id: r.get("organisation_id"),
+            organisation_name: r.get("organisation_name"),
+            organisation_alliance: r.get("organisation_alliance"),
+            title: r.get("title"),
+            description: r.get("description"),
+            occupation_uri: r.get("occupation_uri"),
+            sector: r.get("sector"),
+            contract: r.get("contract"),
+            hours_min: r.get("hours_min"),
+            hours_max: r.get("hours_max"),
+            education: r.get("education"),
+            dutch_level: r.get("dutch_level"),
+            salary_min: r.get("salary_min"),
+            salary_max: r.get("salary_max"),
+            salary_period: r.get("salary_period"),
+            lat: r.get("lat"),
+            lon: r.get("lon"),
+            wijk_code: r.get("wijk_code"),
+            posted_on: r.get("posted_on"),
+            closes_on: r.get("closes_on"),
+            bbl: r.get("bbl"),
+            banenafspraak: r.get("banenafspraak"),
+            parttime: r.get("parttime"),
+            apply: r.get("apply"),
+            status: r.get("status"),
+            fictitious: r.get("fictitious"),
+            skills_required,
+            skills_optional,
+        }
+    }
+}
+
+impl StoredOffer for TrainingRow {
+    const KIND: OfferKind = OfferKind::Training;
+    const TABLE: &'static str = "trainings";
+    const ID: &'static str = "t.id";
+    const SELECT: &'static str = "SELECT t.*, o.name AS organisation_name,
+           (SELECT oc.sector FROM training_occupations tro JOIN occupations oc ON oc.uri = tro.occupation_uri
+             WHERE tro.training_id = t.id ORDER BY tro.occupation_uri LIMIT 1) AS sector
+         FROM trainings t JOIN organisations o ON o.id = t.organisation_id";
+    const FIELDS: &'static str = "title, description, kind, crebo, level, duration_weeks, hours_per_week, cost, \
+        price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on, status, updated_at";
+    const FIELD_COUNT: usize = 18;
+    const CREATED_FIELDS: &'static str = "id, organisation_id, fictitious, created_at";
+    const CREATED_FIELD_COUNT: usize = 4;
+    const LINK_KEY: &'static str = "training_id";
+    const LINKS: &'static [LinkSpec] = &[
+        LinkSpec {
+            table: "training_skills",
+            column: "skill_id",
+            fixed: None,
+            filter: "",
+        },
+        LinkSpec {
+            table: "training_occupations",
+            column: "occupation_uri",
+            fixed: None,
+            filter: "",
+        },
+    ];
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn push_fields(&self, values: &mut Values<'_>, now: i64) {
+        values
+            .push_bind(self.title.clone())
+            .push_bind(self.description.clone())
+            .push_bind(self.kind.clone())
+            .push_bind(self.crebo.clone())
+            .push_bind(self.level.clone())
+            .push_bind(self.duration_weeks)
+            .push_bind(self.hours_per_week)
+            .push_bind(self.cost.clone())
+            .push_bind(self.price_eur)
+            .push_bind(self.lat)
+            .push_bind(self.lon)
+            .push_bind(self.wijk_code.clone())
+            .push_bind(self.languages.join(","))
+            .push_bind(self.dutch_level.clone())
+            .push_bind(self.bbl)
+            .push_bind(self.starts_on.clone())
+            .push_bind(self.status.clone())
+            .push_bind(now);
+    }
+
+    fn push_created(&self, values: &mut Values<'_>, now: i64) {
+        values
+            .push_bind(self.id.clone())
+            .push_bind(self.organisation_id.clone())
+            .push_bind(self.fictitious)
+            .push_bind(now);
+    }
+
+    fn links(&self, i: usize) -> &[String] {
+        if i == 0 { &self.skills } else { &self.occupations }
+    }
+
+    fn from_row(r: &SqliteRow, links: Vec<Vec<String>>) -> Self {
+        let [skills, occupations] = two_lists(links);
+        let languages: String = r.get("languages");
+        TrainingRow {
+            id: r.get("id"),
+            organisation_id: r.get("organisation_id"),
+            organisation_name: r.get("organisation_name"),
+            title: r.get("title"),
+            description: r.get("description"),
+            kind: r.get("kind"),
+            crebo: r.get("crebo"),
+            level: r.get("level"),
+            duration_weeks: r.get("duration_weeks"),
+            hours_per_week: r.get("hours_per_week"),
+            cost: r.get("cost"),
+            price_eur: r.get("price_eur"),
+            lat: r.get("lat"),
+            lon: r.get("lon"),
+            wijk_code: r.get("wijk_code"),
+            languages: languages
+                .split(',')
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            dutch_level: r.get("dutch_level"),
+            bbl: r.get("bbl"),
+            starts_on: r.get("starts_on"),
+            status: r.get("status"),
+            fictitious: r.get("fictitious"),
+            skills,
+            occupations,
+            sector: r.get("sector"),
+        }
+    }
+}
+
+/// The two link lists of an offer (both kinds have two).
+fn two_lists(links: Vec<Vec<String>>) -> [Vec<String>; 2] {
+    let mut lists = links.into_iter();
+    [lists.next().unwrap_or_default(), lists.next().unwrap_or_default()]
 }

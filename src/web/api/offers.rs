@@ -1,121 +1,88 @@
-//! Thin handlers for `/api/v1/vacancies` and `/api/v1/trainings`.
+//! Thin handlers for `/api/v1/vacancies` and `/api/v1/trainings`: written
+//! once, for either kind of offer.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::offers::query::{SearchParams, SearchResponse, search};
-use crate::offers::training::{TrainingInput, TrainingView};
-use crate::offers::vacancy::{VacancyInput, VacancyView};
-use crate::search::OfferKind;
-use crate::web::AppState;
-use crate::web::{ApiJson, ApiQuery};
-use axum::Json;
+use crate::offers::{self, Offer};
+use crate::storage::{TrainingRow, VacancyRow};
+use crate::web::{ApiJson, ApiQuery, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/vacancies", get(search_vacancies).post(create_vacancy))
+        .merge(routes_of::<VacancyRow>("/vacancies"))
+        .merge(routes_of::<TrainingRow>("/trainings"))
+}
+
+/// The five routes of one kind of offer under `base`.
+fn routes_of<O>(base: &str) -> Router<AppState>
+where
+    O: Offer + Send + Sync + 'static,
+    O::Input: DeserializeOwned + Send + 'static,
+    O::View: Serialize + Send,
+{
+    Router::new()
+        .route(base, get(search_offers::<O>).post(create::<O>))
         .route(
-            "/vacancies/{id}",
-            get(get_vacancy).put(update_vacancy).delete(close_vacancy),
-        )
-        .route("/trainings", get(search_trainings).post(create_training))
-        .route(
-            "/trainings/{id}",
-            get(get_training).put(update_training).delete(close_training),
+            &format!("{base}/{{id}}"),
+            get(show::<O>).put(update::<O>).delete(close::<O>),
         )
 }
 
-async fn search_vacancies(
+async fn search_offers<O: Offer>(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, AppError> {
-    Ok(Json(search(&state, OfferKind::Vacancy, params).await?))
+    Ok(Json(search(&state, O::KIND, params).await?))
 }
 
-async fn search_trainings(
-    State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>, AppError> {
-    Ok(Json(search(&state, OfferKind::Training, params).await?))
-}
-
-async fn get_vacancy(
+async fn show<O: Offer>(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<VacancyView>, AppError> {
-    Ok(Json(crate::offers::get_vacancy(&state, &id).await?))
+) -> Result<Json<O::View>, AppError> {
+    Ok(Json(offers::get::<O>(&state, &id).await?))
 }
 
-async fn create_vacancy(
+async fn create<O: Offer>(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(input): ApiJson<VacancyInput>,
-) -> Result<impl IntoResponse, AppError> {
+    ApiJson(input): ApiJson<O::Input>,
+) -> Result<impl IntoResponse, AppError>
+where
+    O::Input: DeserializeOwned,
+    O::View: Serialize,
+{
     Ok((
         StatusCode::CREATED,
-        Json(crate::offers::create_vacancy(&state, &caller, input).await?),
+        Json(offers::create::<O>(&state, &caller, input).await?),
     ))
 }
 
-async fn update_vacancy(
+async fn update<O: Offer>(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<VacancyInput>,
-) -> Result<Json<VacancyView>, AppError> {
-    Ok(Json(
-        crate::offers::update_vacancy(&state, &caller, &id, input).await?,
-    ))
+    ApiJson(input): ApiJson<O::Input>,
+) -> Result<Json<O::View>, AppError>
+where
+    O::Input: DeserializeOwned,
+{
+    Ok(Json(offers::update::<O>(&state, &caller, &id, input).await?))
 }
 
-async fn close_vacancy(
+async fn close<O: Offer>(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    crate::offers::close_vacancy(&state, &caller, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn get_training(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<TrainingView>, AppError> {
-    Ok(Json(crate::offers::get_training(&state, &id).await?))
-}
-
-async fn create_training(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(input): ApiJson<TrainingInput>,
-) -> Result<impl IntoResponse, AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(crate::offers::create_training(&state, &caller, input).await?),
-    ))
-}
-
-async fn update_training(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(input): ApiJson<TrainingInput>,
-) -> Result<Json<TrainingView>, AppError> {
-    Ok(Json(
-        crate::offers::update_training(&state, &caller, &id, input).await?,
-    ))
-}
-
-async fn close_training(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
-    crate::offers::close_training(&state, &caller, &id).await?;
+    offers::close::<O>(&state, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,7 @@ use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, Tra
 use crate::residents::matches::{MatchParams, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
+use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::forms::{FieldErrors, field_id, select_field};
 use crate::web::layout::{Frame, page};
@@ -298,7 +299,7 @@ pub async fn candidate_list(
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
     let signed_in = coach(&visitor)?;
-    let vacancy = crate::offers::get_vacancy(&state, &id).await?;
+    let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
     let found = candidates(&state, &signed_in.caller, &id, MatchParams::default()).await?;
     let path = format!("/coach/vacatures/{id}/kandidaten");
     Ok(render_candidates(&visitor, signed_in, &vacancy, &found, &path))

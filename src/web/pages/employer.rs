@@ -15,6 +15,7 @@ use crate::contact::ContactRequestInput;
 use crate::error::{AppError, FieldError};
 use crate::offers::vacancy::{VacancyInput, VacancyView};
 use crate::residents::matches::{CandidatesResponse, MatchParams, candidates};
+use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field, textarea,
@@ -38,7 +39,7 @@ fn employer(visitor: &Visitor) -> Result<(&SignedIn, &str), PageError> {
 pub async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Markup, PageError> {
     let (signed_in, organisation) = employer(&visitor)?;
     let lang = visitor.lang;
-    let rows = crate::offers::vacancies_of(&state, organisation, VACANCIES_SHOWN).await?;
+    let rows = crate::offers::vacancies_of(&state.store, organisation, VACANCIES_SHOWN).await?;
     let title = lang.t("Mijn vacatures", "My vacancies");
     let body = html! {
         h1 { (title) }
@@ -277,7 +278,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let (_, organisation) = employer(&visitor)?;
-    let view = crate::offers::get_vacancy(&state, &id).await?;
+    let view = crate::offers::get::<VacancyRow>(&state, &id).await?;
     if view.organisation_id != organisation {
         return Err(PageError::not_found());
     }
@@ -415,8 +416,8 @@ async fn save(
         }
     };
     let saved = match id {
-        Some(id) => crate::offers::update_vacancy(state, &signed_in.caller, id, input).await,
-        None => crate::offers::create_vacancy(state, &signed_in.caller, input).await,
+        Some(id) => crate::offers::update::<VacancyRow>(state, &signed_in.caller, id, input).await,
+        None => crate::offers::create::<VacancyRow>(state, &signed_in.caller, input).await,
     };
     match saved {
         Ok(view) => Ok(Redirect::to(&format!("/vacatures/{}", view.id)).into_response()),
@@ -444,7 +445,7 @@ pub async fn close(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    crate::offers::close_vacancy(&state, &signed_in.caller, &id).await?;
+    crate::offers::close::<VacancyRow>(&state, &signed_in.caller, &id).await?;
     Ok(Redirect::to("/werkgever").into_response())
 }
 
@@ -454,7 +455,7 @@ pub async fn candidate_list(
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
     let (signed_in, _) = employer(&visitor)?;
-    let vacancy = crate::offers::get_vacancy(&state, &id).await?;
+    let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
     let found = candidates(&state, &signed_in.caller, &id, MatchParams::default()).await?;
     let path = format!("/werkgever/vacatures/{id}/kandidaten");
     Ok(render_candidates(&visitor, signed_in, &vacancy, &found, &path))

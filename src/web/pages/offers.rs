@@ -15,9 +15,10 @@ use crate::geo::Point;
 use crate::offers::query::{Hit, SearchParams, SearchResponse, search};
 use crate::offers::training::TrainingView;
 use crate::offers::vacancy::VacancyView;
-use crate::offers::{get_training, get_vacancy, trainings_teaching};
+use crate::offers::{self, trainings_teaching};
 use crate::reference::SkillRef;
 use crate::search::OfferKind;
+use crate::storage::{TrainingRow, VacancyRow};
 use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
@@ -370,7 +371,9 @@ pub async fn vacancy(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    let view = get_vacancy(&state, &id).await.map_err(not_found_page)?;
+    let view = offers::get::<VacancyRow>(&state, &id)
+        .await
+        .map_err(not_found_page)?;
     let skills: Vec<String> = view
         .skills_required
         .iter()
@@ -469,7 +472,9 @@ pub async fn training(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    let view: TrainingView = get_training(&state, &id).await.map_err(not_found_page)?;
+    let view: TrainingView = offers::get::<TrainingRow>(&state, &id)
+        .await
+        .map_err(not_found_page)?;
     let lang = visitor.lang;
     let body = html! {
         p { a href="/opleidingen" { "← " (lang.t("Alle opleidingen", "All training")) } }
