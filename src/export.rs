@@ -8,7 +8,7 @@ use crate::consent::{self, ConsentView};
 use crate::error::AppError;
 use crate::outcomes::{self, OutcomeView, TrainingOutcomeView};
 use crate::privacy::{self, Purpose, ViewView, timestamp};
-use crate::residents::matches::{self, MatchParams, MatchesResponse};
+use crate::residents::matches::{self, MatchOptions, MatchesResponse};
 use crate::residents::profile::ResidentView;
 use crate::services::Services;
 use crate::storage::TokenRow;
@@ -90,7 +90,7 @@ async fn profile_export(svc: &Services, caller: &Caller) -> Result<Option<Profil
     let id = own.id.clone();
     let resident = ResidentView::new(own, &svc.context());
     let consent = consent::get(svc, caller, &id).await?;
-    let matches = matches::matches(svc, caller, &id, MatchParams::default()).await?;
+    let matches = matches::matches(svc, caller, &id, MatchOptions::default()).await?;
     let outcomes = outcomes::of_resident(svc, caller, &id).await?;
     let training_outcomes = outcomes::trainings_of_resident(svc, caller, &id).await?;
     let contact_requests = crate::contact::list(svc, caller, &id).await?;

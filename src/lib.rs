@@ -6,7 +6,7 @@
 //! enforces it. From the ground up:
 //!
 //! 1. Pure building blocks, no IO: `error`, `codes`, `dates`, `validate`,
-//!    `geo`, `matching`, `config`.
+//!    `geo`, `matching`.
 //! 2. `storage` (the database, the source of truth; the only home of `sqlx`)
 //!    and `search` (the derived tantivy index; the only home of `tantivy`).
 //!    They never import each other.
@@ -15,11 +15,12 @@
 //!    `offers`, `residents`, `consent`, `outcomes`, `contact`, `export`,
 //!    `lift`. They take the narrow `Services` context (or only the `Store`)
 //!    and typed inputs, and know nothing of HTTP.
-//! 5. Wiring and data: `app` (start, stop, every background task),
-//!    `fixtures`, `generate`, `bench`.
+//! 5. Wiring and data: `config`, `app` (start, stop, every background
+//!    task), `fixtures`, `generate`.
 //! 6. `web`: the HTTP layer, with `AppState`, every router (`web::api`,
 //!    `web::pages`), the charts and the server.
-//! 7. `cli`: the commands, which start the app and serve `web`.
+//! 7. The commands: `cli`, which starts the app and serves `web`, and
+//!    `bench`, which measures through the same entry points.
 
 pub mod app;
 pub mod auth;

@@ -15,9 +15,10 @@ use crate::fixtures::{self, OfferSet};
 use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
 use crate::offers::query::search;
 use crate::privacy::CONSENT_VERSION;
-use crate::residents::matches::{MatchParams, candidates, matches};
+use crate::residents::matches::{MatchOptions, candidates, matches};
 use crate::search::{OfferKind, SearchIndex};
 use crate::storage::{ConsentBy, Store, VacancyRow};
+use crate::web::params::search_request;
 
 const QUERY_MIX: usize = 240;
 
@@ -320,9 +321,9 @@ async fn in_process(
         let mut raw_run = Vec::new();
         for params in &mix {
             let started = Instant::now();
-            search(&state, OfferKind::Vacancy, params.clone()).await?;
+            let request = search_request(&state.geo, OfferKind::Vacancy, params)?;
+            search(&state, OfferKind::Vacancy, request.clone()).await?;
             ours_run.push(started.elapsed());
-            let request = crate::offers::query::to_request(&state, OfferKind::Vacancy, params)?;
             let started = Instant::now();
             state.search.raw_search(&request)?;
             raw_run.push(started.elapsed());
@@ -352,9 +353,9 @@ async fn in_process(
             &state,
             &caseload.coach,
             id,
-            MatchParams {
-                limit: Some("20".into()),
-                relaxed: None,
+            MatchOptions {
+                limit: 20,
+                relaxed: false,
             },
         )
         .await?;
@@ -377,16 +378,7 @@ async fn in_process(
             organisation_id: Some(v.organisation_id.clone()),
         };
         let started = Instant::now();
-        candidates(
-            &state,
-            &employer,
-            &v.id,
-            MatchParams {
-                limit: Some("50".into()),
-                relaxed: None,
-            },
-        )
-        .await?;
+        candidates(&state, &employer, &v.id, 50).await?;
         samples.push(started.elapsed());
     }
     report.add(

@@ -4,7 +4,7 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::offers::query::SearchParams;
+use crate::web::params::SearchParams;
 
 const WORDS: [&str; 40] = [
     "magazijnmedewerker",

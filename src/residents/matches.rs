@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::accessible;
 use crate::auth::{Caller, Role};
@@ -23,8 +23,8 @@ use crate::storage::{CandidateScope, MatchSummaryRow, ResidentRow, TrainingRow, 
 /// Bumped when scoring changes, so logs and audits can say which version
 /// produced a list.
 pub const ALGORITHM_VERSION: &str = "1";
-const DEFAULT_LIMIT: usize = 20;
-const MAX_LIMIT: usize = 100;
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
 /// How many vacancies the index hands over for exact scoring.
 const GATHER: usize = 200;
 /// Per wanted sector, the nearest vacancies are gathered too.
@@ -41,11 +41,21 @@ const FEW_SKILLS: usize = 3;
 const ROUTES_PER_MATCH: usize = 3;
 const MAX_BIJNA: usize = 10;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MatchParams {
-    pub limit: Option<String>,
-    pub relaxed: Option<String>,
+/// How many matches to show, and whether to include near misses on hard
+/// limits.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchOptions {
+    pub limit: usize,
+    pub relaxed: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            relaxed: false,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -114,19 +124,9 @@ pub async fn matches(
     svc: &Services,
     caller: &Caller,
     id: &str,
-    params: MatchParams,
+    options: MatchOptions,
 ) -> Result<MatchesResponse, AppError> {
-    let limit = parse_limit(params.limit.as_deref())?;
-    let relaxed = match params.relaxed.as_deref() {
-        None | Some("false") | Some("0") => false,
-        Some("true") | Some("1") => true,
-        Some(_) => {
-            return Err(AppError::bad_request(
-                "invalid_flag",
-                "relaxed is true of false. / relaxed is true or false.",
-            ));
-        }
-    };
+    let MatchOptions { limit, relaxed } = options;
     let resident = accessible(svc, caller, id).await?;
     super::record_use(
         svc,
@@ -225,19 +225,6 @@ async fn trainings_for_gaps(
     let mut skill_ids: Vec<String> = missing.into_iter().collect();
     skill_ids.sort();
     crate::offers::trainings_teaching(svc, skill_ids, home, TRAINING_RADIUS_KM, GATHER_TRAININGS).await
-}
-
-fn parse_limit(limit: Option<&str>) -> Result<usize, AppError> {
-    match limit.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_LIMIT),
-        Some(text) => match text.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(AppError::bad_request(
-                "invalid_number",
-                format!("limit is 1 tot {MAX_LIMIT}. / limit must be 1 to {MAX_LIMIT}."),
-            )),
-        },
-    }
 }
 
 pub fn to_profile(r: &ResidentRow) -> Profile {
@@ -671,15 +658,8 @@ pub async fn candidates(
     svc: &Services,
     caller: &Caller,
     vacancy_id: &str,
-    params: MatchParams,
+    limit: usize,
 ) -> Result<CandidatesResponse, AppError> {
-    let limit = parse_limit(params.limit.as_deref())?;
-    if params.relaxed.is_some() {
-        return Err(AppError::bad_request(
-            "invalid_query",
-            "relaxed geldt alleen voor matches. / relaxed applies to matches only.",
-        ));
-    }
     let vacancy = svc
         .store
         .offer::<VacancyRow>(vacancy_id)

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod layout;
 pub mod page_error;
 pub mod pages;
+pub mod params;
 pub mod problem;
 mod router;
 pub mod server;

@@ -22,9 +22,9 @@ const LAYERS: &[&[&str]] = &[
         "export",
         "lift",
     ],
-    &["config", "app", "fixtures", "generate", "bench"],
+    &["config", "app", "fixtures", "generate"],
     &["web"],
-    &["cli"],
+    &["cli", "bench"],
 ];
 
 /// External crates and the one top-level module each may be used in.

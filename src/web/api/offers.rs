@@ -11,9 +11,10 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::offers::query::{SearchParams, SearchResponse, search};
+use crate::offers::query::{SearchResponse, search};
 use crate::offers::{self, Offer};
 use crate::storage::{TrainingRow, VacancyRow};
+use crate::web::params::{SearchParams, search_request};
 use crate::web::{ApiJson, ApiQuery, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -41,7 +42,8 @@ async fn search_offers<O: Offer>(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, AppError> {
-    Ok(Json(search(&state, O::KIND, params).await?))
+    let request = search_request(&state.geo, O::KIND, &params)?;
+    Ok(Json(search(&state, O::KIND, request).await?))
 }
 
 async fn show<O: Offer>(

@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::residents::matches::{CandidatesResponse, MatchParams, MatchesResponse};
+use crate::residents::matches::{CandidatesResponse, MatchesResponse};
 use crate::residents::profile::{ResidentInput, ResidentView};
 use crate::web::AppState;
+use crate::web::params::MatchParams;
 use crate::web::{ApiJson, ApiQuery};
 
 pub fn router() -> Router<AppState> {
@@ -89,7 +90,7 @@ async fn matches(
     ApiQuery(params): ApiQuery<MatchParams>,
 ) -> Result<Json<MatchesResponse>, AppError> {
     Ok(Json(
-        crate::residents::matches::matches(&state, &caller, &id, params).await?,
+        crate::residents::matches::matches(&state, &caller, &id, params.match_options()?).await?,
     ))
 }
 
@@ -100,6 +101,6 @@ async fn candidates(
     ApiQuery(params): ApiQuery<MatchParams>,
 ) -> Result<Json<CandidatesResponse>, AppError> {
     Ok(Json(
-        crate::residents::matches::candidates(&state, &caller, &id, params).await?,
+        crate::residents::matches::candidates(&state, &caller, &id, params.candidate_limit()?).await?,
     ))
 }

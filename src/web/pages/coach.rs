@@ -15,7 +15,7 @@ use super::residents::{
 use crate::auth::Role;
 use crate::contact::ContactAnswerInput;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
-use crate::residents::matches::{MatchParams, MatchesResponse, candidates};
+use crate::residents::matches::{DEFAULT_LIMIT, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
 use crate::storage::VacancyRow;
@@ -300,7 +300,7 @@ pub async fn candidate_list(
 ) -> Result<Markup, PageError> {
     let signed_in = coach(&visitor)?;
     let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
-    let found = candidates(&state, &signed_in.caller, &id, MatchParams::default()).await?;
+    let found = candidates(&state, &signed_in.caller, &id, DEFAULT_LIMIT).await?;
     let path = format!("/coach/vacatures/{id}/kandidaten");
     Ok(render_candidates(&visitor, signed_in, &vacancy, &found, &path))
 }

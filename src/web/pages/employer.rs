@@ -14,7 +14,7 @@ use crate::codes::{Contract, DutchLevel, Education, Sector};
 use crate::contact::ContactRequestInput;
 use crate::error::{AppError, FieldError};
 use crate::offers::vacancy::{VacancyInput, VacancyView};
-use crate::residents::matches::{CandidatesResponse, MatchParams, candidates};
+use crate::residents::matches::{CandidatesResponse, DEFAULT_LIMIT, candidates};
 use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::forms::{
@@ -456,7 +456,7 @@ pub async fn candidate_list(
 ) -> Result<Markup, PageError> {
     let (signed_in, _) = employer(&visitor)?;
     let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
-    let found = candidates(&state, &signed_in.caller, &id, MatchParams::default()).await?;
+    let found = candidates(&state, &signed_in.caller, &id, DEFAULT_LIMIT).await?;
     let path = format!("/werkgever/vacatures/{id}/kandidaten");
     Ok(render_candidates(&visitor, signed_in, &vacancy, &found, &path))
 }

@@ -12,7 +12,7 @@ use crate::auth::Role;
 use crate::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
 use crate::error::AppError;
 use crate::geo::Point;
-use crate::offers::query::{Hit, SearchParams, SearchResponse, search};
+use crate::offers::query::{Hit, SearchResponse, search};
 use crate::offers::training::TrainingView;
 use crate::offers::vacancy::VacancyView;
 use crate::offers::{self, trainings_teaching};
@@ -25,6 +25,7 @@ use crate::web::forms::{
 };
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
+use crate::web::params::{SearchParams, search_request};
 use crate::web::visitor::{Lang, Visitor};
 
 /// Trainings shown on a vacancy's page: near the workplace, for its skills.
@@ -87,7 +88,10 @@ async fn listing(
     let lang = visitor.lang;
     let (params, outcome) = match params {
         Ok(Query(params)) => {
-            let outcome = search(state, listing.kind, params.clone()).await;
+            let outcome = match search_request(&state.geo, listing.kind, &params) {
+                Ok(request) => search(state, listing.kind, request).await,
+                Err(e) => Err(e),
+            };
             (params, outcome)
         }
         Err(_) => (

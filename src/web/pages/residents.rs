@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::contact::{ACCEPTED, ContactRequestView, DECLINED, OPEN};
 use crate::error::AppError;
 use crate::outcomes::STATUSES;
-use crate::residents::matches::{MatchParams, MatchView, MatchesResponse, matches};
+use crate::residents::matches::{MatchOptions, MatchView, MatchesResponse, matches};
 use crate::residents::profile::ResidentView;
 use crate::skills::{MatchKind, Suggestion};
 use crate::web::AppState;
@@ -18,7 +18,7 @@ use crate::web::visitor::Lang;
 
 /// Suggestions shown when a typed skill is not one we know exactly.
 const SUGGESTIONS: usize = 5;
-const MATCHES_SHOWN: &str = "10";
+const MATCHES_SHOWN: usize = 10;
 
 #[derive(Debug, Deserialize)]
 pub struct SkillForm {
@@ -91,11 +91,11 @@ pub async fn remove_skill(
 }
 
 pub async fn matches_of(state: &AppState, caller: &Caller, id: &str) -> Result<MatchesResponse, AppError> {
-    let params = MatchParams {
-        limit: Some(MATCHES_SHOWN.into()),
-        ..MatchParams::default()
+    let options = MatchOptions {
+        limit: MATCHES_SHOWN,
+        ..MatchOptions::default()
     };
-    matches(state, caller, id, params).await
+    matches(state, caller, id, options).await
 }
 
 /// Name, wijk and conditions at a glance.
