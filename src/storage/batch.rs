@@ -1,16 +1,14 @@
 //! Multi-row statements: one INSERT per few hundred rows instead of one per
 //! row, which is what makes bulk loads fast on SQLite.
 
+use sqlx::QueryBuilder;
 use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite};
 
+use super::sqlite::{Db, MAX_VARIABLES};
 use super::{StoreError, Tx};
 
 /// One row's values, bound in column order.
-pub type Values<'qb> = Separated<'qb, Sqlite, &'static str>;
-
-/// Stays under SQLite's limit of 32,766 bound variables per statement.
-const MAX_VARIABLES: usize = 30_000;
+pub type Values<'qb> = Separated<'qb, Db, &'static str>;
 
 /// `insert_into` is "INSERT INTO table (columns…)"; `push` binds one row's
 /// `columns` values.
@@ -22,7 +20,7 @@ pub async fn insert_rows<T>(
     push: impl Fn(&mut Values<'_>, &T),
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks((MAX_VARIABLES / columns).max(1)) {
-        let mut query = QueryBuilder::<Sqlite>::new(format!("{insert_into} "));
+        let mut query = QueryBuilder::<Db>::new(format!("{insert_into} "));
         query.push_values(chunk, |mut values, row| push(&mut values, row));
         query.build().execute(&mut **tx).await?;
     }
@@ -38,7 +36,7 @@ pub async fn update_row(
     id: &str,
     push: impl FnOnce(&mut Values<'_>),
 ) -> Result<u64, StoreError> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("UPDATE {table} SET ({columns}) = ("));
+    let mut query = QueryBuilder::<Db>::new(format!("UPDATE {table} SET ({columns}) = ("));
     push(&mut query.separated(", "));
     query.push(") WHERE id = ");
     query.push_bind(id.to_string());

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+use super::sqlite::DbRow;
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +25,7 @@ const SELECT: &str = "SELECT c.id, c.vacancy_id, v.title AS vacancy_title, c.org
      FROM contact_requests c JOIN vacancies v ON v.id = c.vacancy_id
      JOIN organisations o ON o.id = c.organisation_id";
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> ContactRequestRow {
+fn from_row(r: &DbRow) -> ContactRequestRow {
     ContactRequestRow {
         id: r.get("id"),
         vacancy_id: r.get("vacancy_id"),
@@ -70,7 +71,7 @@ impl Store {
     pub async fn contact_request(&self, id: &str) -> Result<Option<ContactRequestRow>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?")))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.sqlite())
             .await?;
         Ok(row.as_ref().map(from_row))
     }
@@ -80,7 +81,7 @@ impl Store {
             "{SELECT} WHERE c.resident_id = ? ORDER BY c.requested_at DESC, c.id"
         )))
         .bind(resident_id)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         Ok(rows.iter().map(from_row).collect())
     }
@@ -112,7 +113,7 @@ impl Store {
     pub async fn contact_statuses(&self, vacancy_id: &str) -> Result<HashMap<String, String>, StoreError> {
         let rows = sqlx::query("SELECT resident_id, status FROM contact_requests WHERE vacancy_id = ?")
             .bind(vacancy_id)
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         Ok(rows
             .iter()

@@ -92,7 +92,7 @@ impl Store {
         .bind(&answer.body)
         .bind(scope)
         .bind(key)
-        .execute(&self.pool)
+        .execute(self.sqlite())
         .await?;
         Ok(())
     }
@@ -103,7 +103,7 @@ impl Store {
         sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL")
             .bind(scope)
             .bind(key)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?;
         Ok(())
     }
@@ -111,7 +111,7 @@ impl Store {
     pub async fn purge_idempotency_keys(&self, before: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
             .bind(before)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?
             .rows_affected())
     }

@@ -1,8 +1,9 @@
 //! What the lift report reads: small facts per resident, outcome and open
 //! vacancy, aggregated in memory by `lift`; and the derived match summaries.
 
-use sqlx::{Row, Sqlite};
+use sqlx::Row;
 
+use super::sqlite::Db;
 use super::{Store, StoreError, Tx};
 
 /// A resident as the report counts them: where, since when, last seen.
@@ -57,7 +58,7 @@ impl Store {
             "SELECT id, wijk_code, created_at, last_active_at FROM residents WHERE created_at < ? ORDER BY id",
         )
         .bind(before)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         Ok(rows
             .iter()
@@ -90,7 +91,7 @@ impl Store {
     }
 
     async fn outcome_facts(&self, sql: &'static str, before: i64) -> Result<Vec<OutcomeFact>, StoreError> {
-        let rows = sqlx::query(sql).bind(before).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql).bind(before).fetch_all(self.sqlite()).await?;
         Ok(rows
             .iter()
             .map(|r| OutcomeFact {
@@ -105,7 +106,7 @@ impl Store {
     /// its period. Closed ones count until their last change.
     pub async fn lift_vacancies(&self) -> Result<Vec<VacancyPlace>, StoreError> {
         let rows = sqlx::query("SELECT lat, lon, posted_on, closes_on, status, updated_at FROM vacancies")
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         Ok(rows
             .iter()
@@ -140,7 +141,7 @@ impl Store {
         .bind(recorded_by.0)
         .bind(recorded_by.1)
         .bind(now)
-        .execute(&self.pool)
+        .execute(self.sqlite())
         .await?;
         Ok(())
     }
@@ -165,7 +166,7 @@ impl Store {
         .bind(version)
         .bind(stale_before)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?)
     }
 
@@ -185,7 +186,7 @@ impl Store {
         .bind(after)
         .bind(version)
         .bind(stale_before)
-        .fetch_one(&self.pool)
+        .fetch_one(self.sqlite())
         .await?)
     }
 
@@ -198,7 +199,7 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+        let mut query = sqlx::QueryBuilder::<Db>::new(
             "INSERT INTO match_summaries (resident_id, algorithm_version, computed_at, best_score, missing_skills) ",
         );
         query.push_values(rows, |mut b, row| {
@@ -213,13 +214,13 @@ impl Store {
               computed_at = excluded.computed_at, best_score = excluded.best_score,
               missing_skills = excluded.missing_skills",
         );
-        query.build().execute(&self.pool).await?;
+        query.build().execute(self.sqlite()).await?;
         Ok(())
     }
 
     pub async fn match_summaries(&self) -> Result<Vec<MatchSummaryRow>, StoreError> {
         let rows = sqlx::query("SELECT resident_id, best_score, missing_skills FROM match_summaries")
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         Ok(rows
             .iter()

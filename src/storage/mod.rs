@@ -1,7 +1,9 @@
-//! The database: the single source of truth. One concrete `Store`; SQL lives
-//! here and nowhere else. SQLite is the embedded default; the PostgreSQL
-//! backend will sit beside it as a second pool variant with its own
-//! migrations folder and the same version numbers.
+//! The database: the single source of truth. One concrete `Store` over an
+//! enum of pools; SQL lives here and nowhere else, one file per domain with
+//! its row structs. What is particular to SQLite (pragmas, `BEGIN
+//! IMMEDIATE`, the bound-variable limit, id lists, row types) is in
+//! `sqlite.rs`, so that the PostgreSQL backend can sit beside it as a second
+//! pool variant with its own migrations folder and the same version numbers.
 
 mod batch;
 mod contact;
@@ -13,14 +15,11 @@ mod privacy;
 mod reference;
 mod residents;
 mod sessions;
+mod sqlite;
 mod users;
 
 use crate::error::AppError;
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlite::SqlitePool;
 
 pub use contact::ContactRequestRow;
 pub use idempotency::{Claim, StoredAnswer};
@@ -32,8 +31,6 @@ pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
 pub use sessions::{Credentials, SessionRow};
 pub use users::{TokenOwner, TokenRow, UserRow};
-
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -61,48 +58,46 @@ impl StoreError {
     }
 }
 
-pub type Tx = Transaction<'static, Sqlite>;
+pub use sqlite::Tx;
+
+/// The open database: one pool per backend.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+}
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl Store {
-    /// Opens (creating when missing) the database at `url` and applies the
-    /// migrations.
+    /// Opens the database at `url` (creating a missing SQLite file) and
+    /// applies the migrations. The scheme picks the backend.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if !url.starts_with("sqlite:") {
             return Err(StoreError::UnsupportedUrl(redact(url)));
         }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5))
-            // 8 MiB of page cache per connection instead of 2: candidate and
-            // matching reads touch thousands of pages per request.
-            .pragma("cache_size", "-8192")
-            // Erased personal data is overwritten, not left in free pages.
-            .pragma("secure_delete", "ON");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        SQLITE_MIGRATIONS.run(&pool).await?;
+        let pool = Pool::Sqlite(sqlite::connect(url).await?);
         Ok(Self { pool })
     }
 
-    /// A write transaction. SQLite takes the write lock up front
-    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then
-    /// writes fails at once with "database is locked" under concurrency.
+    /// The SQLite pool every query of this backend runs on.
+    fn sqlite(&self) -> &SqlitePool {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool,
+        }
+    }
+
+    /// A write transaction; see `sqlite::begin_write`.
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        sqlite::begin_write(self.sqlite()).await
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+        }
     }
 }
 

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row, Sqlite};
+use sqlx::{AssertSqlSafe, Row};
 
 use super::batch::{Values, insert_rows, update_row};
+use super::sqlite::{Db, DbRow, push_id_list};
 use super::{Store, StoreError, Tx, now_unix};
 use crate::codes::OfferKind;
 
@@ -124,7 +124,7 @@ impl Store {
     pub async fn organisation_kind(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.sqlite())
             .await?)
     }
 
@@ -170,10 +170,10 @@ impl Store {
 
     /// Offers by id, in id order; unknown ids are skipped.
     pub async fn offers_by_ids<R: StoredOffer>(&self, ids: &[String]) -> Result<Vec<R>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(format!("{} WHERE {} IN (", R::SELECT, R::ID));
+        let mut query = sqlx::QueryBuilder::<Db>::new(format!("{} WHERE {} IN (", R::SELECT, R::ID));
         push_id_list(&mut query, ids);
         query.push(format!(" ORDER BY {}", R::ID));
-        let rows = query.build().fetch_all(&self.pool).await?;
+        let rows = query.build().fetch_all(self.sqlite()).await?;
         self.offers_from(rows).await
     }
 
@@ -187,7 +187,7 @@ impl Store {
         )))
         .bind(after)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         self.offers_from(rows).await
     }
@@ -204,13 +204,13 @@ impl Store {
         )))
         .bind(organisation_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         self.offers_from(rows).await
     }
 
     /// Rows of `R::SELECT` with their links, in one more query.
-    async fn offers_from<R: StoredOffer>(&self, rows: Vec<SqliteRow>) -> Result<Vec<R>, StoreError> {
+    async fn offers_from<R: StoredOffer>(&self, rows: Vec<DbRow>) -> Result<Vec<R>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
         let mut links = self.links_for::<R>(&ids).await?;
         Ok(rows
@@ -231,7 +231,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new("");
+        let mut query = sqlx::QueryBuilder::<Db>::new("");
         for (i, link) in R::LINKS.iter().enumerate() {
             if i > 0 {
                 query.push(" UNION ALL ");
@@ -246,7 +246,7 @@ impl Store {
             push_id_list(&mut query, ids);
         }
         query.push(" ORDER BY 1, 3, 2");
-        for row in query.build().fetch_all(&self.pool).await? {
+        for row in query.build().fetch_all(self.sqlite()).await? {
             let lists = out
                 .entry(row.get(0))
                 .or_insert_with(|| vec![Vec::new(); R::LINKS.len()]);
@@ -262,7 +262,7 @@ impl Store {
             sqlx::query("SELECT seq, entity, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")
                 .bind(seq)
                 .bind(limit)
-                .fetch_all(&self.pool)
+                .fetch_all(self.sqlite())
                 .await?;
         Ok(rows
             .into_iter()
@@ -278,7 +278,7 @@ impl Store {
 
     pub async fn last_outbox_seq(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox")
-            .fetch_one(&self.pool)
+            .fetch_one(self.sqlite())
             .await?)
     }
 
@@ -287,13 +287,12 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
                 .bind(kind)
-                .fetch_optional(&self.pool)
+                .fetch_optional(self.sqlite())
                 .await?,
         )
     }
 }
 
-/// `id, id, …)` — or `NULL)`, which matches nothing, for an empty list.
 pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) -> Result<(), StoreError> {
     for o in rows {
         sqlx::query(
@@ -335,18 +334,6 @@ pub(super) async fn insert_offers<R: StoredOffer>(tx: &mut Tx, rows: &[R]) -> Re
     .await?;
     insert_links(tx, rows).await?;
     append_outbox(tx, R::KIND, rows.iter().map(R::id)).await
-}
-
-pub(super) fn push_id_list(query: &mut sqlx::QueryBuilder<Sqlite>, ids: &[String]) {
-    if ids.is_empty() {
-        query.push("NULL)");
-        return;
-    }
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(id.clone());
-    }
-    query.push(")");
 }
 
 /// The link rows of these offers, link by link.
@@ -429,7 +416,7 @@ pub trait StoredOffer: Sized + Send + Unpin {
     /// The values of link `i` of `LINKS`.
     fn links(&self, i: usize) -> &[String];
     /// The offer from a row of `SELECT` and its links, one list per `LINKS`.
-    fn from_row(row: &SqliteRow, links: Vec<Vec<String>>) -> Self;
+    fn from_row(row: &DbRow, links: Vec<Vec<String>>) -> Self;
 
     /// Each link table once.
     fn link_tables() -> Vec<&'static str> {
@@ -526,7 +513,7 @@ impl StoredOffer for VacancyRow {
         }
     }
 
-    fn from_row(r: &SqliteRow, links: Vec<Vec<String>>) -> Self {
+    fn from_row(r: &DbRow, links: Vec<Vec<String>>) -> Self {
         let [skills_required, skills_optional] = two_lists(links);
         VacancyRow {
             id: r.get("id"),
@@ -629,7 +616,7 @@ impl StoredOffer for TrainingRow {
         if i == 0 { &self.skills } else { &self.occupations }
     }
 
-    fn from_row(r: &SqliteRow, links: Vec<Vec<String>>) -> Self {
+    fn from_row(r: &DbRow, links: Vec<Vec<String>>) -> Self {
         let [skills, occupations] = two_lists(links);
         let languages: String = r.get("languages");
         TrainingRow {

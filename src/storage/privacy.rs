@@ -1,11 +1,12 @@
 //! Consent, the views log, outcomes and retention: the records that make
 //! the handling of personal data accountable.
 
-use sqlx::{Row, Sqlite};
+use sqlx::Row;
 
 use super::batch::insert_rows;
-use super::offers::push_id_list;
 use super::residents::{ConsentBy, insert_consent_event};
+use super::sqlite::push_id_list;
+use super::sqlite::{Db, DbArguments};
 use super::{Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +85,7 @@ impl Store {
             "SELECT findable, version, recorded_by, recorded_at FROM consent_events WHERE resident_id = ? ORDER BY id",
         )
         .bind(resident_id)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         Ok(rows
             .iter()
@@ -129,7 +130,7 @@ impl Store {
         )
         .bind(resident_id)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         Ok(rows
             .iter()
@@ -148,7 +149,7 @@ impl Store {
         sqlx::query("UPDATE residents SET last_active_at = ? WHERE id = ?")
             .bind(now)
             .bind(resident_id)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?;
         Ok(())
     }
@@ -165,7 +166,7 @@ impl Store {
         if resident_ids.is_empty() {
             return Ok(());
         }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+        let mut query = sqlx::QueryBuilder::<Db>::new(
             "INSERT OR IGNORE INTO candidate_listings (resident_id, vacancy_id, consent_event_id, shown_at)
              SELECT id, vacancy, consent, shown FROM (SELECT r.id, ",
         );
@@ -199,7 +200,7 @@ impl Store {
         )
         .bind(resident_id)
         .bind(vacancy_id)
-        .fetch_one(&self.pool)
+        .fetch_one(self.sqlite())
         .await?)
     }
 
@@ -222,7 +223,7 @@ impl Store {
         .bind(recorded_by)
         .bind(recorded_role)
         .bind(now)
-        .execute(&self.pool)
+        .execute(self.sqlite())
         .await?;
         Ok(())
     }
@@ -257,7 +258,7 @@ impl Store {
 
     async fn outcome_rows(
         &self,
-        query: sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments>,
+        query: sqlx::query::Query<'_, Db, DbArguments>,
         resident_id: &str,
         offer_id: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, StoreError> {
@@ -265,7 +266,7 @@ impl Store {
             .bind(resident_id)
             .bind(offer_id)
             .bind(offer_id)
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         Ok(rows
             .iter()
@@ -285,7 +286,7 @@ impl Store {
     pub async fn purge_inactive_residents(&self, before: i64) -> Result<u64, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM residents WHERE last_active_at < ?")
             .bind(before)
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         let mut purged = 0;
         for id in ids {
@@ -299,7 +300,7 @@ impl Store {
     pub async fn purge_audit_log(&self, before: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM audit_log WHERE at < ?")
             .bind(before)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?
             .rows_affected())
     }

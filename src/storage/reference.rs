@@ -39,7 +39,7 @@ pub struct ReferenceData {
 impl Store {
     pub async fn has_reference_data(&self) -> Result<bool, StoreError> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wijken")
-            .fetch_one(&self.pool)
+            .fetch_one(self.sqlite())
             .await?;
         Ok(count > 0)
     }
@@ -129,7 +129,7 @@ impl Store {
         let wijken = sqlx::query(
             "SELECT code, number, name, stadsdeel, lat, lon, inner_lat, inner_lon, area_km2 FROM wijken",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?
         .into_iter()
         .map(|r| Wijk {
@@ -145,7 +145,7 @@ impl Store {
         })
         .collect();
         let postcodes = sqlx::query("SELECT pc4, woonplaats, lat, lon, wijk_code FROM postcodes")
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?
             .into_iter()
             .map(|r| Postcode {
@@ -162,7 +162,7 @@ impl Store {
     pub async fn skills(&self) -> Result<Vec<SkillRow>, StoreError> {
         let mut skills: Vec<SkillRow> =
             sqlx::query("SELECT id, label, label_en, category, esco_uri FROM skills ORDER BY id")
-                .fetch_all(&self.pool)
+                .fetch_all(self.sqlite())
                 .await?
                 .into_iter()
                 .map(|r| SkillRow {
@@ -176,7 +176,7 @@ impl Store {
                 })
                 .collect();
         let aliases = sqlx::query("SELECT alias, skill_id, kind FROM skill_aliases ORDER BY alias")
-            .fetch_all(&self.pool)
+            .fetch_all(self.sqlite())
             .await?;
         for row in aliases {
             let skill_id: String = row.get("skill_id");
@@ -196,7 +196,7 @@ impl Store {
     pub async fn occupation_exists(&self, uri: &str) -> Result<bool, StoreError> {
         let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM occupations WHERE uri = ?")
             .bind(uri)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.sqlite())
             .await?;
         Ok(found.is_some())
     }
@@ -205,7 +205,7 @@ impl Store {
         Ok(sqlx::query(
             "SELECT uri, isco_code, label, alt_labels, label_en, sector FROM occupations ORDER BY uri",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?
         .into_iter()
         .map(|r| OccupationRow {
@@ -225,7 +225,7 @@ impl Store {
             "SELECT occupation_uri, skill_id FROM occupation_skills WHERE relation = 'essential'
              ORDER BY occupation_uri, skill_id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?)
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite};
+use sqlx::Row;
 
 use super::batch::{Values, insert_rows, update_row};
+use super::sqlite::{Db, DbRow};
 use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,7 @@ pub enum CandidateScope<'a> {
 impl Store {
     pub async fn count_residents(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM residents")
-            .fetch_one(&self.pool)
+            .fetch_one(self.sqlite())
             .await?)
     }
 
@@ -187,7 +187,7 @@ impl Store {
         .bind(user_id)
         .bind(limit)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         self.residents_by_ids(&ids).await
     }
@@ -200,7 +200,7 @@ impl Store {
         scope: &CandidateScope<'_>,
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(match scope {
+        let mut query = sqlx::QueryBuilder::<Db>::new(match scope {
             CandidateScope::Consented => "SELECT resident_id FROM findable_skills WHERE skill_id IN (",
             // Every client of the coach, also those without a shared
             // vocabulary skill (free-text skills still score on the text).
@@ -209,7 +209,7 @@ impl Store {
                  LEFT JOIN resident_skills s ON s.resident_id = r.id AND s.skill_id IN ("
             }
         });
-        super::offers::push_id_list(&mut query, skill_ids);
+        super::sqlite::push_id_list(&mut query, skill_ids);
         let shared = match scope {
             CandidateScope::Consented => "COUNT(*)",
             CandidateScope::CoachClients(coach) => {
@@ -222,17 +222,17 @@ impl Store {
         query.push(shared);
         query.push(" DESC, resident_id LIMIT ");
         query.push_bind(limit);
-        Ok(query.build_query_scalar().fetch_all(&self.pool).await?)
+        Ok(query.build_query_scalar().fetch_all(self.sqlite()).await?)
     }
 
     pub async fn residents_by_ids(&self, ids: &[String]) -> Result<Vec<ResidentRow>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new("SELECT * FROM residents WHERE id IN (");
-        super::offers::push_id_list(&mut query, ids);
+        let mut query = sqlx::QueryBuilder::<Db>::new("SELECT * FROM residents WHERE id IN (");
+        super::sqlite::push_id_list(&mut query, ids);
         query.push(" ORDER BY id");
-        let rows = query.build().fetch_all(&self.pool).await?;
+        let rows = query.build().fetch_all(self.sqlite()).await?;
         let mut skills = self.resident_skills_for(ids).await?;
         let mut occupations = self.resident_occupations_for(ids).await?;
         Ok(rows
@@ -249,13 +249,13 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, Vec<ResidentSkill>>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+        let mut query = sqlx::QueryBuilder::<Db>::new(
             "SELECT resident_id, name, skill_id FROM resident_skills WHERE resident_id IN (",
         );
-        super::offers::push_id_list(&mut query, ids);
+        super::sqlite::push_id_list(&mut query, ids);
         query.push(" ORDER BY resident_id, position");
         let mut out: HashMap<String, Vec<ResidentSkill>> = HashMap::new();
-        for row in query.build().fetch_all(&self.pool).await? {
+        for row in query.build().fetch_all(self.sqlite()).await? {
             out.entry(row.get("resident_id"))
                 .or_default()
                 .push(ResidentSkill {
@@ -271,13 +271,13 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, (Vec<OccupationRef>, Vec<OccupationRef>)>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Sqlite>::new(
+        let mut query = sqlx::QueryBuilder::<Db>::new(
             "SELECT resident_id, relation, value, occupation_uri FROM resident_occupations WHERE resident_id IN (",
         );
-        super::offers::push_id_list(&mut query, ids);
+        super::sqlite::push_id_list(&mut query, ids);
         query.push(" ORDER BY resident_id, relation, position");
         let mut out: HashMap<String, (Vec<OccupationRef>, Vec<OccupationRef>)> = HashMap::new();
-        for row in query.build().fetch_all(&self.pool).await? {
+        for row in query.build().fetch_all(self.sqlite()).await? {
             let entry = out.entry(row.get("resident_id")).or_default();
             let list = if row.get::<String, _>("relation") == "experience" {
                 &mut entry.0
@@ -471,7 +471,7 @@ fn split_list(text: String) -> Vec<String> {
 }
 
 fn resident_from_row(
-    r: &SqliteRow,
+    r: &DbRow,
     skills: Vec<ResidentSkill>,
     experience: Vec<OccupationRef>,
     occupations_wanted: Vec<OccupationRef>,

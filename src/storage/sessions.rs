@@ -52,7 +52,7 @@ impl Store {
             "SELECT id, role, password_hash FROM users WHERE login = ? AND password_hash IS NOT NULL",
         )
         .bind(login)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.sqlite())
         .await?;
         Ok(row.map(|r| Credentials {
             user_id: r.get("id"),
@@ -97,7 +97,7 @@ impl Store {
         )
         .bind(id_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.sqlite())
         .await?;
         Ok(row.map(|r| SessionRow {
             owner: TokenOwner {
@@ -113,7 +113,7 @@ impl Store {
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM web_sessions WHERE id_hash = ?")
             .bind(id_hash)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?;
         Ok(())
     }
@@ -148,13 +148,14 @@ impl Store {
         if by_login >= limits.0 || by_ip >= limits.1 {
             return Ok(None);
         }
-        let id = sqlx::query("INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?)")
-            .bind(login_key)
-            .bind(ip_key)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(login_key)
+        .bind(ip_key)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(id))
     }
@@ -163,7 +164,7 @@ impl Store {
     pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?;
         Ok(())
     }

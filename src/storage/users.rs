@@ -77,7 +77,7 @@ impl Store {
             "SELECT id, user_id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id",
         )
         .bind(user_id)
-        .fetch_all(&self.pool)
+        .fetch_all(self.sqlite())
         .await?;
         Ok(rows
             .iter()
@@ -97,7 +97,7 @@ impl Store {
         let changed = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now_unix())
             .bind(token_id)
-            .execute(&self.pool)
+            .execute(self.sqlite())
             .await?
             .rows_affected();
         Ok(changed > 0)
@@ -106,7 +106,7 @@ impl Store {
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
         let row = sqlx::query("SELECT id, name, role, organisation_id FROM users WHERE id = ?")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.sqlite())
             .await?;
         Ok(row.map(|r| UserRow {
             id: r.get("id"),
@@ -124,7 +124,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(now_unix())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.sqlite())
         .await?;
         Ok(row.map(|r| TokenOwner {
             user_id: r.get("id"),
@@ -136,7 +136,7 @@ impl Store {
     pub async fn user_role(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.sqlite())
             .await?)
     }
 }
