@@ -2,6 +2,7 @@
 //! rejections become our problem+json, the bearer-token caller, and the
 //! server-rendered pages with their sessions.
 
+pub mod charts;
 pub mod error_shape;
 pub mod forms;
 pub mod idempotency;

@@ -12,22 +12,32 @@ use maud::{Markup, html};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::geo::Wijk;
-use crate::lift::charts::{Bar, MapArea, TrendPoint, bar_chart, line_chart, wijk_map};
 use crate::lift::figures::{Figure, Figures};
 use crate::lift::routes::csv_response;
 use crate::lift::{AreaReport, Level, LiftParams, LiftReport, ReportRequest, check_reader, export};
+use crate::web::charts::{Bar, MapArea, TrendPoint, WijkShapes, bar_chart, line_chart, wijk_map};
 use crate::web::forms::{FieldErrors, error_summary, field_frame, field_id};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::visitor::{Lang, SignedIn, Visitor};
 
-/// The wijken with their GeoJSON geometry, from the compiled-in fixtures.
-static WIJKEN: LazyLock<Vec<(Wijk, String)>> = LazyLock::new(|| {
-    crate::fixtures::wijken().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "wijk geometry missing from the fixtures; the map stays empty");
-        Vec::new()
-    })
-});
+/// The wijken of the compiled-in fixtures, in their order, with their outlines parsed once rather than on
+/// every request.
+static WIJK_SHAPES: LazyLock<(Vec<Wijk>, WijkShapes)> = LazyLock::new(load_wijk_shapes);
+
+/// A broken fixture leaves the map empty rather than the whole page unavailable.
+fn load_wijk_shapes() -> (Vec<Wijk>, WijkShapes) {
+    let parsed = crate::fixtures::wijken()
+        .map_err(anyhow::Error::from)
+        .and_then(|wijken| Ok((WijkShapes::parse(&wijken)?, wijken)));
+    match parsed {
+        Ok((shapes, wijken)) => (wijken.into_iter().map(|(wijk, _)| wijk).collect(), shapes),
+        Err(e) => {
+            tracing::error!(error = %e, "wijk geometry missing or invalid; the map stays empty");
+            (Vec::new(), WijkShapes::default())
+        }
+    }
+}
 
 const DEFAULT_FIGURE: Figure = Figure::WithMatchShare;
 
@@ -219,9 +229,10 @@ fn value_of(figures: &Figures, figure: Figure) -> (Option<f64>, String) {
 fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
     let title = label(lang, figure);
     let by_code = |code: &str| report.areas.iter().find(|a| a.code == code);
-    let areas: Vec<MapArea<'_>> = WIJKEN
+    let (wijken, shapes) = &*WIJK_SHAPES;
+    let areas: Vec<MapArea<'_>> = wijken
         .iter()
-        .filter_map(|(wijk, geometry)| {
+        .filter_map(|wijk| {
             let area = match report.level {
                 Level::Wijk => by_code(&wijk.code),
                 Level::Stadsdeel => by_code(&wijk.stadsdeel),
@@ -230,7 +241,7 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
             Some(MapArea {
                 code: &wijk.code,
                 name: &wijk.name,
-                geometry,
+                shape: shapes.get(&wijk.code)?,
                 value,
                 label,
                 priority: area.priority && report.level == Level::Wijk,
@@ -238,10 +249,6 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
             })
         })
         .collect();
-    let map = wijk_map("lift-kaart", title, &areas).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "wijk map not drawn");
-        html! { p { (lang.t("De kaart kon niet worden getekend.", "The map could not be drawn.")) } }
-    });
     let mut ranked: Vec<&AreaReport> = report.areas.iter().collect();
     ranked.sort_by(|a, b| {
         let (x, y) = (value_of(&a.figures, figure).0, value_of(&b.figures, figure).0);
@@ -272,7 +279,7 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
         div.lift-panels {
             section.lift-panel aria-labelledby="kaart-kop" {
                 h2 id="kaart-kop" { (lang.t("Kaart", "Map")) ": " (title) }
-                (map)
+                (wijk_map("lift-kaart", title, &areas))
             }
             section.lift-panel aria-labelledby="rangorde-kop" {
                 h2 id="rangorde-kop" { (lang.t("Rangorde", "Ranking")) ": " (title) }
