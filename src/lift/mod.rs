@@ -2,7 +2,6 @@
 //! residents who need it? Aggregates only: cells about fewer than five
 //! persons are suppressed, and no person-level data leaves this module.
 
-pub mod charts;
 pub mod export;
 pub mod figures;
 pub mod period;

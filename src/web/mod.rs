@@ -3,6 +3,7 @@
 //! server-rendered pages with their sessions.
 
 pub mod api;
+pub mod charts;
 pub mod error_shape;
 pub mod forms;
 pub mod idempotency;

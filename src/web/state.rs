@@ -2,7 +2,9 @@
 //! HTTP layer needs.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
+use super::charts::WijkOutlines;
 use crate::services::Services;
 
 #[derive(Clone)]
@@ -10,6 +12,8 @@ pub struct AppState {
     pub services: Services,
     /// Session cookies get the `Secure` flag: set when served over TLS.
     pub secure_cookies: bool,
+    /// The wijk outlines of the lift map, parsed once.
+    pub wijk_outlines: Arc<WijkOutlines>,
 }
 
 impl AppState {
@@ -17,6 +21,7 @@ impl AppState {
         Self {
             services,
             secure_cookies,
+            wijk_outlines: Arc::new(WijkOutlines::load()),
         }
     }
 }

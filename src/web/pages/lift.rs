@@ -2,32 +2,21 @@
 //! coloured by a chosen figure, a ranking against the city average, every
 //! figure in a table, and per wijk a page with twelve months of trends.
 
-use std::sync::LazyLock;
-
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::error::AppError;
-use crate::geo::Wijk;
-use crate::lift::charts::{Bar, MapArea, TrendPoint, bar_chart, line_chart, wijk_map};
 use crate::lift::figures::{Figure, Figures};
 use crate::lift::{AreaReport, Level, LiftParams, LiftReport, ReportRequest, check_reader, export};
 use crate::web::AppState;
 use crate::web::api::lift::csv_response;
+use crate::web::charts::{Bar, MapArea, TrendPoint, WijkOutlines, bar_chart, line_chart, wijk_map};
 use crate::web::forms::{FieldErrors, error_summary, field_frame, field_id};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::visitor::{Lang, SignedIn, Visitor};
-
-/// The wijken with their GeoJSON geometry, from the compiled-in fixtures.
-static WIJKEN: LazyLock<Vec<(Wijk, String)>> = LazyLock::new(|| {
-    crate::fixtures::wijken().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "wijk geometry missing from the fixtures; the map stays empty");
-        Vec::new()
-    })
-});
 
 const DEFAULT_FIGURE: Figure = Figure::WithMatchShare;
 
@@ -67,7 +56,7 @@ pub async fn overview(
             "Per wijk: residents, suitable vacancies, outcomes and training, next to the city average. Figures about fewer than 5 persons show as <5.")) }
         (filter_form(lang, &params, &report, figure, &errors))
         (period_note(lang, &report))
-        (map_and_ranking(lang, &report, figure))
+        (map_and_ranking(lang, &state.wijk_outlines, &report, figure))
         (figures_table(lang, &report))
     };
     Ok(page(&Frame::of(&visitor, "/lift", title), body))
@@ -216,12 +205,13 @@ fn value_of(figures: &Figures, figure: Figure) -> (Option<f64>, String) {
         .map_or((None, String::new()), |cell| (cell.value, cell.display.clone()))
 }
 
-fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
+fn map_and_ranking(lang: Lang, outlines: &WijkOutlines, report: &LiftReport, figure: Figure) -> Markup {
     let title = label(lang, figure);
     let by_code = |code: &str| report.areas.iter().find(|a| a.code == code);
-    let areas: Vec<MapArea<'_>> = WIJKEN
+    let WijkOutlines { wijken, shapes } = outlines;
+    let areas: Vec<MapArea<'_>> = wijken
         .iter()
-        .filter_map(|(wijk, geometry)| {
+        .filter_map(|wijk| {
             let area = match report.level {
                 Level::Wijk => by_code(&wijk.code),
                 Level::Stadsdeel => by_code(&wijk.stadsdeel),
@@ -230,7 +220,7 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
             Some(MapArea {
                 code: &wijk.code,
                 name: &wijk.name,
-                geometry,
+                shape: shapes.get(&wijk.code)?,
                 value,
                 label,
                 priority: area.priority && report.level == Level::Wijk,
@@ -238,10 +228,6 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
             })
         })
         .collect();
-    let map = wijk_map("lift-kaart", title, &areas).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "wijk map not drawn");
-        html! { p { (lang.t("De kaart kon niet worden getekend.", "The map could not be drawn.")) } }
-    });
     let mut ranked: Vec<&AreaReport> = report.areas.iter().collect();
     ranked.sort_by(|a, b| {
         let (x, y) = (value_of(&a.figures, figure).0, value_of(&b.figures, figure).0);
@@ -272,7 +258,7 @@ fn map_and_ranking(lang: Lang, report: &LiftReport, figure: Figure) -> Markup {
         div.lift-panels {
             section.lift-panel aria-labelledby="kaart-kop" {
                 h2 id="kaart-kop" { (lang.t("Kaart", "Map")) ": " (title) }
-                (map)
+                (wijk_map("lift-kaart", title, &areas))
             }
             section.lift-panel aria-labelledby="rangorde-kop" {
                 h2 id="rangorde-kop" { (lang.t("Rangorde", "Ranking")) ": " (title) }
