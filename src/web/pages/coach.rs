@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::residents::{
+use super::widgets::{
     OutcomeForm, SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill,
     skills_editor, summary,
 };

@@ -9,7 +9,7 @@ mod lift;
 mod login;
 mod offers;
 mod profile;
-mod residents;
+mod widgets;
 
 use axum::Router;
 use axum::extract::Query;

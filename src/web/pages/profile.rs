@@ -10,7 +10,7 @@ use axum_extra::extract::cookie::Cookie;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::residents::{
+use super::widgets::{
     SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill, skills_editor,
     summary,
 };

@@ -1,5 +1,5 @@
-//! A resident's page, shared by the jobseeker (`/profiel`) and their coach
-//! (`/coach/klanten/{id}`): the profile, skills with typo-tolerant
+//! The widgets of a resident's page, shared by the jobseeker (`/profiel`)
+//! and their coach (`/coach/klanten/{id}`): the profile, skills with typo-tolerant
 //! suggestions, and matches with their reasons and training routes.
 
 use maud::{Markup, html};
