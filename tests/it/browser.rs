@@ -151,9 +151,28 @@ impl Flow<'_> {
             .unwrap_or_else(|_| panic!("option {value} of #{id}"));
     }
 
+    /// Clicks a link or button that leads to a page, and waits until that
+    /// page has replaced this one: WebDriver may answer the click before a
+    /// form's navigation has begun, most often on a busy machine.
     async fn click(&mut self, css: &str) {
+        let old_page = self.find(Locator::Css("html")).await;
         let element = self.find(Locator::Css(css)).await;
         element.click().await.unwrap_or_else(|_| panic!("click {css}"));
+        self.wait_for_new_page(old_page, css).await;
+    }
+
+    /// Waits until `old_page` is gone (its element is stale), then checks
+    /// the page that replaced it.
+    async fn wait_for_new_page(&mut self, old_page: fantoccini::elements::Element, after: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while old_page.tag_name().await.is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{after}: no new page within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.find(Locator::Css("body")).await;
         self.check().await;
     }
 
@@ -219,9 +238,11 @@ async fn anonymous_search(flow: &mut Flow<'_>) {
     flow.type_into("veld-q", "magazijn").await;
     flow.choose("veld-wijk", "WK051829").await;
     flow.choose("veld-radius_km", "5").await;
+    let old_page = flow.find(Locator::Css("html")).await;
     let query = flow.find(Locator::Id("veld-q")).await;
     query.send_keys(&Key::Enter.to_string()).await.unwrap();
-    flow.check().await;
+    flow.wait_for_new_page(old_page, "Enter in the search field")
+        .await;
     let url = flow.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/vacatures");
     assert!(url.query().unwrap_or_default().contains("wijk=WK051829"));
