@@ -21,7 +21,7 @@ fn has_control(text: &str, allowed: &[char]) -> bool {
 
 /// Resolves a skill's id, label or alias to its id; the vocabulary (loaded
 /// reference data, a layer up) provides it.
-pub trait SkillNames {
+pub trait SkillResolver {
     fn skill_id(&self, name: &str) -> Option<String>;
 }
 
@@ -146,7 +146,7 @@ impl Checker {
     }
 
     /// Skill names (id, label or alias) resolved to vocabulary ids.
-    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &dyn SkillNames) -> Vec<String> {
+    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &dyn SkillResolver) -> Vec<String> {
         if names.len() > MAX_SKILLS {
             self.fail(
                 field,

@@ -49,7 +49,7 @@ pub struct Vocabulary {
     names: Vec<(usize, String)>,
 }
 
-impl crate::validate::SkillNames for Vocabulary {
+impl crate::validate::SkillResolver for Vocabulary {
     fn skill_id(&self, name: &str) -> Option<String> {
         self.resolve(name).map(|skill| skill.id.clone())
     }

@@ -241,7 +241,10 @@ impl Store {
                 key = R::LINK_KEY,
                 value = link.column,
                 table = link.table,
-                filter = link.filter,
+                filter = link
+                    .fixed
+                    .map(|(column, value)| format!("{column} = {} AND ", i64::from(value)))
+                    .unwrap_or_default(),
             ));
             push_id_list(&mut query, ids);
         }
@@ -433,8 +436,6 @@ pub struct LinkSpec {
     column: &'static str,
     /// A column this list fixes, with its value.
     fixed: Option<(&'static str, bool)>,
-    /// The same, as a condition for reading: `"required = 1 AND "`.
-    filter: &'static str,
 }
 
 impl StoredOffer for VacancyRow {
@@ -456,13 +457,11 @@ impl StoredOffer for VacancyRow {
             table: "vacancy_skills",
             column: "skill_id",
             fixed: Some(("required", true)),
-            filter: "required = 1 AND ",
         },
         LinkSpec {
             table: "vacancy_skills",
             column: "skill_id",
             fixed: Some(("required", false)),
-            filter: "required = 0 AND ",
         },
     ];
 
@@ -568,13 +567,11 @@ impl StoredOffer for TrainingRow {
             table: "training_skills",
             column: "skill_id",
             fixed: None,
-            filter: "",
         },
         LinkSpec {
             table: "training_occupations",
             column: "occupation_uri",
             fixed: None,
-            filter: "",
         },
     ];
 
