@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
-
-use super::sqlite::DbRow;
+use super::db::{DbRow, Query, Time};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +32,8 @@ fn from_row(r: &DbRow) -> ContactRequestRow {
         organisation_name: r.get("organisation_name"),
         resident_id: r.get("resident_id"),
         status: r.get("status"),
-        requested_at: r.get("requested_at"),
-        answered_at: r.get("answered_at"),
+        requested_at: r.time("requested_at"),
+        answered_at: r.time_opt("answered_at"),
     }
 }
 
@@ -52,7 +50,7 @@ impl Store {
         at: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        Query::new(
             "INSERT INTO contact_requests (id, vacancy_id, resident_id, organisation_id, requested_by, requested_at, status)
              VALUES (?, ?, ?, ?, ?, ?, 'open')",
         )
@@ -61,27 +59,27 @@ impl Store {
         .bind(resident_id)
         .bind(organisation_id)
         .bind(requested_by)
-        .bind(at)
-        .execute(&mut *tx)
+        .bind(Time(at))
+        .execute(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn contact_request(&self, id: &str) -> Result<Option<ContactRequestRow>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE c.id = ?")))
+        let row = Query::new(format!("{SELECT} WHERE c.id = ?"))
             .bind(id)
-            .fetch_optional(self.sqlite())
+            .fetch_optional(self)
             .await?;
         Ok(row.as_ref().map(from_row))
     }
 
     pub async fn contact_requests_of(&self, resident_id: &str) -> Result<Vec<ContactRequestRow>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows = Query::new(format!(
             "{SELECT} WHERE c.resident_id = ? ORDER BY c.requested_at DESC, c.id"
-        )))
+        ))
         .bind(resident_id)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         Ok(rows.iter().map(from_row).collect())
     }
@@ -95,25 +93,24 @@ impl Store {
         at: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
+        let changed = Query::new(
             "UPDATE contact_requests SET status = ?, answered_by = ?, answered_at = ? WHERE id = ? AND status = 'open'",
         )
         .bind(status)
         .bind(answered_by)
-        .bind(at)
+        .bind(Time(at))
         .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .execute(&mut tx)
+        .await?;
         tx.commit().await?;
         Ok(changed > 0)
     }
 
     /// The contact status of each resident asked about for one vacancy.
     pub async fn contact_statuses(&self, vacancy_id: &str) -> Result<HashMap<String, String>, StoreError> {
-        let rows = sqlx::query("SELECT resident_id, status FROM contact_requests WHERE vacancy_id = ?")
+        let rows = Query::new("SELECT resident_id, status FROM contact_requests WHERE vacancy_id = ?")
             .bind(vacancy_id)
-            .fetch_all(self.sqlite())
+            .fetch_all(self)
             .await?;
         Ok(rows
             .iter()

@@ -1,8 +1,7 @@
 //! Answers to POSTs sent with an `Idempotency-Key`, so that a client whose
 //! answer was lost can retry without creating a second record.
 
-use sqlx::Row;
-
+use super::db::{DbRow, Query, Time};
 use super::{Store, StoreError};
 
 /// A stored answer, sent again to a retry.
@@ -38,41 +37,35 @@ impl Store {
         expired_before: i64,
     ) -> Result<Claim, StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at < ?")
+        Query::new("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND created_at < ?")
             .bind(scope)
             .bind(key)
-            .bind(expired_before)
-            .execute(&mut *tx)
+            .bind(Time(expired_before))
+            .execute(&mut tx)
             .await?;
-        let found = sqlx::query(
-            "SELECT fingerprint, status, content_type, body FROM idempotency_keys WHERE scope = ? AND key = ?",
+        // Inserting first, with ON CONFLICT, settles a race between two
+        // first tries on either backend: one inserts, the other reads its row.
+        let inserted = Query::new(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (scope, key) DO NOTHING",
         )
         .bind(scope)
         .bind(key)
-        .fetch_optional(&mut *tx)
+        .bind(fingerprint)
+        .bind(Time(now))
+        .execute(&mut tx)
         .await?;
-        let claim = match found {
-            None => {
-                sqlx::query(
-                    "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
-                )
-                .bind(scope)
-                .bind(key)
-                .bind(fingerprint)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                Claim::New
-            }
-            Some(row) if row.get::<String, _>("fingerprint") != fingerprint => Claim::OtherRequest,
-            Some(row) => match row.get::<Option<i64>, _>("status") {
-                None => Claim::Unanswered,
-                Some(status) => Claim::Replay(StoredAnswer {
-                    status: u16::try_from(status).unwrap_or(200),
-                    content_type: row.get::<Option<String>, _>("content_type").unwrap_or_default(),
-                    body: row.get::<Option<String>, _>("body").unwrap_or_default(),
-                }),
-            },
+        let claim = if inserted == 1 {
+            Claim::New
+        } else {
+            let row = Query::new(
+                "SELECT fingerprint, status, content_type, body FROM idempotency_keys WHERE scope = ? AND key = ?",
+            )
+            .bind(scope)
+            .bind(key)
+            .fetch_one(&mut tx)
+            .await?;
+            earlier_claim(&row, fingerprint)
         };
         tx.commit().await?;
         Ok(claim)
@@ -84,7 +77,7 @@ impl Store {
         key: &str,
         answer: &StoredAnswer,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        Query::new(
             "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
         )
         .bind(i64::from(answer.status))
@@ -92,7 +85,7 @@ impl Store {
         .bind(&answer.body)
         .bind(scope)
         .bind(key)
-        .execute(self.sqlite())
+        .execute(self)
         .await?;
         Ok(())
     }
@@ -100,19 +93,33 @@ impl Store {
     /// Frees a key whose request failed: it created nothing, so a retry may
     /// run again.
     pub async fn release_idempotency_key(&self, scope: &str, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL")
+        Query::new("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NULL")
             .bind(scope)
             .bind(key)
-            .execute(self.sqlite())
+            .execute(self)
             .await?;
         Ok(())
     }
 
     pub async fn purge_idempotency_keys(&self, before: i64) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
-            .bind(before)
-            .execute(self.sqlite())
-            .await?
-            .rows_affected())
+        Ok(Query::new("DELETE FROM idempotency_keys WHERE created_at < ?")
+            .bind(Time(before))
+            .execute(self)
+            .await?)
+    }
+}
+
+/// What a key already claimed means for a request with `fingerprint`.
+fn earlier_claim(row: &DbRow, fingerprint: &str) -> Claim {
+    if row.get::<String>("fingerprint") != fingerprint {
+        return Claim::OtherRequest;
+    }
+    match row.get::<Option<i64>>("status") {
+        None => Claim::Unanswered,
+        Some(status) => Claim::Replay(StoredAnswer {
+            status: u16::try_from(status).unwrap_or(200),
+            content_type: row.get::<Option<String>>("content_type").unwrap_or_default(),
+            body: row.get::<Option<String>>("body").unwrap_or_default(),
+        }),
     }
 }

@@ -1,9 +1,7 @@
 //! What the lift report reads: small facts per resident, outcome and open
 //! vacancy, aggregated in memory by `lift`; and the derived match summaries.
 
-use sqlx::Row;
-
-use super::sqlite::Db;
+use super::db::{Query, Time};
 use super::{Store, StoreError, Tx};
 
 /// A resident as the report counts them: where, since when, last seen.
@@ -54,19 +52,19 @@ pub struct MatchSummaryRow {
 impl Store {
     /// Residents registered before `before` (Unix seconds).
     pub async fn lift_residents(&self, before: i64) -> Result<Vec<ResidentFact>, StoreError> {
-        let rows = sqlx::query(
+        let rows = Query::new(
             "SELECT id, wijk_code, created_at, last_active_at FROM residents WHERE created_at < ? ORDER BY id",
         )
-        .bind(before)
-        .fetch_all(self.sqlite())
+        .bind(Time(before))
+        .fetch_all(self)
         .await?;
         Ok(rows
             .iter()
             .map(|r| ResidentFact {
                 id: r.get("id"),
                 wijk_code: r.get("wijk_code"),
-                created_at: r.get("created_at"),
-                last_active_at: r.get("last_active_at"),
+                created_at: r.time("created_at"),
+                last_active_at: r.time("last_active_at"),
             })
             .collect())
     }
@@ -91,13 +89,13 @@ impl Store {
     }
 
     async fn outcome_facts(&self, sql: &'static str, before: i64) -> Result<Vec<OutcomeFact>, StoreError> {
-        let rows = sqlx::query(sql).bind(before).fetch_all(self.sqlite()).await?;
+        let rows = Query::new(sql).bind(Time(before)).fetch_all(self).await?;
         Ok(rows
             .iter()
             .map(|r| OutcomeFact {
                 resident_id: r.get("resident_id"),
                 status: r.get("status"),
-                recorded_at: r.get("recorded_at"),
+                recorded_at: r.time("recorded_at"),
             })
             .collect())
     }
@@ -105,8 +103,8 @@ impl Store {
     /// Every vacancy's place and open days; the report picks those open in
     /// its period. Closed ones count until their last change.
     pub async fn lift_vacancies(&self) -> Result<Vec<VacancyPlace>, StoreError> {
-        let rows = sqlx::query("SELECT lat, lon, posted_on, closes_on, status, updated_at FROM vacancies")
-            .fetch_all(self.sqlite())
+        let rows = Query::new("SELECT lat, lon, posted_on, closes_on, status, updated_at FROM vacancies")
+            .fetch_all(self)
             .await?;
         Ok(rows
             .iter()
@@ -117,7 +115,7 @@ impl Store {
                     lon: r.get("lon"),
                     posted_on: r.get("posted_on"),
                     closes_on: r.get("closes_on"),
-                    closed_at: (status == "closed").then(|| r.get("updated_at")),
+                    closed_at: (status == "closed").then(|| r.time("updated_at")),
                 }
             })
             .collect())
@@ -131,7 +129,7 @@ impl Store {
         recorded_by: (&str, &str),
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        Query::new(
             "INSERT INTO training_outcomes (resident_id, training_id, status, recorded_by, recorded_role, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -140,8 +138,8 @@ impl Store {
         .bind(status)
         .bind(recorded_by.0)
         .bind(recorded_by.1)
-        .bind(now)
-        .execute(self.sqlite())
+        .bind(Time(now))
+        .execute(self)
         .await?;
         Ok(())
     }
@@ -156,7 +154,7 @@ impl Store {
         after: &str,
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
+        Ok(Query::new(
             "SELECT r.id FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
              WHERE r.id > ? AND (m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
                 OR m.computed_at < r.updated_at)
@@ -164,9 +162,9 @@ impl Store {
         )
         .bind(after)
         .bind(version)
-        .bind(stale_before)
+        .bind(Time(stale_before))
         .bind(limit)
-        .fetch_all(self.sqlite())
+        .scalars(self)
         .await?)
     }
 
@@ -178,15 +176,15 @@ impl Store {
         after: &str,
     ) -> Result<i64, StoreError> {
         // The condition above again: sqlx takes static SQL, not a format!.
-        Ok(sqlx::query_scalar(
+        Ok(Query::new(
             "SELECT COUNT(*) FROM residents r LEFT JOIN match_summaries m ON m.resident_id = r.id
              WHERE r.id > ? AND (m.resident_id IS NULL OR m.algorithm_version <> ? OR m.computed_at < ?
                 OR m.computed_at < r.updated_at)",
         )
         .bind(after)
         .bind(version)
-        .bind(stale_before)
-        .fetch_one(self.sqlite())
+        .bind(Time(stale_before))
+        .scalar(self)
         .await?)
     }
 
@@ -199,13 +197,13 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut query = sqlx::QueryBuilder::<Db>::new(
-            "INSERT INTO match_summaries (resident_id, algorithm_version, computed_at, best_score, missing_skills) ",
+        let mut query = Query::new(
+            "INSERT INTO match_summaries (resident_id, algorithm_version, computed_at, best_score, missing_skills) VALUES ",
         );
-        query.push_values(rows, |mut b, row| {
+        query.push_values(rows, |b, row| {
             b.push_bind(&row.resident_id)
                 .push_bind(version)
-                .push_bind(now)
+                .push_bind(Time(now))
                 .push_bind(row.best_score)
                 .push_bind(row.missing_skills.join(","));
         });
@@ -214,13 +212,13 @@ impl Store {
               computed_at = excluded.computed_at, best_score = excluded.best_score,
               missing_skills = excluded.missing_skills",
         );
-        query.build().execute(self.sqlite()).await?;
+        query.execute(self).await?;
         Ok(())
     }
 
     pub async fn match_summaries(&self) -> Result<Vec<MatchSummaryRow>, StoreError> {
-        let rows = sqlx::query("SELECT resident_id, best_score, missing_skills FROM match_summaries")
-            .fetch_all(self.sqlite())
+        let rows = Query::new("SELECT resident_id, best_score, missing_skills FROM match_summaries")
+            .fetch_all(self)
             .await?;
         Ok(rows
             .iter()
@@ -250,12 +248,12 @@ pub(super) async fn import_outcomes(tx: &mut Tx, rows: &[ImportedOutcome]) -> Re
             "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
              VALUES (?, ?, ?, 'import', 'import', ?)"
         };
-        sqlx::query(sql)
+        Query::new(sql)
             .bind(&row.resident_id)
             .bind(&row.offer_id)
             .bind(&row.status)
-            .bind(row.recorded_at)
-            .execute(&mut **tx)
+            .bind(Time(row.recorded_at))
+            .execute(&mut *tx)
             .await?;
     }
     Ok(())
@@ -265,12 +263,12 @@ pub(super) async fn import_outcomes(tx: &mut Tx, rows: &[ImportedOutcome]) -> Re
 /// demo history spans a year instead of starting at load.
 pub(super) async fn backdate_residents(tx: &mut Tx, dates: &[(String, i64, i64)]) -> Result<(), StoreError> {
     for (id, created_at, last_active_at) in dates {
-        sqlx::query("UPDATE residents SET created_at = ?, updated_at = ?, last_active_at = ? WHERE id = ?")
-            .bind(created_at)
-            .bind(created_at)
-            .bind(last_active_at)
+        Query::new("UPDATE residents SET created_at = ?, updated_at = ?, last_active_at = ? WHERE id = ?")
+            .bind(Time(*created_at))
+            .bind(Time(*created_at))
+            .bind(Time(*last_active_at))
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     Ok(())

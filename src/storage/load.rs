@@ -3,21 +3,40 @@
 //! interrupted, even by `kill -9`, leaves the database as it was and can
 //! simply be run again.
 
+use super::db::Query;
 use super::lift::ImportedOutcome;
 use super::residents::ConsentBy;
 use super::{OrganisationRow, ResidentRow, Store, StoreError, StoredOffer, Tx};
+
+/// The advisory lock key of a bulk load ("BL-LOAD" in ASCII).
+const BULK_LOAD_LOCK: i64 = 0x0042_4c2d_4c4f_4144;
 
 pub struct BulkLoad {
     tx: Tx,
 }
 
 impl Store {
-    /// Holds the write lock until commit: writes by a running server wait
-    /// (up to the busy timeout) while a large set loads.
+    /// On SQLite this holds the write lock until commit: writes by a
+    /// running server wait (up to the busy timeout) while a large set loads.
+    /// On PostgreSQL other writers go on, and an advisory lock keeps a
+    /// second load out until this one commits.
     pub async fn begin_load(&self) -> Result<BulkLoad, StoreError> {
         Ok(BulkLoad {
-            tx: self.begin_write().await?,
+            tx: self.begin_exclusive().await?,
         })
+    }
+
+    /// A write transaction that no other load runs beside: SQLite's write
+    /// lock already is one; on PostgreSQL an advisory lock held to commit.
+    pub(super) async fn begin_exclusive(&self) -> Result<Tx, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if tx.is_postgres() {
+            Query::new("SELECT pg_advisory_xact_lock(?)")
+                .bind(BULK_LOAD_LOCK)
+                .execute(&mut tx)
+                .await?;
+        }
+        Ok(tx)
     }
 }
 
@@ -25,11 +44,11 @@ impl BulkLoad {
     /// Whether the database holds no organisations, offers or residents,
     /// read inside the load, so two loads cannot both find it empty.
     pub async fn is_empty(&mut self) -> Result<bool, StoreError> {
-        Ok(sqlx::query_scalar(
+        Ok(Query::new(
             "SELECT NOT EXISTS (SELECT 1 FROM organisations) AND NOT EXISTS (SELECT 1 FROM vacancies)
                AND NOT EXISTS (SELECT 1 FROM trainings) AND NOT EXISTS (SELECT 1 FROM residents)",
         )
-        .fetch_one(&mut *self.tx)
+        .scalar(&mut self.tx)
         .await?)
     }
 

@@ -1,16 +1,21 @@
 //! The database: the single source of truth. One concrete `Store` over an
-//! enum of pools; SQL lives here and nowhere else, one file per domain with
-//! its row structs. What is particular to SQLite (pragmas, `BEGIN
-//! IMMEDIATE`, the bound-variable limit, id lists, row types) is in
-//! `sqlite.rs`, so that the PostgreSQL backend can sit beside it as a second
-//! pool variant with its own migrations folder and the same version numbers.
+//! enum of pools, SQLite (the embedded default) or PostgreSQL (production),
+//! chosen by the URL's scheme. SQL lives here and nowhere else, one file per
+//! domain with its row structs, written once for both backends through
+//! `db::Query`; where the dialects differ, the file says so beside the SQL.
+//! Opening and migrating each backend is in `sqlite.rs` and `postgres.rs`,
+//! with one migrations folder each and the same version numbers.
 
 mod batch;
 mod contact;
+mod db;
 mod idempotency;
+mod jobs;
 mod lift;
 mod load;
 mod offers;
+mod outbox;
+mod postgres;
 mod privacy;
 mod reference;
 mod residents;
@@ -19,13 +24,15 @@ mod sqlite;
 mod users;
 
 use crate::error::AppError;
+use postgres::PgPool;
 use sqlite::SqlitePool;
 
 pub use contact::ContactRequestRow;
 pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use load::BulkLoad;
-pub use offers::{LinkSpec, OrganisationRow, OutboxEntry, StoredOffer, TrainingRow, VacancyRow};
+pub use offers::{LinkSpec, OrganisationRow, StoredOffer, TrainingRow, VacancyRow};
+pub use outbox::{OutboxEntry, OutboxLag, OutboxListener};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
@@ -38,7 +45,7 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL (expected sqlite://PATH): {0}")]
+    #[error("unsupported database URL (expected sqlite://PATH or postgres://…): {0}")]
     UnsupportedUrl(String),
 }
 
@@ -58,13 +65,18 @@ impl StoreError {
     }
 }
 
-pub use sqlite::Tx;
+pub use db::Tx;
 
 /// The open database: one pool per backend.
 #[derive(Debug, Clone)]
 enum Pool {
     Sqlite(SqlitePool),
+    Postgres(PgPool),
 }
+
+/// Both backends bind at most this many variables per statement (SQLite's
+/// limit is 32,766, PostgreSQL's 65,535).
+const MAX_VARIABLES: usize = 30_000;
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -75,28 +87,38 @@ impl Store {
     /// Opens the database at `url` (creating a missing SQLite file) and
     /// applies the migrations. The scheme picks the backend.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        if !url.starts_with("sqlite:") {
+        let pool = if url.starts_with("sqlite:") {
+            Pool::Sqlite(sqlite::connect(url).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(postgres::connect(url).await?)
+        } else {
             return Err(StoreError::UnsupportedUrl(redact(url)));
-        }
-        let pool = Pool::Sqlite(sqlite::connect(url).await?);
+        };
         Ok(Self { pool })
     }
 
-    /// The SQLite pool every query of this backend runs on.
-    fn sqlite(&self) -> &SqlitePool {
+    /// A write transaction: SQLite's takes the write lock at once, see
+    /// `sqlite::begin_write`.
+    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => pool,
+            Pool::Sqlite(pool) => sqlite::begin_write(pool).await,
+            Pool::Postgres(pool) => postgres::begin_write(pool).await,
         }
     }
 
-    /// A write transaction; see `sqlite::begin_write`.
-    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
-        sqlite::begin_write(self.sqlite()).await
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// "sqlite" or "postgres", for logs and the health check.
+    pub fn backend(&self) -> &'static str {
+        if self.is_postgres() { "postgres" } else { "sqlite" }
     }
 
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 }

@@ -1,16 +1,17 @@
-//! Organisations, vacancies and trainings, and the outbox that feeds the
-//! index. Every write to an offer appends to the outbox in the same
+//! Organisations, vacancies and trainings. Every write to an offer appends
+//! to the outbox (`outbox.rs`) in the same
 //! transaction.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{AssertSqlSafe, Row};
 
-use super::batch::{Values, insert_rows, update_row};
-use super::sqlite::{Db, DbRow, push_id_list};
+use super::batch::{insert_rows, update_row};
+use super::db::{DbRow, Query, Time, Values};
+use super::outbox::append_outbox;
 use super::{Store, StoreError, Tx, now_unix};
 use crate::codes::OfferKind;
+use crate::outbox::OutboxPosition;
 
 /// The rows double as the fixtures' JSON Lines format (`fixtures/demo/`,
 /// `banenlift generate`), where the wijk code is called `wijk`.
@@ -102,13 +103,6 @@ pub struct TrainingRow {
     pub sector: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxEntry {
-    pub seq: i64,
-    pub kind: OfferKind,
-    pub entity_id: String,
-}
-
 fn open() -> String {
     "open".into()
 }
@@ -122,15 +116,15 @@ impl Store {
     }
 
     pub async fn organisation_kind(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT kind FROM organisations WHERE id = ?")
+        Ok(Query::new("SELECT kind FROM organisations WHERE id = ?")
             .bind(id)
-            .fetch_optional(self.sqlite())
+            .scalar_optional(self)
             .await?)
     }
 
     /// Inserts new offers of one kind in one transaction; returns the
     /// outbox position of the last one.
-    pub async fn insert_offers<R: StoredOffer>(&self, rows: &[R]) -> Result<i64, StoreError> {
+    pub async fn insert_offers<R: StoredOffer>(&self, rows: &[R]) -> Result<OutboxPosition, StoreError> {
         let mut tx = self.begin_write().await?;
         let seq = insert_offers(&mut tx, rows).await?;
         tx.commit().await?;
@@ -139,7 +133,10 @@ impl Store {
 
     /// Replaces the editable fields and links of an offer. `None` when it
     /// does not exist.
-    pub async fn update_offer<R: StoredOffer>(&self, offer: &R) -> Result<Option<i64>, StoreError> {
+    pub async fn update_offer<R: StoredOffer>(
+        &self,
+        offer: &R,
+    ) -> Result<Option<OutboxPosition>, StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
         let changed = update_row(&mut tx, R::TABLE, R::FIELDS, offer.id(), |values| {
@@ -150,13 +147,10 @@ impl Store {
             return Ok(None);
         }
         for table in R::link_tables() {
-            sqlx::query(AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE {} = ?",
-                R::LINK_KEY
-            )))
-            .bind(offer.id())
-            .execute(&mut *tx)
-            .await?;
+            Query::new(format!("DELETE FROM {table} WHERE {} = ?", R::LINK_KEY))
+                .bind(offer.id())
+                .execute(&mut tx)
+                .await?;
         }
         insert_links(&mut tx, std::slice::from_ref(offer)).await?;
         let seq = append_outbox(&mut tx, R::KIND, [offer.id()]).await?;
@@ -170,24 +164,24 @@ impl Store {
 
     /// Offers by id, in id order; unknown ids are skipped.
     pub async fn offers_by_ids<R: StoredOffer>(&self, ids: &[String]) -> Result<Vec<R>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Db>::new(format!("{} WHERE {} IN (", R::SELECT, R::ID));
-        push_id_list(&mut query, ids);
-        query.push(format!(" ORDER BY {}", R::ID));
-        let rows = query.build().fetch_all(self.sqlite()).await?;
+        let mut query = Query::new(format!("{} WHERE {} IN (", R::SELECT, R::ID));
+        query.push_id_list(ids);
+        query.push(&format!(" ORDER BY {}", R::ID));
+        let rows = query.fetch_all(self).await?;
         self.offers_from(rows).await
     }
 
     /// Offers with an id after `after`, in id order: keyset pages for
     /// rebuilding the index in bounded memory.
     pub async fn offers_after<R: StoredOffer>(&self, after: &str, limit: i64) -> Result<Vec<R>, StoreError> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let rows = Query::new(format!(
             "{} WHERE {id} > ? ORDER BY {id} LIMIT ?",
             R::SELECT,
             id = R::ID
-        )))
+        ))
         .bind(after)
         .bind(limit)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         self.offers_from(rows).await
     }
@@ -198,13 +192,13 @@ impl Store {
         organisation_id: &str,
         limit: i64,
     ) -> Result<Vec<VacancyRow>, StoreError> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
+        let rows = Query::new(format!(
             "{} WHERE v.organisation_id = ? ORDER BY v.status = 'closed', v.posted_on DESC, v.id DESC LIMIT ?",
             VacancyRow::SELECT
-        )))
+        ))
         .bind(organisation_id)
         .bind(limit)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         self.offers_from(rows).await
     }
@@ -231,25 +225,28 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        let mut query = sqlx::QueryBuilder::<Db>::new("");
+        let mut query = Query::new("");
         for (i, link) in R::LINKS.iter().enumerate() {
             if i > 0 {
                 query.push(" UNION ALL ");
             }
-            query.push(format!(
-                "SELECT {key}, {value}, {i} FROM {table} WHERE {filter}{key} IN (",
+            query.push(&format!(
+                "SELECT {key}, {value}, CAST({i} AS BIGINT) FROM {table} WHERE {filter}{key} IN (",
                 key = R::LINK_KEY,
                 value = link.column,
                 table = link.table,
                 filter = link
                     .fixed
-                    .map(|(column, value)| format!("{column} = {} AND ", i64::from(value)))
+                    .map(|(column, value)| format!(
+                        "{column} = {} AND ",
+                        if value { "TRUE" } else { "FALSE" }
+                    ))
                     .unwrap_or_default(),
             ));
-            push_id_list(&mut query, ids);
+            query.push_id_list(ids);
         }
         query.push(" ORDER BY 1, 3, 2");
-        for row in query.build().fetch_all(self.sqlite()).await? {
+        for row in query.fetch_all(self).await? {
             let lists = out
                 .entry(row.get(0))
                 .or_insert_with(|| vec![Vec::new(); R::LINKS.len()]);
@@ -259,38 +256,12 @@ impl Store {
         Ok(out)
     }
 
-    /// Outbox entries after `seq`, oldest first.
-    pub async fn outbox_after(&self, seq: i64, limit: i64) -> Result<Vec<OutboxEntry>, StoreError> {
-        let rows =
-            sqlx::query("SELECT seq, entity, entity_id FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?")
-                .bind(seq)
-                .bind(limit)
-                .fetch_all(self.sqlite())
-                .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(OutboxEntry {
-                    seq: r.get("seq"),
-                    kind: OfferKind::from_entity(r.get("entity"))?,
-                    entity_id: r.get("entity_id"),
-                })
-            })
-            .collect())
-    }
-
-    pub async fn last_outbox_seq(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox")
-            .fetch_one(self.sqlite())
-            .await?)
-    }
-
     /// Some organisation of this kind, for tools that need one.
     pub async fn any_organisation(&self, kind: &str) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
+            Query::new("SELECT id FROM organisations WHERE kind = ? ORDER BY id LIMIT 1")
                 .bind(kind)
-                .fetch_optional(self.sqlite())
+                .scalar_optional(self)
                 .await?,
         )
     }
@@ -298,7 +269,7 @@ impl Store {
 
 pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) -> Result<(), StoreError> {
     for o in rows {
-        sqlx::query(
+        Query::new(
             "INSERT INTO organisations (id, name, kind, sector, description, wijk_code, lat, lon, alliance, fictitious, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
@@ -312,8 +283,8 @@ pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) 
         .bind(o.lon)
         .bind(o.alliance)
         .bind(o.fictitious)
-        .bind(now_unix())
-        .execute(&mut **tx)
+        .bind(Time(now_unix()))
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
@@ -321,7 +292,10 @@ pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) 
 
 /// Inserts new offers with their links and outbox entries; returns the
 /// outbox position of the last one.
-pub(super) async fn insert_offers<R: StoredOffer>(tx: &mut Tx, rows: &[R]) -> Result<i64, StoreError> {
+pub(super) async fn insert_offers<R: StoredOffer>(
+    tx: &mut Tx,
+    rows: &[R],
+) -> Result<OutboxPosition, StoreError> {
     let now = now_unix();
     let insert = format!("INSERT INTO {} ({}, {})", R::TABLE, R::FIELDS, R::CREATED_FIELDS);
     insert_rows(
@@ -365,32 +339,6 @@ async fn insert_links<R: StoredOffer>(tx: &mut Tx, rows: &[R]) -> Result<(), Sto
         .await?;
     }
     Ok(())
-}
-
-/// Records changed offers for the indexer; returns the last position.
-async fn append_outbox<'a>(
-    tx: &mut Tx,
-    kind: OfferKind,
-    ids: impl IntoIterator<Item = &'a str>,
-) -> Result<i64, StoreError> {
-    let ids: Vec<&str> = ids.into_iter().collect();
-    let now = now_unix();
-    insert_rows(
-        tx,
-        "INSERT INTO outbox (entity, entity_id, created_at)",
-        3,
-        &ids,
-        |values, id| {
-            values
-                .push_bind(kind.entity())
-                .push_bind(id.to_string())
-                .push_bind(now);
-        },
-    )
-    .await?;
-    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM outbox")
-        .fetch_one(&mut **tx)
-        .await?)
 }
 
 /// What differs between a vacancy and a training in the database, as data
@@ -492,7 +440,7 @@ impl StoredOffer for VacancyRow {
             .push_bind(self.parttime)
             .push_bind(self.apply.clone())
             .push_bind(self.status.clone())
-            .push_bind(now);
+            .push_bind(Time(now));
     }
 
     fn push_created(&self, values: &mut Values<'_>, now: i64) {
@@ -501,7 +449,7 @@ impl StoredOffer for VacancyRow {
             .push_bind(self.organisation_id.clone())
             .push_bind(self.posted_on.clone())
             .push_bind(self.fictitious)
-            .push_bind(now);
+            .push_bind(Time(now));
     }
 
     fn links(&self, i: usize) -> &[String] {
@@ -598,7 +546,7 @@ impl StoredOffer for TrainingRow {
             .push_bind(self.bbl)
             .push_bind(self.starts_on.clone())
             .push_bind(self.status.clone())
-            .push_bind(now);
+            .push_bind(Time(now));
     }
 
     fn push_created(&self, values: &mut Values<'_>, now: i64) {
@@ -606,7 +554,7 @@ impl StoredOffer for TrainingRow {
             .push_bind(self.id.clone())
             .push_bind(self.organisation_id.clone())
             .push_bind(self.fictitious)
-            .push_bind(now);
+            .push_bind(Time(now));
     }
 
     fn links(&self, i: usize) -> &[String] {

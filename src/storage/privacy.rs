@@ -1,12 +1,9 @@
 //! Consent, the views log, outcomes and retention: the records that make
 //! the handling of personal data accountable.
 
-use sqlx::Row;
-
 use super::batch::insert_rows;
+use super::db::{Query, Time};
 use super::residents::{ConsentBy, insert_consent_event};
-use super::sqlite::push_id_list;
-use super::sqlite::{Db, DbArguments};
 use super::{Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,13 +61,12 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let changed =
-            sqlx::query("UPDATE residents SET findable_by_employers = ?, last_active_at = ? WHERE id = ?")
+            Query::new("UPDATE residents SET findable_by_employers = ?, last_active_at = ? WHERE id = ?")
                 .bind(findable)
-                .bind(now)
+                .bind(Time(now))
                 .bind(resident_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .execute(&mut tx)
+                .await?;
         if changed == 0 {
             return Ok(false);
         }
@@ -81,11 +77,11 @@ impl Store {
     }
 
     pub async fn consent_history(&self, resident_id: &str) -> Result<Vec<ConsentEventRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = Query::new(
             "SELECT findable, version, recorded_by, recorded_at FROM consent_events WHERE resident_id = ? ORDER BY id",
         )
         .bind(resident_id)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         Ok(rows
             .iter()
@@ -93,7 +89,7 @@ impl Store {
                 findable: r.get("findable"),
                 version: r.get("version"),
                 recorded_by: r.get("recorded_by"),
-                recorded_at: r.get("recorded_at"),
+                recorded_at: r.time("recorded_at"),
             })
             .collect())
     }
@@ -106,7 +102,7 @@ impl Store {
         let insert = "INSERT INTO audit_log (at, actor_id, actor_role, actor_organisation, resident_id, purpose, algorithm_version)";
         insert_rows(&mut tx, insert, 7, entries, |values, e| {
             values
-                .push_bind(e.at)
+                .push_bind(Time(e.at))
                 .push_bind(e.actor_id.clone())
                 .push_bind(e.actor_role.clone())
                 .push_bind(e.actor_organisation.clone())
@@ -121,7 +117,7 @@ impl Store {
 
     /// The views log of one resident, newest first.
     pub async fn views_of(&self, resident_id: &str, limit: i64) -> Result<Vec<ViewRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = Query::new(
             "SELECT a.at, a.actor_role, a.purpose, a.algorithm_version, COALESCE(o.name, u.name) AS actor_name
              FROM audit_log a
              LEFT JOIN users u ON u.id = a.actor_id
@@ -130,12 +126,12 @@ impl Store {
         )
         .bind(resident_id)
         .bind(limit)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         Ok(rows
             .iter()
             .map(|r| ViewRow {
-                at: r.get("at"),
+                at: r.time("at"),
                 actor_role: r.get("actor_role"),
                 actor_name: r.get("actor_name"),
                 purpose: r.get("purpose"),
@@ -146,10 +142,10 @@ impl Store {
 
     /// Marks a profile as in use now.
     pub async fn touch_resident(&self, resident_id: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE residents SET last_active_at = ? WHERE id = ?")
-            .bind(now)
+        Query::new("UPDATE residents SET last_active_at = ? WHERE id = ?")
+            .bind(Time(now))
             .bind(resident_id)
-            .execute(self.sqlite())
+            .execute(self)
             .await?;
         Ok(())
     }
@@ -166,20 +162,20 @@ impl Store {
         if resident_ids.is_empty() {
             return Ok(());
         }
-        let mut query = sqlx::QueryBuilder::<Db>::new(
-            "INSERT OR IGNORE INTO candidate_listings (resident_id, vacancy_id, consent_event_id, shown_at)
+        let mut query = Query::new(
+            "INSERT INTO candidate_listings (resident_id, vacancy_id, consent_event_id, shown_at)
              SELECT id, vacancy, consent, shown FROM (SELECT r.id, ",
         );
         query.push_bind(vacancy_id.to_string());
         query.push(
             " AS vacancy, (SELECT MAX(c.id) FROM consent_events c WHERE c.resident_id = r.id) AS consent, ",
         );
-        query.push_bind(now);
-        query.push(" AS shown FROM residents r WHERE r.findable_by_employers = 1 AND r.id IN (");
-        push_id_list(&mut query, resident_ids);
-        query.push(") WHERE consent IS NOT NULL");
+        query.push_bind(Time(now));
+        query.push(" AS shown FROM residents r WHERE r.findable_by_employers = TRUE AND r.id IN (");
+        query.push_id_list(resident_ids);
+        query.push(") AS listed WHERE consent IS NOT NULL ON CONFLICT DO NOTHING");
         let mut tx = self.begin_write().await?;
-        query.build().execute(&mut *tx).await?;
+        query.execute(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -192,15 +188,15 @@ impl Store {
         resident_id: &str,
         vacancy_id: &str,
     ) -> Result<bool, StoreError> {
-        Ok(sqlx::query_scalar(
+        Ok(Query::new(
             "SELECT EXISTS (SELECT 1 FROM candidate_listings l
-               JOIN consent_events c ON c.id = l.consent_event_id AND c.findable = 1
+               JOIN consent_events c ON c.id = l.consent_event_id AND c.findable = TRUE
               WHERE l.resident_id = ? AND l.vacancy_id = ?
                 AND l.consent_event_id = (SELECT MAX(id) FROM consent_events WHERE resident_id = l.resident_id))",
         )
         .bind(resident_id)
         .bind(vacancy_id)
-        .fetch_one(self.sqlite())
+        .scalar(self)
         .await?)
     }
 
@@ -213,7 +209,7 @@ impl Store {
         recorded_role: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        Query::new(
             "INSERT INTO outcomes (resident_id, vacancy_id, status, recorded_by, recorded_role, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?)",
         )
@@ -222,8 +218,8 @@ impl Store {
         .bind(status)
         .bind(recorded_by)
         .bind(recorded_role)
-        .bind(now)
-        .execute(self.sqlite())
+        .bind(Time(now))
+        .execute(self)
         .await?;
         Ok(())
     }
@@ -234,7 +230,7 @@ impl Store {
         resident_id: &str,
         vacancy_id: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, StoreError> {
-        let query = sqlx::query(
+        let query = Query::new(
             "SELECT o.resident_id, o.vacancy_id AS offer_id, v.title, o.status, o.recorded_role, o.recorded_at
              FROM outcomes o JOIN vacancies v ON v.id = o.vacancy_id
              WHERE o.resident_id = ? AND (? IS NULL OR o.vacancy_id = ?) ORDER BY o.recorded_at, o.id",
@@ -248,7 +244,7 @@ impl Store {
         resident_id: &str,
         training_id: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, StoreError> {
-        let query = sqlx::query(
+        let query = Query::new(
             "SELECT o.resident_id, o.training_id AS offer_id, t.title, o.status, o.recorded_role, o.recorded_at
              FROM training_outcomes o JOIN trainings t ON t.id = o.training_id
              WHERE o.resident_id = ? AND (? IS NULL OR o.training_id = ?) ORDER BY o.recorded_at, o.id",
@@ -258,7 +254,7 @@ impl Store {
 
     async fn outcome_rows(
         &self,
-        query: sqlx::query::Query<'_, Db, DbArguments>,
+        query: Query,
         resident_id: &str,
         offer_id: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, StoreError> {
@@ -266,7 +262,7 @@ impl Store {
             .bind(resident_id)
             .bind(offer_id)
             .bind(offer_id)
-            .fetch_all(self.sqlite())
+            .fetch_all(self)
             .await?;
         Ok(rows
             .iter()
@@ -276,7 +272,7 @@ impl Store {
                 offer_title: r.get("title"),
                 status: r.get("status"),
                 recorded_role: r.get("recorded_role"),
-                recorded_at: r.get("recorded_at"),
+                recorded_at: r.time("recorded_at"),
             })
             .collect())
     }
@@ -284,9 +280,9 @@ impl Store {
     /// Erases profiles not used since `before`, with their jobseeker
     /// accounts; returns how many.
     pub async fn purge_inactive_residents(&self, before: i64) -> Result<u64, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM residents WHERE last_active_at < ?")
-            .bind(before)
-            .fetch_all(self.sqlite())
+        let ids: Vec<String> = Query::new("SELECT id FROM residents WHERE last_active_at < ?")
+            .bind(Time(before))
+            .scalars(self)
             .await?;
         let mut purged = 0;
         for id in ids {
@@ -298,26 +294,25 @@ impl Store {
 
     /// Drops views-log entries older than `before`; returns how many.
     pub async fn purge_audit_log(&self, before: i64) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM audit_log WHERE at < ?")
-            .bind(before)
-            .execute(self.sqlite())
-            .await?
-            .rows_affected())
+        Ok(Query::new("DELETE FROM audit_log WHERE at < ?")
+            .bind(Time(before))
+            .execute(self)
+            .await?)
     }
 }
 
 async fn refresh_findable_skills(tx: &mut Tx, resident_id: &str, findable: bool) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM findable_skills WHERE resident_id = ?")
+    Query::new("DELETE FROM findable_skills WHERE resident_id = ?")
         .bind(resident_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if findable {
-        sqlx::query(
+        Query::new(
             "INSERT INTO findable_skills (skill_id, resident_id)
              SELECT DISTINCT skill_id, resident_id FROM resident_skills WHERE resident_id = ? AND skill_id IS NOT NULL",
         )
         .bind(resident_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())

@@ -1,7 +1,6 @@
 //! Reference data: wijken, postcodes, the skills vocabulary, occupations.
 
-use sqlx::Row;
-
+use super::db::Query;
 use super::{Store, StoreError};
 use crate::geo::{Geo, Postcode, Wijk};
 
@@ -38,17 +37,24 @@ pub struct ReferenceData {
 
 impl Store {
     pub async fn has_reference_data(&self) -> Result<bool, StoreError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM wijken")
-            .fetch_one(self.sqlite())
-            .await?;
+        let count: i64 = Query::new("SELECT COUNT(*) FROM wijken").scalar(self).await?;
         Ok(count > 0)
     }
 
     /// Inserts all reference data in one transaction.
-    pub async fn insert_reference(&self, data: &ReferenceData) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
+    /// Inserts the reference data unless it is there; returns whether it
+    /// inserted. Checked under the load lock, so that replicas starting at
+    /// once on a new database insert it once.
+    pub async fn insert_reference(&self, data: &ReferenceData) -> Result<bool, StoreError> {
+        let mut tx = self.begin_exclusive().await?;
+        let present: bool = Query::new("SELECT EXISTS (SELECT 1 FROM wijken)")
+            .scalar(&mut tx)
+            .await?;
+        if present {
+            return Ok(false);
+        }
         for (w, geometry) in &data.wijken {
-            sqlx::query(
+            Query::new(
                 "INSERT INTO wijken (code, number, name, stadsdeel, lat, lon, inner_lat, inner_lon, area_km2, geometry)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -62,44 +68,40 @@ impl Store {
             .bind(w.inner_lon)
             .bind(w.area_km2)
             .bind(geometry)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         for p in &data.postcodes {
-            sqlx::query(
-                "INSERT INTO postcodes (pc4, woonplaats, lat, lon, wijk_code) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&p.pc4)
-            .bind(&p.woonplaats)
-            .bind(p.lat)
-            .bind(p.lon)
-            .bind(&p.wijk_code)
-            .execute(&mut *tx)
-            .await?;
+            Query::new("INSERT INTO postcodes (pc4, woonplaats, lat, lon, wijk_code) VALUES (?, ?, ?, ?, ?)")
+                .bind(&p.pc4)
+                .bind(&p.woonplaats)
+                .bind(p.lat)
+                .bind(p.lon)
+                .bind(&p.wijk_code)
+                .execute(&mut tx)
+                .await?;
         }
         for s in &data.skills {
-            sqlx::query(
-                "INSERT INTO skills (id, label, label_en, category, esco_uri) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(&s.id)
-            .bind(&s.label)
-            .bind(&s.label_en)
-            .bind(&s.category)
-            .bind(&s.esco_uri)
-            .execute(&mut *tx)
-            .await?;
+            Query::new("INSERT INTO skills (id, label, label_en, category, esco_uri) VALUES (?, ?, ?, ?, ?)")
+                .bind(&s.id)
+                .bind(&s.label)
+                .bind(&s.label_en)
+                .bind(&s.category)
+                .bind(&s.esco_uri)
+                .execute(&mut tx)
+                .await?;
             let aliases = s.aliases.iter().map(|a| (a, "synoniem"));
             for (alias, kind) in aliases.chain(s.misspellings.iter().map(|m| (m, "spelfout"))) {
-                sqlx::query("INSERT INTO skill_aliases (alias, skill_id, kind) VALUES (?, ?, ?)")
+                Query::new("INSERT INTO skill_aliases (alias, skill_id, kind) VALUES (?, ?, ?)")
                     .bind(alias)
                     .bind(&s.id)
                     .bind(kind)
-                    .execute(&mut *tx)
+                    .execute(&mut tx)
                     .await?;
             }
         }
         for o in &data.occupations {
-            sqlx::query(
+            Query::new(
                 "INSERT INTO occupations (uri, isco_code, label, alt_labels, label_en, sector) VALUES (?, ?, ?, ?, ?, ?)",
             )
             .bind(&o.uri)
@@ -108,28 +110,26 @@ impl Store {
             .bind(&o.alt_labels)
             .bind(&o.label_en)
             .bind(&o.sector)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         for (occupation, skill, relation) in &data.occupation_skills {
-            sqlx::query(
-                "INSERT INTO occupation_skills (occupation_uri, skill_id, relation) VALUES (?, ?, ?)",
-            )
-            .bind(occupation)
-            .bind(skill)
-            .bind(relation)
-            .execute(&mut *tx)
-            .await?;
+            Query::new("INSERT INTO occupation_skills (occupation_uri, skill_id, relation) VALUES (?, ?, ?)")
+                .bind(occupation)
+                .bind(skill)
+                .bind(relation)
+                .execute(&mut tx)
+                .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn load_geo(&self) -> Result<Geo, StoreError> {
-        let wijken = sqlx::query(
+        let wijken = Query::new(
             "SELECT code, number, name, stadsdeel, lat, lon, inner_lat, inner_lon, area_km2 FROM wijken",
         )
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?
         .into_iter()
         .map(|r| Wijk {
@@ -144,8 +144,8 @@ impl Store {
             area_km2: r.get("area_km2"),
         })
         .collect();
-        let postcodes = sqlx::query("SELECT pc4, woonplaats, lat, lon, wijk_code FROM postcodes")
-            .fetch_all(self.sqlite())
+        let postcodes = Query::new("SELECT pc4, woonplaats, lat, lon, wijk_code FROM postcodes")
+            .fetch_all(self)
             .await?
             .into_iter()
             .map(|r| Postcode {
@@ -161,8 +161,8 @@ impl Store {
 
     pub async fn skills(&self) -> Result<Vec<SkillRow>, StoreError> {
         let mut skills: Vec<SkillRow> =
-            sqlx::query("SELECT id, label, label_en, category, esco_uri FROM skills ORDER BY id")
-                .fetch_all(self.sqlite())
+            Query::new("SELECT id, label, label_en, category, esco_uri FROM skills ORDER BY id")
+                .fetch_all(self)
                 .await?
                 .into_iter()
                 .map(|r| SkillRow {
@@ -175,8 +175,8 @@ impl Store {
                     misspellings: Vec::new(),
                 })
                 .collect();
-        let aliases = sqlx::query("SELECT alias, skill_id, kind FROM skill_aliases ORDER BY alias")
-            .fetch_all(self.sqlite())
+        let aliases = Query::new("SELECT alias, skill_id, kind FROM skill_aliases ORDER BY alias")
+            .fetch_all(self)
             .await?;
         for row in aliases {
             let skill_id: String = row.get("skill_id");
@@ -194,18 +194,19 @@ impl Store {
     }
 
     pub async fn occupation_exists(&self, uri: &str) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM occupations WHERE uri = ?")
-            .bind(uri)
-            .fetch_optional(self.sqlite())
-            .await?;
-        Ok(found.is_some())
+        Ok(
+            Query::new("SELECT EXISTS (SELECT 1 FROM occupations WHERE uri = ?)")
+                .bind(uri)
+                .scalar(self)
+                .await?,
+        )
     }
 
     pub async fn occupations(&self) -> Result<Vec<OccupationRow>, StoreError> {
-        Ok(sqlx::query(
+        Ok(Query::new(
             "SELECT uri, isco_code, label, alt_labels, label_en, sector FROM occupations ORDER BY uri",
         )
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?
         .into_iter()
         .map(|r| OccupationRow {
@@ -221,11 +222,12 @@ impl Store {
 
     /// The essential skills per occupation, as (occupation URI, skill id).
     pub async fn essential_skills(&self) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+        let rows = Query::new(
             "SELECT occupation_uri, skill_id FROM occupation_skills WHERE relation = 'essential'
              ORDER BY occupation_uri, skill_id",
         )
-        .fetch_all(self.sqlite())
-        .await?)
+        .fetch_all(self)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }

@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
-
-use super::batch::{Values, insert_rows, update_row};
-use super::sqlite::{Db, DbRow};
+use super::batch::{insert_rows, update_row};
+use super::db::{DbRow, Query, Time, Values, lock_row};
 use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,9 +69,7 @@ pub enum CandidateScope<'a> {
 
 impl Store {
     pub async fn count_residents(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM residents")
-            .fetch_one(self.sqlite())
-            .await?)
+        Ok(Query::new("SELECT COUNT(*) FROM residents").scalar(self).await?)
     }
 
     /// Inserts profiles; a consent given with them is recorded as given by
@@ -90,11 +86,13 @@ impl Store {
     pub async fn update_resident(&self, r: &ResidentRow, by: &ConsentBy<'_>) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
-        let before: Option<bool> =
-            sqlx::query_scalar("SELECT findable_by_employers FROM residents WHERE id = ?")
-                .bind(&r.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let before: Option<bool> = Query::new(lock_row(
+            &tx,
+            "SELECT findable_by_employers FROM residents WHERE id = ?",
+        ))
+        .bind(&r.id)
+        .scalar_optional(&mut tx)
+        .await?;
         if before.is_some_and(|b| b != r.findable_by_employers) {
             insert_consent_event(&mut tx, &r.id, r.findable_by_employers, by, now).await?;
         }
@@ -110,7 +108,7 @@ impl Store {
             "DELETE FROM resident_occupations WHERE resident_id = ?",
             "DELETE FROM findable_skills WHERE resident_id = ?",
         ] {
-            sqlx::query(statement).bind(&r.id).execute(&mut *tx).await?;
+            Query::new(statement).bind(&r.id).execute(&mut tx).await?;
         }
         insert_resident_lists(&mut tx, std::slice::from_ref(r)).await?;
         tx.commit().await?;
@@ -131,33 +129,40 @@ impl Store {
         inactive_before: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let user: Option<Option<String>> =
-            sqlx::query_scalar("SELECT user_id FROM residents WHERE id = ? AND last_active_at < ?")
-                .bind(id)
-                .bind(inactive_before)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let user: Option<Option<String>> = Query::new(lock_row(
+            &tx,
+            "SELECT user_id FROM residents WHERE id = ? AND last_active_at < ?",
+        ))
+        .bind(id)
+        .bind(Time(inactive_before))
+        .scalar_optional(&mut tx)
+        .await?;
         let Some(user) = user else {
             return Ok(false);
         };
-        sqlx::query("DELETE FROM residents WHERE id = ?")
+        Query::new("DELETE FROM residents WHERE id = ?")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         // Stored answers to retried POSTs may quote the profile: every one
         // that names it goes too.
-        sqlx::query("DELETE FROM idempotency_keys WHERE instr(body, ?) > 0")
+        let contains = if tx.is_postgres() {
+            "strpos(body, ?)"
+        } else {
+            "instr(body, ?)"
+        };
+        Query::new(format!("DELETE FROM idempotency_keys WHERE {contains} > 0"))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         if let Some(user) = user {
-            sqlx::query("DELETE FROM idempotency_keys WHERE scope = ?")
+            Query::new("DELETE FROM idempotency_keys WHERE scope = ?")
                 .bind(&user)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
-            sqlx::query("DELETE FROM users WHERE id = ? AND role = 'jobseeker'")
+            Query::new("DELETE FROM users WHERE id = ? AND role = 'jobseeker'")
                 .bind(user)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
         }
         tx.commit().await?;
@@ -177,7 +182,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ResidentRow>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
+        let ids: Vec<String> = Query::new(
             "SELECT id FROM residents WHERE (? IS NULL OR coach_id = ?) AND (? IS NULL OR user_id = ?)
              ORDER BY id LIMIT ? OFFSET ?",
         )
@@ -187,7 +192,7 @@ impl Store {
         .bind(user_id)
         .bind(limit)
         .bind(offset)
-        .fetch_all(self.sqlite())
+        .scalars(self)
         .await?;
         self.residents_by_ids(&ids).await
     }
@@ -200,7 +205,7 @@ impl Store {
         scope: &CandidateScope<'_>,
         limit: i64,
     ) -> Result<Vec<String>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Db>::new(match scope {
+        let mut query = Query::new(match scope {
             CandidateScope::Consented => "SELECT resident_id FROM findable_skills WHERE skill_id IN (",
             // Every client of the coach, also those without a shared
             // vocabulary skill (free-text skills still score on the text).
@@ -209,30 +214,30 @@ impl Store {
                  LEFT JOIN resident_skills s ON s.resident_id = r.id AND s.skill_id IN ("
             }
         });
-        super::sqlite::push_id_list(&mut query, skill_ids);
-        let shared = match scope {
-            CandidateScope::Consented => "COUNT(*)",
+        query.push_id_list(skill_ids);
+        // Grouped by the residents' own id: PostgreSQL reads a bare
+        // `resident_id` as the joined skills' column, NULL for those without.
+        let (id, shared) = match scope {
+            CandidateScope::Consented => ("resident_id", "COUNT(*)"),
             CandidateScope::CoachClients(coach) => {
                 query.push(" WHERE r.coach_id = ");
                 query.push_bind(coach.to_string());
-                "COUNT(s.skill_id)"
+                ("r.id", "COUNT(s.skill_id)")
             }
         };
-        query.push(" GROUP BY resident_id ORDER BY ");
-        query.push(shared);
-        query.push(" DESC, resident_id LIMIT ");
+        query.push(&format!(" GROUP BY {id} ORDER BY {shared} DESC, {id} LIMIT "));
         query.push_bind(limit);
-        Ok(query.build_query_scalar().fetch_all(self.sqlite()).await?)
+        Ok(query.scalars(self).await?)
     }
 
     pub async fn residents_by_ids(&self, ids: &[String]) -> Result<Vec<ResidentRow>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = sqlx::QueryBuilder::<Db>::new("SELECT * FROM residents WHERE id IN (");
-        super::sqlite::push_id_list(&mut query, ids);
+        let mut query = Query::new("SELECT * FROM residents WHERE id IN (");
+        query.push_id_list(ids);
         query.push(" ORDER BY id");
-        let rows = query.build().fetch_all(self.sqlite()).await?;
+        let rows = query.fetch_all(self).await?;
         let mut skills = self.resident_skills_for(ids).await?;
         let mut occupations = self.resident_occupations_for(ids).await?;
         Ok(rows
@@ -249,13 +254,12 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, Vec<ResidentSkill>>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Db>::new(
-            "SELECT resident_id, name, skill_id FROM resident_skills WHERE resident_id IN (",
-        );
-        super::sqlite::push_id_list(&mut query, ids);
+        let mut query =
+            Query::new("SELECT resident_id, name, skill_id FROM resident_skills WHERE resident_id IN (");
+        query.push_id_list(ids);
         query.push(" ORDER BY resident_id, position");
         let mut out: HashMap<String, Vec<ResidentSkill>> = HashMap::new();
-        for row in query.build().fetch_all(self.sqlite()).await? {
+        for row in query.fetch_all(self).await? {
             out.entry(row.get("resident_id"))
                 .or_default()
                 .push(ResidentSkill {
@@ -271,15 +275,15 @@ impl Store {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, (Vec<OccupationRef>, Vec<OccupationRef>)>, StoreError> {
-        let mut query = sqlx::QueryBuilder::<Db>::new(
+        let mut query = Query::new(
             "SELECT resident_id, relation, value, occupation_uri FROM resident_occupations WHERE resident_id IN (",
         );
-        super::sqlite::push_id_list(&mut query, ids);
+        query.push_id_list(ids);
         query.push(" ORDER BY resident_id, relation, position");
         let mut out: HashMap<String, (Vec<OccupationRef>, Vec<OccupationRef>)> = HashMap::new();
-        for row in query.build().fetch_all(self.sqlite()).await? {
+        for row in query.fetch_all(self).await? {
             let entry = out.entry(row.get("resident_id")).or_default();
-            let list = if row.get::<String, _>("relation") == "experience" {
+            let list = if row.get::<String>("relation") == "experience" {
                 &mut entry.0
             } else {
                 &mut entry.1
@@ -321,19 +325,19 @@ fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
         .push_bind(r.sectors_wanted.join(","))
         .push_bind(r.findable_by_employers)
         .push_bind(r.coach_id.clone())
-        .push_bind(now)
-        .push_bind(now);
+        .push_bind(Time(now))
+        .push_bind(Time(now));
 }
 
 pub(super) async fn insert_coaches(tx: &mut Tx, users: &[(String, String)]) -> Result<(), StoreError> {
     for (id, name) in users {
-        sqlx::query(
+        Query::new(
             "INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, 'coach', NULL, ?)",
         )
         .bind(id)
         .bind(name)
-        .bind(now_unix())
-        .execute(&mut **tx)
+        .bind(Time(now_unix()))
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())
@@ -352,7 +356,7 @@ pub(super) async fn insert_residents(
             .push_bind(r.id.clone())
             .push_bind(r.user_id.clone())
             .push_bind(r.fictitious)
-            .push_bind(now);
+            .push_bind(Time(now));
     })
     .await?;
     insert_resident_lists(tx, rows).await?;
@@ -368,7 +372,7 @@ pub(super) async fn insert_residents(
                 .push_bind(true)
                 .push_bind(by.version.to_string())
                 .push_bind(by.user_id.to_string())
-                .push_bind(now);
+                .push_bind(Time(now));
         },
     )
     .await
@@ -430,15 +434,15 @@ pub(super) async fn insert_consent_event(
     by: &ConsentBy<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO consent_events (resident_id, findable, version, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(resident_id)
     .bind(findable)
     .bind(by.version)
     .bind(by.user_id)
-    .bind(now)
-    .execute(&mut **tx)
+    .bind(Time(now))
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
@@ -502,6 +506,6 @@ fn resident_from_row(
         skills,
         experience,
         occupations_wanted,
-        last_active_at: r.get("last_active_at"),
+        last_active_at: r.time("last_active_at"),
     }
 }

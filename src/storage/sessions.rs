@@ -1,8 +1,7 @@
 //! Web login: passwords (argon2id hashes, computed by `auth`), server-side
 //! sessions and the failed-login counts behind the rate limits.
 
-use sqlx::Row;
-
+use super::db::{Query, Time};
 use super::{Store, StoreError, TokenOwner};
 
 /// Who a login name belongs to, and the stored password hash.
@@ -31,28 +30,27 @@ impl Store {
         password_hash: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
+        let changed = Query::new("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
             .bind(login)
             .bind(password_hash)
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .execute(&mut tx)
+            .await?;
         // A new password ends every open session of the account.
-        sqlx::query("DELETE FROM web_sessions WHERE user_id = ?")
+        Query::new("DELETE FROM web_sessions WHERE user_id = ?")
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         tx.commit().await?;
         Ok(changed > 0)
     }
 
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
-        let row = sqlx::query(
+        let row = Query::new(
             "SELECT id, role, password_hash FROM users WHERE login = ? AND password_hash IS NOT NULL",
         )
         .bind(login)
-        .fetch_optional(self.sqlite())
+        .fetch_optional(self)
         .await?;
         Ok(row.map(|r| Credentials {
             user_id: r.get("id"),
@@ -71,19 +69,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         // Expired sessions are swept on each login rather than by a job.
-        sqlx::query("DELETE FROM web_sessions WHERE expires_at <= ?")
-            .bind(now)
-            .execute(&mut *tx)
+        Query::new("DELETE FROM web_sessions WHERE expires_at <= ?")
+            .bind(Time(now))
+            .execute(&mut tx)
             .await?;
-        sqlx::query(
+        Query::new(
             "INSERT INTO web_sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(id_hash)
         .bind(user_id)
         .bind(csrf_token)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
+        .bind(Time(now))
+        .bind(Time(expires_at))
+        .execute(&mut tx)
         .await?;
         tx.commit().await?;
         Ok(())
@@ -91,13 +89,13 @@ impl Store {
 
     /// The unexpired session with this id hash.
     pub async fn session(&self, id_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query(
+        let row = Query::new(
             "SELECT u.id, u.name, u.role, u.organisation_id, s.csrf_token FROM web_sessions s
              JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?",
         )
         .bind(id_hash)
-        .bind(now)
-        .fetch_optional(self.sqlite())
+        .bind(Time(now))
+        .fetch_optional(self)
         .await?;
         Ok(row.map(|r| SessionRow {
             owner: TokenOwner {
@@ -111,9 +109,9 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM web_sessions WHERE id_hash = ?")
+        Query::new("DELETE FROM web_sessions WHERE id_hash = ?")
             .bind(id_hash)
-            .execute(self.sqlite())
+            .execute(self)
             .await?;
         Ok(())
     }
@@ -132,39 +130,38 @@ impl Store {
         limits: (i64, i64),
     ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at < ?")
-            .bind(since)
-            .execute(&mut *tx)
+        Query::new("DELETE FROM login_failures WHERE at < ?")
+            .bind(Time(since))
+            .execute(&mut tx)
             .await?;
-        let row = sqlx::query(
+        let row = Query::new(
             "SELECT (SELECT COUNT(*) FROM login_failures WHERE login_key = ?) AS by_login,
                     (SELECT COUNT(*) FROM login_failures WHERE ip_key = ?) AS by_ip",
         )
         .bind(login_key)
         .bind(ip_key)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
         let (by_login, by_ip): (i64, i64) = (row.get("by_login"), row.get("by_ip"));
         if by_login >= limits.0 || by_ip >= limits.1 {
             return Ok(None);
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?) RETURNING id",
-        )
-        .bind(login_key)
-        .bind(ip_key)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id: i64 =
+            Query::new("INSERT INTO login_failures (login_key, ip_key, at) VALUES (?, ?, ?) RETURNING id")
+                .bind(login_key)
+                .bind(ip_key)
+                .bind(Time(now))
+                .scalar(&mut tx)
+                .await?;
         tx.commit().await?;
         Ok(Some(id))
     }
 
     /// The attempt succeeded: it was no failure after all.
     pub async fn forget_login_attempt(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE id = ?")
+        Query::new("DELETE FROM login_failures WHERE id = ?")
             .bind(id)
-            .execute(self.sqlite())
+            .execute(self)
             .await?;
         Ok(())
     }

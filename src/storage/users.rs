@@ -1,8 +1,7 @@
 //! Users and their API tokens. Only a token's SHA-256 is stored: tokens are
 //! 256 random bits, so a fast hash is enough and a leaked table reveals none.
 
-use sqlx::Row;
-
+use super::db::{Query, Time};
 use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,13 +41,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_unix();
-        sqlx::query("INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, ?, ?, ?)")
+        Query::new("INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, ?, ?, ?)")
             .bind(&user.id)
             .bind(&user.name)
             .bind(&user.role)
             .bind(&user.organisation_id)
-            .bind(now)
-            .execute(&mut *tx)
+            .bind(Time(now))
+            .execute(&mut tx)
             .await?;
         insert_token(&mut tx, &user.id, token_id, token_hash, expires_at).await?;
         tx.commit().await?;
@@ -73,20 +72,20 @@ impl Store {
     }
 
     pub async fn tokens_of(&self, user_id: &str) -> Result<Vec<TokenRow>, StoreError> {
-        let rows = sqlx::query(
+        let rows = Query::new(
             "SELECT id, user_id, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id",
         )
         .bind(user_id)
-        .fetch_all(self.sqlite())
+        .fetch_all(self)
         .await?;
         Ok(rows
             .iter()
             .map(|r| TokenRow {
                 id: r.get("id"),
                 user_id: r.get("user_id"),
-                created_at: r.get("created_at"),
-                expires_at: r.get("expires_at"),
-                revoked_at: r.get("revoked_at"),
+                created_at: r.time("created_at"),
+                expires_at: r.time_opt("expires_at"),
+                revoked_at: r.time_opt("revoked_at"),
             })
             .collect())
     }
@@ -94,19 +93,18 @@ impl Store {
     /// Revokes a token by its id (not its secret); false when unknown or
     /// already revoked.
     pub async fn revoke_token(&self, token_id: &str) -> Result<bool, StoreError> {
-        let changed = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-            .bind(now_unix())
+        let changed = Query::new("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(Time(now_unix()))
             .bind(token_id)
-            .execute(self.sqlite())
-            .await?
-            .rows_affected();
+            .execute(self)
+            .await?;
         Ok(changed > 0)
     }
 
     pub async fn user(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query("SELECT id, name, role, organisation_id FROM users WHERE id = ?")
+        let row = Query::new("SELECT id, name, role, organisation_id FROM users WHERE id = ?")
             .bind(id)
-            .fetch_optional(self.sqlite())
+            .fetch_optional(self)
             .await?;
         Ok(row.map(|r| UserRow {
             id: r.get("id"),
@@ -118,13 +116,13 @@ impl Store {
 
     /// The owner of an unrevoked, unexpired token.
     pub async fn token_owner(&self, token_hash: &str) -> Result<Option<TokenOwner>, StoreError> {
-        let row = sqlx::query(
+        let row = Query::new(
             "SELECT u.id, u.role, u.organisation_id FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
         )
         .bind(token_hash)
-        .bind(now_unix())
-        .fetch_optional(self.sqlite())
+        .bind(Time(now_unix()))
+        .fetch_optional(self)
         .await?;
         Ok(row.map(|r| TokenOwner {
             user_id: r.get("id"),
@@ -134,9 +132,9 @@ impl Store {
     }
 
     pub async fn user_role(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+        Ok(Query::new("SELECT role FROM users WHERE id = ?")
             .bind(id)
-            .fetch_optional(self.sqlite())
+            .scalar_optional(self)
             .await?)
     }
 }
@@ -148,15 +146,15 @@ async fn insert_token(
     token_hash: &str,
     expires_at: Option<i64>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(token_id)
     .bind(user_id)
     .bind(token_hash)
-    .bind(now_unix())
-    .bind(expires_at)
-    .execute(&mut **tx)
+    .bind(Time(now_unix()))
+    .bind(expires_at.map(Time))
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
