@@ -6,7 +6,7 @@
 //! enforces it. From the ground up:
 //!
 //! 1. Pure building blocks, no IO: `error`, `codes`, `dates`, `validate`,
-//!    `geo`, `matching`.
+//!    `geo`, `matching`, `outbox` (a position in the change feed).
 //! 2. `storage` (the database, the source of truth; the only home of `sqlx`)
 //!    and `search` (the derived tantivy index; the only home of `tantivy`).
 //!    They never import each other.
@@ -39,6 +39,7 @@ pub mod geo;
 pub mod lift;
 pub mod matching;
 pub mod offers;
+pub mod outbox;
 pub mod outcomes;
 pub mod privacy;
 pub mod reference;

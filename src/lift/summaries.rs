@@ -45,28 +45,3 @@ pub async fn refresh(svc: &Services, budget: Option<Duration>) -> Result<usize, 
         after.clone_from(last);
     }
 }
-
-/// Keeps summaries fresh in the background, so that report requests seldom
-/// wait; stops when `shutdown` turns true.
-pub fn spawn_refresh(
-    svc: Services,
-    every: Duration,
-    mut shutdown: tokio::sync::watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                outcome = refresh(&svc, None) => {
-                    if let Err(e) = outcome {
-                        tracing::warn!(error = %e, "refreshing match summaries failed");
-                    }
-                }
-                _ = shutdown.changed() => return,
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = shutdown.changed() => return,
-            }
-        }
-    })
-}

@@ -9,14 +9,18 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use super::Offer;
 use crate::geo::Geo;
+use crate::outbox::OutboxPosition;
 use crate::reference::Context;
 use crate::search::{IndexChange, Indexer, OfferDoc, OfferKind};
 use crate::skills::{Taxonomy, Vocabulary};
 use crate::storage::{OutboxEntry, Store, TrainingRow, VacancyRow};
 
-/// Other processes (a second replica, the CLI) write too; they are picked up
-/// by polling at this interval.
+/// Other processes (a second replica, the CLI) write too. On PostgreSQL
+/// their commits wake the sync through LISTEN/NOTIFY; polling at this
+/// interval is the fallback, and all there is on SQLite.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How long to wait before listening again after the listener failed.
+const RELISTEN_AFTER: Duration = Duration::from_secs(5);
 const OUTBOX_BATCH: i64 = 10_000;
 const REBUILD_PAGE: i64 = 2_000;
 
@@ -91,11 +95,11 @@ async fn with_indexer<T: Send + 'static>(
 /// pages so memory stays bounded at any size. Returns the document count.
 pub async fn rebuild(source: &DocSource, indexer: Indexer) -> anyhow::Result<(Indexer, u64)> {
     // Changes made while we read are replayed from this position afterwards.
-    let seq = source.store.last_outbox_seq().await?;
+    let position = source.store.outbox_head().await?;
     let (tx, mut rx) = mpsc::channel::<Vec<OfferDoc>>(4);
     let writer = with_indexer(indexer, move |indexer| {
         let docs = std::iter::from_fn(move || rx.blocking_recv()).flatten();
-        indexer.rebuild(docs, seq)
+        indexer.rebuild(docs, position)
     });
     let reader = async move {
         read_all_docs(source, &tx).await?;
@@ -132,18 +136,22 @@ pub async fn drain_outbox(
     source: &DocSource,
     indexer: Indexer,
 ) -> anyhow::Result<(Indexer, anyhow::Result<bool>)> {
-    let (changes, last_seq) = match pending_changes(source, indexer.search().committed_seq()).await {
+    let from = indexer.search().committed_position();
+    let (changes, last) = match pending_changes(source, from).await {
         Ok(Some(pending)) => pending,
         Ok(None) => return Ok((indexer, Ok(false))),
         Err(error) => return Ok((indexer, Err(error))),
     };
-    let (indexer, applied) = with_indexer(indexer, move |indexer| indexer.apply(changes, last_seq)).await?;
+    let (indexer, applied) = with_indexer(indexer, move |indexer| indexer.apply(changes, last)).await?;
     Ok((indexer, applied.map(|()| true).map_err(Into::into)))
 }
 
-async fn pending_changes(source: &DocSource, from: i64) -> anyhow::Result<Option<(Vec<IndexChange>, i64)>> {
+async fn pending_changes(
+    source: &DocSource,
+    from: OutboxPosition,
+) -> anyhow::Result<Option<(Vec<IndexChange>, OutboxPosition)>> {
     let entries = source.store.outbox_after(from, OUTBOX_BATCH).await?;
-    let Some(last_seq) = entries.last().map(|e| e.seq) else {
+    let Some(last) = entries.last().map(|e| e.position) else {
         return Ok(None);
     };
     let (vacancies, trainings): (Vec<_>, Vec<_>) = latest_per_offer(entries)
@@ -152,7 +160,7 @@ async fn pending_changes(source: &DocSource, from: i64) -> anyhow::Result<Option
     let ids = |list: Vec<(OfferKind, String)>| list.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
     let mut changes = source.changes_for(OfferKind::Vacancy, ids(vacancies)).await?;
     changes.extend(source.changes_for(OfferKind::Training, ids(trainings)).await?);
-    Ok(Some((changes, last_seq)))
+    Ok(Some((changes, last)))
 }
 
 /// Each offer once, however often it changed: its current row is what counts.
@@ -165,47 +173,126 @@ fn latest_per_offer(entries: Vec<OutboxEntry>) -> Vec<(OfferKind, String)> {
         .collect()
 }
 
-/// Drains the outbox whenever a write notifies, or on each poll, until
-/// shutdown. The task owns the index writer.
+/// Whether the index must be rebuilt before it can follow the outbox: it
+/// is new or outdated, or it is older than the pruned outbox, so that the
+/// entries it needs are gone.
+async fn needs_rebuild(source: &DocSource, indexer: &Indexer, outdated: bool) -> anyhow::Result<bool> {
+    if outdated {
+        return Ok(true);
+    }
+    let horizon = source.store.outbox_horizon().await?;
+    Ok(indexer.search().committed_position() < horizon)
+}
+
+/// Keeps the index in step until shutdown: rebuilds it first when needed
+/// (the replica reports "not ready" meanwhile), then drains the outbox
+/// whenever a write notifies, on each poll, and rebuilds again should it
+/// ever fall behind the pruned outbox. The task owns the index writer.
 pub fn spawn_sync(
     source: DocSource,
-    mut indexer: Indexer,
+    indexer: Indexer,
+    outdated: bool,
     notify: Arc<Notify>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut outdated = outdated;
+        let mut indexer = indexer;
+        let mut shutdown = shutdown;
         loop {
+            match sync_round(&source, indexer, outdated).await {
+                Ok(back) => indexer = back,
+                Err(error) => {
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "index writer lost; restart to recover"
+                    );
+                    return;
+                }
+            }
+            outdated = false;
             tokio::select! {
                 _ = notify.notified() => {}
                 _ = tokio::time::sleep(POLL_INTERVAL) => {}
                 _ = shutdown.changed() => break,
             }
-            loop {
-                let round = match drain_outbox(&source, indexer).await {
-                    Ok((back, round)) => {
-                        indexer = back;
-                        round
-                    }
-                    Err(error) => {
-                        tracing::error!(
-                            error = format!("{error:#}"),
-                            "index writer lost; restart to recover"
-                        );
-                        return;
-                    }
-                };
-                match round {
-                    Ok(true) => continue,
-                    Ok(false) => break,
-                    Err(error) => {
-                        tracing::warn!(
-                            error = format!("{error:#}"),
-                            "index sync round failed; retrying on the next poll"
-                        );
-                        break;
-                    }
+        }
+    })
+}
+
+/// A rebuild if needed, then the outbox drained until nothing is left. The
+/// error is fatal (the writer was lost); failed reads are logged and left
+/// to the next round.
+async fn sync_round(source: &DocSource, mut indexer: Indexer, outdated: bool) -> anyhow::Result<Indexer> {
+    match needs_rebuild(source, &indexer, outdated).await {
+        Ok(true) => match rebuild(source, indexer).await {
+            Ok((back, count)) => {
+                tracing::info!(documents = count, "rebuilt the search index from the database");
+                indexer = back;
+            }
+            Err(error) => return Err(error.context("rebuilding the index")),
+        },
+        Ok(false) => {}
+        Err(error) => {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "index sync round failed; retrying on the next poll"
+            );
+            return Ok(indexer);
+        }
+    }
+    loop {
+        let (back, round) = drain_outbox(source, indexer).await?;
+        indexer = back;
+        match round {
+            Ok(true) => continue,
+            Ok(false) => return Ok(indexer),
+            Err(error) => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "index sync round failed; retrying on the next poll"
+                );
+                return Ok(indexer);
+            }
+        }
+    }
+}
+
+/// Wakes the sync on every outbox commit another replica (or the CLI)
+/// makes, on PostgreSQL; on SQLite it ends at once and polling does it.
+pub fn spawn_listener(
+    store: Store,
+    notify: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let listened = tokio::select! {
+                listened = listen(&store, &notify) => listened,
+                _ = shutdown.changed() => return,
+            };
+            match listened {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox listener failed; polling until it listens again")
                 }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(RELISTEN_AFTER) => {}
+                _ = shutdown.changed() => return,
             }
         }
     })
+}
+
+/// Forwards notifications until the listener fails; `Ok` when the backend
+/// has none.
+async fn listen(store: &Store, notify: &Notify) -> Result<(), crate::storage::StoreError> {
+    let Some(mut listener) = store.outbox_listener().await? else {
+        return Ok(());
+    };
+    loop {
+        listener.changed().await?;
+        notify.notify_one();
+    }
 }

@@ -13,6 +13,7 @@ use crate::codes::{self, Code};
 use crate::dates::{date_day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
+use crate::outbox::OutboxPosition;
 use crate::reference::Context;
 use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
@@ -122,13 +123,13 @@ async fn check_occupations(svc: &Services, uris: &[String]) -> Result<(), AppErr
 
 /// After a write: wake the indexer and wait (bounded) until the change is
 /// searchable, so the writer sees it in search right away.
-async fn await_searchable(svc: &Services, seq: i64) {
+async fn await_searchable(svc: &Services, position: OutboxPosition) {
     svc.index_notify.notify_one();
-    if tokio::time::timeout(WAIT_FOR_INDEX, svc.search.wait_for(seq))
+    if tokio::time::timeout(WAIT_FOR_INDEX, svc.search.wait_for(position))
         .await
         .is_err()
     {
-        tracing::warn!(seq, "write not yet searchable after the wait; it will be shortly");
+        tracing::warn!(%position, "write not yet searchable after the wait; it will be shortly");
     }
 }
 

@@ -2,16 +2,11 @@
 //! are erased, and views-log entries leave after theirs. `now` is a
 //! parameter so that tests can move the clock.
 
-use std::time::Duration;
-
-use tokio::sync::watch;
-
-use crate::storage::{Store, StoreError, now_unix};
+use crate::storage::{Store, StoreError};
 
 /// A month counted as 31 days, so "6 months" is never shorter than six
 /// calendar months.
 const MONTH_SECONDS: i64 = 31 * 86_400;
-const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long an `Idempotency-Key` and its stored answer are kept.
 pub const IDEMPOTENCY_KEY_SECONDS: i64 = 86_400;
 
@@ -39,28 +34,4 @@ pub async fn purge(store: &Store, retention: &Retention, now: i64) -> Result<Pur
         .purge_idempotency_keys(now - IDEMPOTENCY_KEY_SECONDS)
         .await?;
     Ok(Purged { profiles, views })
-}
-
-/// Purges at start and then daily until `shutdown` turns true.
-pub fn spawn_daily(
-    store: Store,
-    retention: Retention,
-    mut shutdown: watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match purge(&store, &retention, now_unix()).await {
-                Ok(purged) => tracing::info!(
-                    profiles = purged.profiles,
-                    views = purged.views,
-                    "retention purge"
-                ),
-                Err(error) => tracing::error!(%error, "retention purge failed"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(EVERY) => {}
-                _ = shutdown.changed() => return,
-            }
-        }
-    })
 }

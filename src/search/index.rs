@@ -1,6 +1,7 @@
 //! Opening the index directory, and the one writer that changes it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -14,16 +15,29 @@ use super::document::{OfferDoc, OfferKind, key_term};
 use super::schema::{Fields, SCHEMA_VERSION, build_schema, register_analyzers};
 use super::skill_names::SkillNames;
 use super::spelling::Spelling;
+use crate::outbox::OutboxPosition;
 
 /// Memory budget of the writer across its threads.
 const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
 
 /// Stored with every commit: which schema wrote it and how far into the
-/// outbox it reaches.
+/// outbox it reaches. `outbox_xid` came with PostgreSQL; an index written
+/// before has 0 there, which is what SQLite's positions hold.
 #[derive(Debug, Serialize, Deserialize)]
 struct CommitPayload {
     schema_version: u32,
     outbox_seq: i64,
+    #[serde(default)]
+    outbox_xid: i64,
+}
+
+impl CommitPayload {
+    fn position(&self) -> OutboxPosition {
+        OutboxPosition {
+            xid: self.outbox_xid,
+            seq: self.outbox_seq,
+        }
+    }
 }
 
 /// The read side, shared by every request.
@@ -35,7 +49,8 @@ pub struct SearchIndex {
     spelling: RwLock<(Option<u64>, Arc<Spelling>)>,
     pub(super) columns: ColumnCache,
     pub(super) skill_names: SkillNames,
-    committed: watch::Sender<i64>,
+    committed: watch::Sender<OutboxPosition>,
+    rebuilding: AtomicBool,
 }
 
 /// The only writer. Owned by one task: the sync loop while serving, or the
@@ -104,7 +119,8 @@ impl SearchIndex {
             spelling: RwLock::new((None, Arc::new(Spelling::default()))),
             columns: ColumnCache::default(),
             skill_names,
-            committed: watch::Sender::new(payload.map_or(0, |p| p.outbox_seq)),
+            committed: watch::Sender::new(payload.map_or(OutboxPosition::START, |p| p.position())),
+            rebuilding: AtomicBool::new(needs_rebuild),
             reader,
             fields,
         });
@@ -143,15 +159,21 @@ impl SearchIndex {
     }
 
     /// The last outbox position that is searchable.
-    pub fn committed_seq(&self) -> i64 {
+    pub fn committed_position(&self) -> OutboxPosition {
         *self.committed.borrow()
     }
 
-    /// Waits until the outbox position `seq` is searchable.
-    pub async fn wait_for(&self, seq: i64) {
+    /// Waits until the outbox position `position` is searchable.
+    pub async fn wait_for(&self, position: OutboxPosition) {
         let mut rx = self.committed.subscribe();
         // The sender lives as long as `self`, so this only ends when reached.
-        let _ = rx.wait_for(|committed| *committed >= seq).await;
+        let _ = rx.wait_for(|committed| *committed >= position).await;
+    }
+
+    /// Whether the index is being rebuilt from the database: until it is
+    /// done, searches miss offers and the replica is not ready.
+    pub fn is_rebuilding(&self) -> bool {
+        self.rebuilding.load(Ordering::Acquire)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -170,8 +192,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn committed(&self, seq: i64) {
-        self.committed.send_replace(seq);
+    fn committed(&self, position: OutboxPosition) {
+        self.committed.send_replace(position);
     }
 }
 
@@ -183,7 +205,7 @@ impl Indexer {
     /// Applies resolved outbox entries and commits them with the position
     /// they reach, so a restart resumes after it. Blocking: call it off the
     /// async runtime.
-    pub fn apply(&mut self, changes: Vec<IndexChange>, outbox_seq: i64) -> Result<(), SearchError> {
+    pub fn apply(&mut self, changes: Vec<IndexChange>, position: OutboxPosition) -> Result<(), SearchError> {
         let fields = self.search.fields;
         for change in changes {
             self.writer
@@ -192,14 +214,26 @@ impl Indexer {
                 self.writer.add_document(doc.to_document(&fields))?;
             }
         }
-        self.commit(outbox_seq)
+        self.commit(position)
     }
 
-    /// Replaces the whole index with `docs`. Blocking.
+    /// Replaces the whole index with `docs`. Blocking. The index reports
+    /// itself as rebuilding until the new one is committed.
     pub fn rebuild(
         &mut self,
         docs: impl Iterator<Item = OfferDoc>,
-        outbox_seq: i64,
+        position: OutboxPosition,
+    ) -> Result<u64, SearchError> {
+        self.search.rebuilding.store(true, Ordering::Release);
+        let built = self.write_all(docs, position);
+        self.search.rebuilding.store(false, Ordering::Release);
+        built
+    }
+
+    fn write_all(
+        &mut self,
+        docs: impl Iterator<Item = OfferDoc>,
+        position: OutboxPosition,
     ) -> Result<u64, SearchError> {
         let fields = self.search.fields;
         self.writer.delete_all_documents()?;
@@ -208,20 +242,21 @@ impl Indexer {
             self.writer.add_document(doc.to_document(&fields))?;
             count += 1;
         }
-        self.commit(outbox_seq)?;
+        self.commit(position)?;
         Ok(count)
     }
 
-    fn commit(&mut self, outbox_seq: i64) -> Result<(), SearchError> {
+    fn commit(&mut self, position: OutboxPosition) -> Result<(), SearchError> {
         let payload = serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION,
-            outbox_seq,
+            outbox_seq: position.seq,
+            outbox_xid: position.xid,
         })?;
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.search.refresh()?;
-        self.search.committed(outbox_seq);
+        self.search.committed(position);
         Ok(())
     }
 }

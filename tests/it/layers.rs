@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Every top-level module of `src/`, by layer, from the ground up.
 const LAYERS: &[&[&str]] = &[
-    &["error", "codes", "dates", "validate", "geo", "matching"],
+    &["error", "codes", "dates", "validate", "geo", "matching", "outbox"],
     &["storage", "search"],
     &["skills", "reference", "services"],
     &[
