@@ -17,6 +17,7 @@ use crate::generate;
 use crate::offers::indexing::{DocSource, rebuild};
 use crate::search::SearchIndex;
 use crate::storage::Store;
+use crate::web::client::TrustedProxies;
 use crate::web::{AppState, ConnectionLimits, serve_with_limits};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -59,7 +60,8 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
-    let state = AppState::new(app.services.clone(), args.secure_cookies);
+    let state = AppState::new(app.services.clone(), args.secure_cookies)
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
     serve_with_limits(listener, state, limits, shutdown_signal()).await?;
     app.stop().await;
     Ok(())

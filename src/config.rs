@@ -143,6 +143,12 @@ pub struct ServeArgs {
     /// over HTTPS (for example behind a TLS-terminating proxy).
     #[arg(long, env = "BANENLIFT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Load balancers or reverse proxies (addresses or networks, comma
+    /// separated) whose `X-Forwarded-For` header names the client. Without
+    /// it the header is ignored, and behind a proxy every client would
+    /// share the proxy's login limit.
+    #[arg(long = "trusted-proxy", env = "BANENLIFT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Minutes between background refreshes of the lift report's match
     /// summaries (matching every resident); 0 turns them off, leaving it to
     /// report requests and `banenlift report`.
@@ -329,4 +335,26 @@ pub struct GenerateArgs {
     pub demo_year: bool,
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// A proxy as configured: one address (`10.0.0.5`) or a network
+/// (`10.0.0.0/24`).
+pub fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("'{text}' is no IP address or network (like 10.0.0.5 or 10.0.0.0/24)"))
+}
+
+#[cfg(test)]
+mod proxy_tests {
+    use super::parse_proxy;
+
+    #[test]
+    fn proxies_are_addresses_or_networks() {
+        assert_eq!(parse_proxy("10.0.0.5").unwrap().to_string(), "10.0.0.5/32");
+        assert_eq!(parse_proxy(" 10.0.0.0/24 ").unwrap().to_string(), "10.0.0.0/24");
+        assert!(parse_proxy("10.0.0.0/33").is_err());
+        assert!(parse_proxy("proxy.example").is_err());
+    }
 }

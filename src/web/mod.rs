@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod client;
 pub mod error_shape;
 pub mod forms;
 pub mod idempotency;

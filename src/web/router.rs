@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
@@ -18,6 +18,7 @@ use super::error_shape::{error_for_path, is_api_path};
 use super::server::ConnectionLimits;
 use super::state::AppState;
 use crate::error::AppError;
+use crate::storage::now_unix;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,12 +59,42 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "status": "ok",
+/// For a load balancer: 200 when this replica can serve, 503 while its
+/// index is being rebuilt or the database does not answer. Says how far the
+/// index is behind the database's outbox.
+async fn health(State(state): State<AppState>) -> Response {
+    let position = state.search.committed_position();
+    let rebuilding = state.search.is_rebuilding();
+    let lag = state.store.outbox_lag(position).await;
+    let ready = !rebuilding && lag.is_ok();
+    let (pending, lag_seconds) = match &lag {
+        Ok(lag) => (
+            Some(lag.pending),
+            Some(lag.oldest_at.map_or(0, |at| (now_unix() - at).max(0))),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "health: the database does not answer");
+            (None, None)
+        }
+    };
+    let body = serde_json::json!({
+        "status": if ready { "ok" } else { "not ready" },
+        "database": state.store.backend(),
         "documents": state.search.num_docs(),
-        "indexed_outbox_seq": state.search.committed_seq(),
-    }))
+        "indexed_outbox_seq": position.seq,
+        "index": {
+            "position": position.to_string(),
+            "rebuilding": rebuilding,
+            "pending": pending,
+            "lag_seconds": lag_seconds,
+        },
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }
 
 /// API paths answer problem+json; everything else, a page.

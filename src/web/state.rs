@@ -5,6 +5,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::charts::WijkOutlines;
+use super::client::TrustedProxies;
 use crate::services::Services;
 
 #[derive(Clone)]
@@ -14,6 +15,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The wijk outlines of the lift map, parsed once.
     pub wijk_outlines: Arc<WijkOutlines>,
+    /// Whose `X-Forwarded-For` names the client (see `web::client`).
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
@@ -22,7 +25,14 @@ impl AppState {
             services,
             secure_cookies,
             wijk_outlines: Arc::new(WijkOutlines::load()),
+            trusted_proxies: Arc::default(),
         }
+    }
+
+    /// Behind a load balancer: believe these proxies' `X-Forwarded-For`.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }
 

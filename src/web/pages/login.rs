@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
@@ -88,8 +88,10 @@ pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
+    let client = state.trusted_proxies.client(peer.ip(), &headers);
     if !visitor.login_csrf_matches(&form.csrf) {
         return Err(PageError::CsrfFailed);
     }
@@ -115,7 +117,7 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    match login::login(&state.store, &form.login, &form.password, peer.ip(), now_unix()).await {
+    match login::login(&state.store, &form.login, &form.password, client, now_unix()).await {
         Ok(session) => {
             let target = start_page(session.role);
             let jar = CookieJar::new()
