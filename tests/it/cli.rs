@@ -3,7 +3,8 @@ use std::process::{Command, Output};
 
 use reqwest::Method;
 
-use crate::helpers::{EMPLOYER, TestApp, vacancy_body};
+use crate::database;
+use crate::helpers::{EMPLOYER, TestApp, Workspace, vacancy_body};
 
 fn banenlift(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_banenlift"))
@@ -25,14 +26,10 @@ fn succeeded(args: &[&str]) -> Output {
     out
 }
 
-fn database_url(dir: &Path) -> String {
-    format!("sqlite://{}", dir.join("banenlift.db").display())
-}
-
 #[tokio::test]
 async fn user_add_prints_a_working_token_on_its_last_line() {
     let app = TestApp::spawn().await;
-    let url = database_url(app.dir.path());
+    let url = app.db.url.clone();
     let out = succeeded(&[
         "user",
         "add",
@@ -94,7 +91,8 @@ async fn user_add_prints_a_working_token_on_its_last_line() {
 
 #[tokio::test]
 async fn generate_is_deterministic_and_seeds_and_reindexes() {
-    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::new().await;
+    let dir = &workspace.dir;
     let run = |name: &str, seed: &str| {
         let out_dir = dir.path().join(name);
         succeeded(&[
@@ -121,7 +119,7 @@ async fn generate_is_deterministic_and_seeds_and_reindexes() {
     assert_eq!(read(&a, "residents.jsonl"), read(&b, "residents.jsonl"));
     assert_eq!(read(&a, "residents.jsonl").lines().count(), 500);
 
-    let url = database_url(dir.path());
+    let url = workspace.url().to_string();
     succeeded(&["seed", "--from", a.to_str().unwrap(), "--database-url", &url]);
     let index = dir.path().join("index");
     let reindexed = succeeded(&[
@@ -154,8 +152,8 @@ impl Drop for Server {
 /// level: a real server process, its stderr captured.
 #[tokio::test]
 async fn logs_hold_no_tokens_or_names() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = database_url(dir.path());
+    let workspace = Workspace::new().await;
+    let (dir, url) = (&workspace.dir, workspace.url().to_string());
     let index = dir.path().join("index");
     let added = succeeded(&[
         "user",
@@ -306,7 +304,7 @@ fn set_password(url: &str, user: &str, login: &str, password: &str) {
 #[tokio::test]
 async fn org_add_makes_an_organisation_its_employers_post_for() {
     let app = TestApp::spawn().await;
-    let url = database_url(app.dir.path());
+    let url = app.db.url.clone();
     let refused = banenlift(&[
         "org",
         "add",
@@ -377,7 +375,7 @@ async fn org_add_makes_an_organisation_its_employers_post_for() {
 #[tokio::test]
 async fn report_prints_the_lift_report_as_csv_json_and_table_while_the_server_runs() {
     let app = TestApp::spawn().await;
-    let url = database_url(app.dir.path());
+    let url = app.db.url.clone();
     let csv = succeeded(&[
         "report",
         "--format",
@@ -451,18 +449,13 @@ fn the_committed_demo_year_is_what_the_generator_writes() {
 
 /// Organisations, vacancies, trainings and residents in a database.
 async fn counts(url: &str) -> [i64; 4] {
-    let pool = sqlx::SqlitePool::connect(url).await.expect("database");
     let mut out = [0; 4];
     for (n, table) in ["organisations", "vacancies", "trainings", "residents"]
         .iter()
         .enumerate()
     {
-        out[n] = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(&pool)
-            .await
-            .expect("count");
+        out[n] = database::count(url, &format!("SELECT COUNT(*) FROM {table}"), &[]).await;
     }
-    pool.close().await;
     out
 }
 
@@ -471,7 +464,8 @@ async fn counts(url: &str) -> [i64; 4] {
 /// already; and a server start adds no demo data to a database with data.
 #[tokio::test]
 async fn an_interrupted_seed_leaves_nothing_and_a_rerun_completes_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::new().await;
+    let dir = &workspace.dir;
     let set = dir.path().join("set");
     succeeded(&[
         "generate",
@@ -493,7 +487,7 @@ async fn an_interrupted_seed_leaves_nothing_and_a_rerun_completes_it() {
         lines("trainings.jsonl"),
         lines("residents.jsonl"),
     ];
-    let url = database_url(dir.path());
+    let url = workspace.url().to_string();
     // Migrations and reference data first, so that the kill lands in the load.
     let index = dir.path().join("scratch-index");
     succeeded(&[
@@ -549,16 +543,16 @@ async fn an_interrupted_seed_leaves_nothing_and_a_rerun_completes_it() {
     );
     assert_eq!(counts(&url).await, full, "the failed rerun changed nothing");
 
-    let app = TestApp::spawn_in(dir).await;
-    let url = database_url(app.dir.path());
+    let app = TestApp::spawn_in(workspace).await;
+    let url = app.db.url.clone();
     assert_eq!(counts(&url).await, full, "no demo data on top of existing data");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_server_adds_no_demo_to_a_database_that_holds_an_organisation() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = database_url(dir.path());
+    let workspace = Workspace::new().await;
+    let url = workspace.url().to_string();
     succeeded(&[
         "org",
         "add",
@@ -573,7 +567,7 @@ async fn a_server_adds_no_demo_to_a_database_that_holds_an_organisation() {
         "--database-url",
         &url,
     ]);
-    let app = TestApp::spawn_in(dir).await;
+    let app = TestApp::spawn_in(workspace).await;
     assert_eq!(counts(&url).await, [1, 0, 0, 0]);
     app.stop().await;
 }

@@ -578,13 +578,12 @@ async fn erasure_removes_stored_answers_that_quote_the_profile() {
         )
         .await;
     assert_eq!(status, 204);
-    let url = format!("sqlite://{}", app.dir.path().join("banenlift.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys WHERE body LIKE '%Zeynep%'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    let left = crate::database::count(
+        &app.db.url,
+        "SELECT COUNT(*) FROM idempotency_keys WHERE body LIKE '%Zeynep%'",
+        &[],
+    )
+    .await;
     assert_eq!(left, 0);
 }
 

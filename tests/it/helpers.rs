@@ -3,14 +3,16 @@ use banenlift::geo::Point;
 use banenlift::web::{AppState, ConnectionLimits, serve_with_limits};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use tokio::sync::oneshot;
+
+pub use crate::database::{TestDatabase, Workspace};
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    pub dir: TempDir,
+    pub dir: tempfile::TempDir,
+    pub db: TestDatabase,
     app: Option<App>,
     stop_server: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -19,38 +21,43 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh database with the reference and demo data, a fresh index.
     pub async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_in(dir).await
+        Self::spawn_in(Workspace::new().await).await
     }
 
     /// A fresh database with the reference data only.
     pub async fn spawn_without_demo() -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = Workspace::new().await;
         let options = StartOptions {
             demo: false,
-            ..options(&dir)
+            ..options(&workspace)
         };
-        Self::start(dir, &options).await
+        Self::start(workspace, &options).await
     }
 
-    pub async fn spawn_in(dir: TempDir) -> TestApp {
-        let options = options(&dir);
-        Self::start(dir, &options).await
+    /// On a database and dir that a test prepared (or a stopped app left).
+    pub async fn spawn_in(workspace: Workspace) -> TestApp {
+        let options = options(&workspace);
+        Self::start(workspace, &options).await
     }
 
     /// With the demo data, served under these connection limits.
     pub async fn spawn_with_limits(limits: ConnectionLimits) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let options = options(&dir);
-        Self::start_with(dir, &options, limits).await
+        let workspace = Workspace::new().await;
+        let options = options(&workspace);
+        Self::start_with(workspace, &options, limits).await
     }
 
-    async fn start(dir: TempDir, options: &StartOptions) -> TestApp {
-        Self::start_with(dir, options, ConnectionLimits::default()).await
+    async fn start(workspace: Workspace, options: &StartOptions) -> TestApp {
+        Self::start_with(workspace, options, ConnectionLimits::default()).await
     }
 
-    async fn start_with(dir: TempDir, options: &StartOptions, limits: ConnectionLimits) -> TestApp {
+    async fn start_with(workspace: Workspace, options: &StartOptions, limits: ConnectionLimits) -> TestApp {
+        let Workspace { dir, db } = workspace;
         let app = App::start(options).await.expect("app starts");
+        // A new index is built in the background; tests start on a full one.
+        while app.services.search.is_rebuilding() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();
@@ -63,14 +70,15 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             dir,
+            db,
             app: Some(app),
             stop_server: Some(stop_server),
             server: Some(server),
         }
     }
 
-    /// Stops the server and the index sync; keeps the files.
-    pub async fn stop(mut self) -> TempDir {
+    /// Stops the server and the index sync; keeps the files and database.
+    pub async fn stop(mut self) -> Workspace {
         if let Some(stop) = self.stop_server.take() {
             let _ = stop.send(());
         }
@@ -80,7 +88,10 @@ impl TestApp {
         if let Some(app) = self.app.take() {
             app.stop().await;
         }
-        self.dir
+        Workspace {
+            dir: self.dir,
+            db: self.db,
+        }
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -170,10 +181,10 @@ impl TestApp {
     }
 }
 
-fn options(dir: &TempDir) -> StartOptions {
+fn options(workspace: &Workspace) -> StartOptions {
     StartOptions {
-        database_url: format!("sqlite://{}", dir.path().join("banenlift.db").display()),
-        index_dir: dir.path().join("index"),
+        database_url: workspace.url().to_string(),
+        index_dir: workspace.dir.path().join("index"),
         demo: true,
         lift_scale: 1.0,
         priority_wijken: Vec::new(),

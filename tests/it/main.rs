@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod database;
 mod errors;
 mod hardening;
 mod helpers;
@@ -11,6 +12,7 @@ mod lift;
 mod matching;
 mod offers;
 mod privacy;
+mod replicas;
 mod residents;
 mod roles;
 mod search;

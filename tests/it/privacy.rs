@@ -47,8 +47,6 @@ async fn shown(app: &TestApp, vacancy: &Value, token: &str, resident: &Value) ->
 /// Rows that still mention a resident, over every table that holds
 /// resident data.
 async fn rows_about(app: &TestApp, resident_id: &str) -> i64 {
-    let url = format!("sqlite://{}", app.dir.path().join("banenlift.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.expect("database");
     let mut total = 0;
     for (table, column) in [
         ("residents", "id"),
@@ -61,16 +59,13 @@ async fn rows_about(app: &TestApp, resident_id: &str) -> i64 {
         ("training_outcomes", "resident_id"),
         ("match_summaries", "resident_id"),
     ] {
-        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM {table} WHERE {column} = ?"
-        )))
-        .bind(resident_id)
-        .fetch_one(&pool)
-        .await
-        .expect("count");
-        total += count;
+        total += crate::database::count(
+            &app.db.url,
+            &format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?"),
+            &[resident_id],
+        )
+        .await;
     }
-    pool.close().await;
     total
 }
 

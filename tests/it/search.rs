@@ -333,9 +333,9 @@ async fn a_rebuild_from_scratch_gives_the_same_results() {
         let body = app.search_ok("vacancies", q).await;
         before.push((total(&body), hit_ids(&body), body["facets"].clone()));
     }
-    let dir = app.stop().await;
-    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
-    let app = TestApp::spawn_in(dir).await;
+    let workspace = app.stop().await;
+    std::fs::remove_dir_all(workspace.dir.path().join("index")).unwrap();
+    let app = TestApp::spawn_in(workspace).await;
     for (q, expected) in queries.iter().zip(before) {
         let body = app.search_ok("vacancies", q).await;
         assert_eq!(

@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
 use serde_json::Value;
 
+use crate::database;
 use crate::helpers::TestApp;
 
 /// A cookie-keeping client that does not follow redirects, like a browser
@@ -34,6 +35,14 @@ impl Browser {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            base: base.to_string(),
+        }
+    }
+
+    /// The same browser (its cookies too) pointed at another server.
+    pub fn on(&self, base: &str) -> Browser {
+        Browser {
+            client: self.client.clone(),
             base: base.to_string(),
         }
     }
@@ -376,20 +385,14 @@ async fn failed_logins_are_limited_per_account_and_per_address() {
 
 /// The resident id behind a signed-in jobseeker's profile page.
 async fn own_resident_id(app: &TestApp, login: &str) -> String {
-    let user: String = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
-        .bind(login)
-        .fetch_one(&sqlx::SqlitePool::connect(&db_url(app)).await.unwrap())
-        .await
-        .unwrap();
-    sqlx::query_scalar("SELECT id FROM residents WHERE user_id = ?")
-        .bind(user)
-        .fetch_one(&sqlx::SqlitePool::connect(&db_url(app)).await.unwrap())
-        .await
-        .unwrap()
-}
-
-fn db_url(app: &TestApp) -> String {
-    format!("sqlite://{}", app.dir.path().join("banenlift.db").display())
+    let users = database::column(&app.db.url, "SELECT id FROM users WHERE login = ?", &[login]).await;
+    database::column(
+        &app.db.url,
+        "SELECT id FROM residents WHERE user_id = ?",
+        &[&users[0]],
+    )
+    .await
+    .remove(0)
 }
 
 #[tokio::test]
@@ -522,13 +525,12 @@ async fn a_coach_opens_a_client_and_records_an_application() {
     let after = browser.get(clients[0]).await;
     assert!(after.html.contains("<strong>gesolliciteerd</strong>"));
     let resident = clients[0].trim_start_matches("/coach/klanten/");
-    let outcomes: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM outcomes WHERE resident_id = ? AND vacancy_id = ?")
-            .bind(resident)
-            .bind(vacancy)
-            .fetch_one(&sqlx::SqlitePool::connect(&db_url(&app)).await.unwrap())
-            .await
-            .unwrap();
+    let outcomes = database::count(
+        &app.db.url,
+        "SELECT COUNT(*) FROM outcomes WHERE resident_id = ? AND vacancy_id = ?",
+        &[resident, vacancy],
+    )
+    .await;
     assert_eq!(outcomes, 1);
 
     let others = browser.get("/coach?q=zzzzzz").await;
@@ -711,10 +713,11 @@ async fn a_coach_records_a_training_step_the_lift_report_counts() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no record");
     let resident = client.trim_start_matches("/coach/klanten/");
-    let rows: Vec<String> = sqlx::query_scalar("SELECT status FROM training_outcomes WHERE resident_id = ?")
-        .bind(resident)
-        .fetch_all(&sqlx::SqlitePool::connect(&db_url(&app)).await.unwrap())
-        .await
-        .unwrap();
+    let rows = database::column(
+        &app.db.url,
+        "SELECT status FROM training_outcomes WHERE resident_id = ?",
+        &[resident],
+    )
+    .await;
     assert_eq!(rows, ["gestart"]);
 }
