@@ -103,6 +103,12 @@ pub struct BenchArgs {
     /// temporary directory, removed afterwards).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Measure on this database instead of SQLite files in the bench dir,
+    /// e.g. an empty PostgreSQL database. It must hold no offers or
+    /// residents; the bench loads it once. Not read from `DATABASE_URL`,
+    /// so that a bench never writes into a production database by accident.
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

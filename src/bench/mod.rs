@@ -147,14 +147,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     })?;
     let set = OfferSet::from_dir(&data)?;
     let rows = (set.vacancies.len() + set.trainings.len()) as f64;
-    let ingest_runs = if matches!(args.size, BenchSize::National) {
+    // A given database is loaded once; SQLite files are made per run.
+    let ingest_runs = if matches!(args.size, BenchSize::National) || args.database_url.is_some() {
         1
     } else {
         runs
     };
     let (mut ingest_rates, mut database_shares) = (Vec::new(), Vec::new());
     for run in 0..ingest_runs {
-        let (database, index) = ingest(&dir.join(format!("run{run}")), &set).await?;
+        let work = dir.join(format!("run{run}"));
+        let (database, index) = ingest(&work, &database_url(&args, &work), &set).await?;
         ingest_rates.push(rows / (database + index));
         database_shares.push(100.0 * database / (database + index));
     }
@@ -167,8 +169,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
         ),
     );
     let work = dir.join(format!("run{}", ingest_runs - 1));
-    let url = format!("sqlite://{}", work.join("bench.db").display());
+    let url = database_url(&args, &work);
     let store = Store::connect(&url).await?;
+    report.add("database", store.backend());
     let source = DocSource::load(&store).await?;
     let mut load = store.begin_load().await?;
     fixtures::load_residents(
@@ -251,15 +254,19 @@ impl Caseload {
 
 /// Loads the set through the import path and waits until the index holds
 /// it; returns the seconds spent writing the database and then the index.
-async fn ingest(dir: &Path, set: &OfferSet) -> anyhow::Result<(f64, f64)> {
+async fn ingest(dir: &Path, url: &str, set: &OfferSet) -> anyhow::Result<(f64, f64)> {
     std::fs::create_dir_all(dir)?;
-    let store = Store::connect(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let store = Store::connect(url).await?;
     fixtures::ensure_reference(&store).await?;
     let source = DocSource::load(&store).await?;
     let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
     let mut indexer = opened.indexer;
     let started = Instant::now();
     let mut load = store.begin_load().await?;
+    anyhow::ensure!(
+        load.is_empty().await?,
+        "the bench needs an empty database, and this one holds offers or residents"
+    );
     fixtures::load_offers(&mut load, set).await?;
     load.commit().await?;
     let database = started.elapsed().as_secs_f64();
@@ -273,6 +280,13 @@ async fn ingest(dir: &Path, set: &OfferSet) -> anyhow::Result<(f64, f64)> {
     let index = started.elapsed().as_secs_f64() - database;
     store.close().await;
     Ok((database, index))
+}
+
+/// `--database-url`, or a fresh SQLite file in the run's directory.
+fn database_url(args: &BenchArgs, work: &Path) -> String {
+    args.database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", work.join("bench.db").display()))
 }
 
 fn dir_size(dir: &Path) -> u64 {

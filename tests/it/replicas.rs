@@ -452,3 +452,68 @@ async fn interleaved_commits_are_all_indexed_and_none_is_skipped() {
     }
     assert!(app.state.search.committed_position() >= late_at);
 }
+
+/// Behind a load balancer every connection comes from its address. With
+/// `--trusted-proxy`, the per-address login limit counts the clients
+/// `X-Forwarded-For` names; without it the header is ignored, so a client
+/// cannot dodge the limit by writing addresses into it. Both replicas count
+/// in the one database.
+#[tokio::test]
+async fn the_login_limit_counts_real_clients_behind_a_trusted_proxy() {
+    use banenlift::auth::login::MAX_FAILURES_PER_ADDRESS;
+    let workspace = Workspace::new().await;
+    prepared(&workspace, "coach").await;
+    let (index_t, index_u) = (
+        workspace.dir.path().join("index-t"),
+        workspace.dir.path().join("index-u"),
+    );
+    let (trusting, plain) = tokio::join!(
+        Replica::start(workspace.url(), &index_t, &["--trusted-proxy", "127.0.0.1"]),
+        Replica::start(workspace.url(), &index_u, &[])
+    );
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = client
+        .get(format!("{}/inloggen", trusting.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf = crate::web::csrf_of(&form.text().await.unwrap());
+    let attempt = |base: String, forwarded: String, n: i64| {
+        let (client, csrf) = (client.clone(), csrf.clone());
+        async move {
+            let login = format!("onbekend{n}");
+            client
+                .post(format!("{base}/inloggen"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[
+                    ("login", login.as_str()),
+                    ("password", "fout-wachtwoord"),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for n in 0..MAX_FAILURES_PER_ADDRESS {
+        assert_eq!(attempt(trusting.base.clone(), "203.0.113.7".into(), n).await, 401);
+    }
+    let again = attempt(trusting.base.clone(), "203.0.113.7".into(), 100).await;
+    assert_eq!(again, 429, "that client is blocked");
+    let other = attempt(trusting.base.clone(), "198.51.100.9".into(), 101).await;
+    assert_eq!(other, 401, "another client behind the same proxy is not");
+
+    for n in 0..MAX_FAILURES_PER_ADDRESS {
+        assert_eq!(
+            attempt(plain.base.clone(), format!("192.0.2.{n}"), 200 + n).await,
+            401
+        );
+    }
+    let spoofed = attempt(plain.base.clone(), "192.0.2.250".into(), 300).await;
+    assert_eq!(spoofed, 429, "an untrusted X-Forwarded-For is ignored");
+}
