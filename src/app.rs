@@ -15,7 +15,7 @@ use crate::geo::Geo;
 use crate::lift::summaries;
 use crate::matching::ScoringPolicy;
 use crate::matching::policy::DEFAULT_PRIORITY_WIJKEN;
-use crate::offers::indexing::{DocSource, spawn_listener, spawn_sync};
+use crate::offers::indexing::{DocSource, needs_rebuild, spawn_listener, spawn_sync};
 use crate::privacy::retention::{self, Retention};
 use crate::search::SearchIndex;
 use crate::services::Services;
@@ -58,13 +58,19 @@ impl App {
         }
         let policy = Arc::new(scoring_policy(options, &source.geo)?);
         let opened = SearchIndex::open(&options.index_dir, source.vocabulary.skill_names())?;
+        // Decided before serving, so that /health says "not ready" from the
+        // first request when the index has to be rebuilt.
+        let outdated = needs_rebuild(&source, &opened.indexer, opened.needs_rebuild).await?;
+        if outdated {
+            opened.indexer.mark_rebuilding();
+        }
         let index_notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = vec![
             spawn_sync(
                 source.clone(),
                 opened.indexer,
-                opened.needs_rebuild,
+                outdated,
                 index_notify.clone(),
                 shutdown_rx.clone(),
             ),

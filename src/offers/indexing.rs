@@ -176,7 +176,7 @@ fn latest_per_offer(entries: Vec<OutboxEntry>) -> Vec<(OfferKind, String)> {
 /// Whether the index must be rebuilt before it can follow the outbox: it
 /// is new or outdated, or it is older than the pruned outbox, so that the
 /// entries it needs are gone.
-async fn needs_rebuild(source: &DocSource, indexer: &Indexer, outdated: bool) -> anyhow::Result<bool> {
+pub async fn needs_rebuild(source: &DocSource, indexer: &Indexer, outdated: bool) -> anyhow::Result<bool> {
     if outdated {
         return Ok(true);
     }

@@ -217,6 +217,12 @@ impl Indexer {
         self.commit(position)
     }
 
+    /// Reports the index as rebuilding from now on, for a rebuild about to
+    /// start; `rebuild` clears it when done.
+    pub fn mark_rebuilding(&self) {
+        self.search.rebuilding.store(true, Ordering::Release);
+    }
+
     /// Replaces the whole index with `docs`. Blocking. The index reports
     /// itself as rebuilding until the new one is committed.
     pub fn rebuild(

@@ -10,8 +10,8 @@
 //! up to 101" would never look at 100 again.
 //!
 //! So a reader takes only the entries of transactions that have *finished*:
-//! those whose transaction id is below the oldest one still running
-//! (`pg_snapshot_xmin` of the current snapshot). Nothing can appear below
+//! those whose transaction id is below the oldest one of this database
+//! still running (see `finished`). Nothing can appear below
 //! that line any more: a running transaction's id is at or above it, and a
 //! new one gets a higher id. Read in `(xid, seq)` order, the finished
 //! entries are a prefix that only grows at its end, so "done up to
@@ -49,9 +49,26 @@ pub struct OutboxLag {
 const CHANNEL: &str = "banenlift_outbox";
 
 /// The condition that keeps a read to finished transactions.
+///
+/// On PostgreSQL transaction ids are shared by every database of the
+/// server, so the snapshot's plain `xmin` would let a long transaction in
+/// some other database hold back every index. The line is therefore the
+/// oldest transaction still running (`pg_snapshot_xip`) that is not known
+/// to belong to another database, or else the snapshot's `xmax`. Running
+/// transactions at or above `xmax` are not listed, but their rows lie
+/// above the line anyway. An id is left out only when `pg_stat_activity`
+/// shows its session in another database (a session never changes
+/// database); where that view hides other roles' sessions, the line falls
+/// back to waiting for them, which delays but never skips.
 fn finished(postgres: bool) -> &'static str {
     if postgres {
-        "xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        "xid < (SELECT COALESCE(
+                   (SELECT MIN(x::text::bigint) FROM pg_snapshot_xip(s) AS x
+                     WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                        WHERE a.backend_xid::text = (x::text::bigint % 4294967296)::text
+                          AND a.datname IS DISTINCT FROM current_database())),
+                   pg_snapshot_xmax(s)::text::bigint)
+                FROM pg_current_snapshot() AS s)"
     } else {
         "TRUE"
     }

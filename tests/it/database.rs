@@ -112,47 +112,42 @@ impl Workspace {
     }
 }
 
+/// Connects with `$pool`, runs `$sql` with the text `$args`, and reads the
+/// first column of each row as text (counts too).
+macro_rules! first_column {
+    ($pool:ty, $url:expr, $sql:expr, $args:expr) => {{
+        use sqlx::Row;
+        let pool = <$pool>::connect($url).await.expect("database");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe($sql));
+        for arg in $args {
+            query = query.bind(arg.to_string());
+        }
+        let rows = query.fetch_all(&pool).await.expect("query");
+        pool.close().await;
+        rows.iter()
+            .map(|r| {
+                r.try_get::<String, _>(0)
+                    .unwrap_or_else(|_| r.get::<i64, _>(0).to_string())
+            })
+            .collect()
+    }};
+}
+
 /// The first column of each row of `sql` (with `?` placeholders for
 /// `args`), read straight from the database, as text: the tests' own look
 /// at what is stored, independent of the code under test.
 pub async fn column(url: &str, sql: &str, args: &[&str]) -> Vec<String> {
-    use sqlx::Row;
     if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.expect("database");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
-        for arg in args {
-            query = query.bind(arg.to_string());
-        }
-        let rows = query.fetch_all(&pool).await.expect("query");
-        pool.close().await;
-        rows.iter()
-            .map(|r| {
-                r.try_get::<String, _>(0)
-                    .unwrap_or_else(|_| r.get::<i64, _>(0).to_string())
-            })
-            .collect()
-    } else {
-        let mut numbered = String::new();
-        for (i, part) in sql.split('?').enumerate() {
-            if i > 0 {
-                numbered.push_str(&format!("${i}"));
-            }
-            numbered.push_str(part);
-        }
-        let pool = sqlx::PgPool::connect(url).await.expect("database");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(numbered));
-        for arg in args {
-            query = query.bind(arg.to_string());
-        }
-        let rows = query.fetch_all(&pool).await.expect("query");
-        pool.close().await;
-        rows.iter()
-            .map(|r| {
-                r.try_get::<String, _>(0)
-                    .unwrap_or_else(|_| r.get::<i64, _>(0).to_string())
-            })
-            .collect()
+        return first_column!(sqlx::SqlitePool, url, sql.to_string(), args);
     }
+    let mut numbered = String::new();
+    for (i, part) in sql.split('?').enumerate() {
+        if i > 0 {
+            numbered.push_str(&format!("${i}"));
+        }
+        numbered.push_str(part);
+    }
+    first_column!(sqlx::PgPool, url, numbered, args)
 }
 
 /// A `SELECT COUNT(*) …`'s answer.

@@ -100,6 +100,19 @@ impl Replica {
             .count()
     }
 
+    /// Waits until a log line holds `text`.
+    async fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.log_lines_with(text) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "no '{text}' in {:?}",
+                self.log.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn kill(mut self) {
         self.child.kill().expect("kill -9");
         self.child.wait().expect("reaped");
@@ -270,12 +283,7 @@ async fn a_replica_catches_up_after_downtime_and_rebuilds_after_pruning() {
     assert!(pruned > 0);
     store.close().await;
     let b = Replica::start(workspace.url(), &index_b, &[]).await;
-    assert_eq!(
-        b.log_lines_with("rebuilt the search index"),
-        1,
-        "{:?}",
-        b.log.lock().unwrap()
-    );
+    b.wait_for_log("rebuilt the search index").await;
     b.wait_to_find("grutto", &pruned_away, Duration::from_secs(5))
         .await;
     b.wait_to_find("roerdomp", &while_down, Duration::from_secs(5))
@@ -516,4 +524,43 @@ async fn the_login_limit_counts_real_clients_behind_a_trusted_proxy() {
     }
     let spoofed = attempt(plain.base.clone(), "192.0.2.250".into(), 300).await;
     assert_eq!(spoofed, 429, "an untrusted X-Forwarded-For is ignored");
+}
+
+/// Transaction ids are shared by every database on the server: a long
+/// transaction in another database must not hold back this one's index.
+#[tokio::test]
+async fn a_long_transaction_elsewhere_on_the_server_does_not_hold_back_search() {
+    use sqlx::Connection;
+    let workspace = Workspace {
+        dir: tempfile::tempdir().expect("dir"),
+        db: TestDatabase::postgres().await,
+    };
+    let app = TestApp::spawn_in(workspace).await;
+    let elsewhere = TestDatabase::postgres().await;
+    let mut holder = sqlx::PgConnection::connect(&elsewhere.url).await.unwrap();
+    sqlx::raw_sql("BEGIN; SELECT pg_current_xact_id();")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let employer = app.token("employer", Some(crate::helpers::EMPLOYER)).await;
+    let body = vacancy_body(
+        "Koerier tureluur",
+        "Je bezorgt pakketten op de fiets in het centrum.",
+    );
+    let (status, created) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/vacancies",
+            Some(&employer),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let found = app.search_ok("vacancies", &[("q", "tureluur")]).await;
+    assert_eq!(
+        crate::helpers::hit_ids(&found),
+        [created_id(&created)],
+        "searchable when the write returns"
+    );
+    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
 }
