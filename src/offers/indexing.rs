@@ -190,15 +190,12 @@ pub async fn needs_rebuild(source: &DocSource, indexer: &Indexer, outdated: bool
 /// ever fall behind the pruned outbox. The task owns the index writer.
 pub fn spawn_sync(
     source: DocSource,
-    indexer: Indexer,
-    outdated: bool,
+    mut indexer: Indexer,
+    mut outdated: bool,
     notify: Arc<Notify>,
-    shutdown: watch::Receiver<bool>,
+    mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut outdated = outdated;
-        let mut indexer = indexer;
-        let mut shutdown = shutdown;
         loop {
             match sync_round(&source, indexer, outdated).await {
                 Ok(back) => indexer = back,
