@@ -25,6 +25,8 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Starts a replica and waits until `/health` says it is ready, which
+    /// includes building its index if `index_dir` is new.
     async fn start(url: &str, index_dir: &std::path::Path) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new(std::env::current_exe()?)
@@ -62,7 +64,7 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        anyhow::bail!("the server did not come up within a minute")
+        anyhow::bail!("the server was not ready within a minute")
     }
 
     /// Peak resident memory (VmHWM) in MB.
@@ -113,7 +115,7 @@ pub async fn over_http(
             );
         }
     }
-    let latency = write_to_searchable(&server, &employer).await?;
+    let latency = write_to_searchable(&server, &server, &employer, "a").await?;
     report.add(
         format!("write → searchable over HTTP ({WRITES} writes)"),
         format!("p50 {:.1} ms, p99 {:.1} ms", latency.p50, latency.p99),
@@ -122,7 +124,30 @@ pub async fn over_http(
         .peak_rss_mb()
         .map_or_else(|| "unavailable".to_string(), |mb| format!("{mb:.0} MB"));
     report.add("server peak RSS (VmHWM) after the runs above", rss);
+    report.add(
+        format!("write → searchable across two replicas ({WRITES} writes on A, searched on B)"),
+        across_replicas(url, index_dir, &server, &employer).await?,
+    );
     Ok(())
+}
+
+/// Replicas share a PostgreSQL database; a second replica, with an index of
+/// its own, reads what the first one writes from the outbox.
+async fn across_replicas(
+    url: &str,
+    index_dir: &std::path::Path,
+    writer: &Server,
+    token: &str,
+) -> anyhow::Result<String> {
+    if !url.starts_with("postgres") {
+        return Ok("not measured: replicas need PostgreSQL".to_string());
+    }
+    let reader_index = index_dir.with_file_name("index-replica-b");
+    let reader = Server::start(url, &reader_index).await?;
+    let latency = write_to_searchable(writer, &reader, token, "b").await?;
+    drop(reader);
+    std::fs::remove_dir_all(&reader_index)?;
+    Ok(format!("p50 {:.1} ms, p99 {:.1} ms", latency.p50, latency.p99))
 }
 
 /// `concurrency` clients cycling through `urls` until the time is up.
@@ -163,12 +188,18 @@ async fn load(
     Ok((throughput, percentiles(all)))
 }
 
-/// From sending a new vacancy until a search finds it.
-async fn write_to_searchable(server: &Server, token: &str) -> anyhow::Result<Percentiles> {
+/// From sending a new vacancy to `writer` until a search on `reader` finds
+/// it. `series` keeps the words of one series apart from another's.
+async fn write_to_searchable(
+    writer: &Server,
+    reader: &Server,
+    token: &str,
+    series: &str,
+) -> anyhow::Result<Percentiles> {
     let client = reqwest::Client::new();
     let mut samples = Vec::new();
     for n in 0..WRITES {
-        let word = format!("benchwoord{}", letters(n));
+        let word = format!("benchwoord{series}{}", letters(n));
         let body = serde_json::json!({
             "title": format!("Medewerker {word}"),
             "description": "Een vacature die de benchmark aanmaakt om te meten wanneer hij vindbaar is.",
@@ -177,7 +208,7 @@ async fn write_to_searchable(server: &Server, token: &str) -> anyhow::Result<Per
         });
         let started = Instant::now();
         let response = client
-            .post(format!("{}/api/v1/vacancies", server.base))
+            .post(format!("{}/api/v1/vacancies", writer.base))
             .bearer_auth(token)
             .json(&body)
             .send()
@@ -187,15 +218,21 @@ async fn write_to_searchable(server: &Server, token: &str) -> anyhow::Result<Per
             "write refused: {}",
             response.status()
         );
+        let created: serde_json::Value = response.json().await?;
+        let id = created["id"].clone();
+        anyhow::ensure!(id.is_string(), "the created vacancy has no id");
+        // A word the index does not know yet is "corrected" to its nearest
+        // neighbour (an earlier write), so only the new id itself counts.
         loop {
             let found: serde_json::Value = client
-                .get(format!("{}/api/v1/vacancies", server.base))
+                .get(format!("{}/api/v1/vacancies", reader.base))
                 .query(&[("q", &word)])
                 .send()
                 .await?
                 .json()
                 .await?;
-            if found["total"].as_u64() == Some(1) {
+            let hits = found["hits"].as_array().map_or(&[][..], Vec::as_slice);
+            if hits.iter().any(|hit| hit["id"] == id) {
                 break;
             }
             anyhow::ensure!(
