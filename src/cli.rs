@@ -10,7 +10,7 @@ use crate::app::{App, StartOptions};
 use crate::auth;
 use crate::config::{
     Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
-    ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserPasswordArgs,
+    ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserContactArgs, UserPasswordArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -27,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(UserCommand::Add(args))) => add_user(args).await,
         Some(Command::User(UserCommand::Token(command))) => token(command).await,
         Some(Command::User(UserCommand::Password(args))) => set_password(args).await,
+        Some(Command::User(UserCommand::Contact(args))) => set_contact(args).await,
         Some(Command::Org(OrgCommand::Add(args))) => add_organisation(args).await,
         Some(Command::Purge(args)) => purge(args).await,
         Some(Command::Seed(args)) => seed(args).await,
@@ -117,6 +118,20 @@ async fn set_password(args: UserPasswordArgs) -> anyhow::Result<()> {
         "Wachtwoord ingesteld / password set: {} logs in as '{}'",
         args.user,
         args.login.trim().to_lowercase()
+    );
+    Ok(())
+}
+
+async fn set_contact(args: UserContactArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    let outcome = auth::set_contact(&store, &args.user, args.phone.as_deref(), args.email.as_deref()).await;
+    store.close().await;
+    let contact = outcome?;
+    println!(
+        "Contactgegevens opgeslagen / contact details saved: {} — telefoon {}, e-mail {}",
+        args.user,
+        contact.phone.as_deref().unwrap_or("-"),
+        contact.email.as_deref().unwrap_or("-")
     );
     Ok(())
 }

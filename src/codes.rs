@@ -174,6 +174,13 @@ pub mod contact_status {
     pub const DECLINED: &str = "afgewezen";
 }
 
+/// How a resident who accepted a contact request may be reached.
+pub mod contact_route {
+    pub const PHONE: &str = "telefoon";
+    pub const EMAIL: &str = "email";
+    pub const COACH: &str = "werkcoach";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -191,6 +191,24 @@ pub enum UserCommand {
     /// Set a user's web login name and password; the password is read from
     /// standard input (never from the command line, where `ps` shows it).
     Password(UserPasswordArgs),
+    /// Set the work phone and e-mail that a coach's clients may choose to
+    /// share with an employer ("via mijn werkcoach").
+    Contact(UserContactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserContactArgs {
+    /// The user's id (`usr-…`).
+    #[arg(long)]
+    pub user: String,
+    /// A phone number, such as "070 123 4567"; empty clears it.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// An e-mail address; empty clears it.
+    #[arg(long)]
+    pub email: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]

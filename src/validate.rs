@@ -1,6 +1,8 @@
 //! Field-by-field checks of an offer body. Every problem is collected, so
 //! the person filling in a form sees all of them at once.
 
+use std::str::FromStr;
+
 use time::Date;
 
 use crate::codes::Code;
@@ -12,6 +14,8 @@ const MAX_KM_FROM_WIJK: f64 = 10.0;
 const MAX_SKILLS: usize = 25;
 const EARLIEST_DATE: Date = time::macros::date!(2000 - 01 - 01);
 const MAX_YEARS_AHEAD: i32 = 5;
+const MAX_LINK_CHARS: usize = 500;
+const MAX_EMAIL_CHARS: usize = 254;
 const CONTROL_MESSAGE: &str =
     "Hier horen geen onzichtbare tekens (zoals tab of NUL) in. / Control characters are not allowed here.";
 
@@ -28,6 +32,29 @@ pub trait SkillResolver {
 pub struct Location {
     pub wijk_code: String,
     pub point: Point,
+}
+
+/// Ways to reach someone: a web page, an e-mail address, a phone number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reach {
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Reach {
+    pub fn is_empty(&self) -> bool {
+        self.url.is_none() && self.email.is_none() && self.phone.is_none()
+    }
+}
+
+/// A phone number as a `tel:` link wants it: digits, and a leading `+`.
+pub fn dialable(phone: &str) -> String {
+    phone
+        .char_indices()
+        .filter(|&(i, c)| c.is_ascii_digit() || (c == '+' && i == 0))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 #[derive(Default)]
@@ -92,6 +119,69 @@ impl Checker {
             self.fail(field, CONTROL_MESSAGE);
         }
         clean
+    }
+
+    /// An optional `http(s)` link to a page; blank means none.
+    pub fn web_link(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let parsed = url::Url::parse(value).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| h.contains('.'))
+        });
+        match parsed {
+            Some(link) if value.len() <= MAX_LINK_CHARS => Some(link.to_string()),
+            _ => {
+                self.fail(
+                    field,
+                    "Dit is geen goed webadres. Het begint met https:// en is niet langer dan 500 tekens. / This is not a valid web address.",
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional e-mail address; blank means none.
+    pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let valid = value.len() <= MAX_EMAIL_CHARS
+            && email_address::EmailAddress::from_str(value).is_ok_and(|a| a.domain().contains('.'));
+        if valid {
+            Some(value.to_string())
+        } else {
+            self.fail(
+                field,
+                "Dit is geen goed e-mailadres. Bijvoorbeeld: naam@bedrijf.nl. / This is not a valid e-mail address.",
+            );
+            None
+        }
+    }
+
+    /// An optional phone number as people write it ("070 123 4567",
+    /// "+31 6 1234 5678"); blank means none.
+    pub fn phone(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        let digits = value.chars().filter(char::is_ascii_digit).count();
+        let allowed = value
+            .char_indices()
+            .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0));
+        if allowed && (8..=15).contains(&digits) {
+            Some(value.to_string())
+        } else {
+            self.fail(
+                field,
+                "Dit is geen goed telefoonnummer. Gebruik alleen cijfers, bijvoorbeeld 070 123 4567. / This is not a valid phone number.",
+            );
+            None
+        }
+    }
+
+    /// The three ways to reach someone, each checked; `{prefix}_url`,
+    /// `{prefix}_email` and `{prefix}_phone` name the fields.
+    pub fn reach(&mut self, prefix: &str, given: &Reach) -> Reach {
+        Reach {
+            url: self.web_link(&format!("{prefix}_url"), given.url.as_deref()),
+            email: self.email(&format!("{prefix}_email"), given.email.as_deref()),
+            phone: self.phone(&format!("{prefix}_phone"), given.phone.as_deref()),
+        }
     }
 
     pub fn code<C: Code>(&mut self, field: &str, value: &str) -> Option<C> {
@@ -230,6 +320,41 @@ mod tests {
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["title", "hours_min", "closes_on", "sector"]);
+    }
+
+    #[test]
+    fn ways_to_reach_are_checked_and_tidied() {
+        let mut check = Checker::default();
+        let given = Reach {
+            url: Some(" https://werk.example.nl/vacature/1 ".into()),
+            email: Some("jobs@werk.example.nl".into()),
+            phone: Some("+31 (0)70 123 4567".into()),
+        };
+        let checked = check.reach("apply", &given);
+        assert_eq!(checked.url.as_deref(), Some("https://werk.example.nl/vacature/1"));
+        assert_eq!(checked.email.as_deref(), Some("jobs@werk.example.nl"));
+        assert_eq!(
+            dialable(checked.phone.as_deref().unwrap_or_default()),
+            "+310701234567"
+        );
+        assert!(check.finish().is_ok());
+
+        let mut check = Checker::default();
+        let bad = Reach {
+            url: Some("javascript:alert(1)".into()),
+            email: Some("geen-apenstaartje".into()),
+            phone: Some("bel me".into()),
+        };
+        assert!(check.reach("apply", &bad).is_empty());
+        let Err(AppError::Validation(errors)) = check.finish() else {
+            panic!("expected validation errors");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["apply_url", "apply_email", "apply_phone"]);
+
+        let mut check = Checker::default();
+        assert!(check.reach("apply", &Reach::default()).is_empty());
+        assert!(check.finish().is_ok(), "blank means none");
     }
 
     #[test]

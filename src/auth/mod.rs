@@ -5,7 +5,9 @@ pub mod login;
 
 use rand::RngExt;
 
-use crate::storage::{Store, TokenOwner, UserRow};
+use crate::error::AppError;
+use crate::storage::{Store, TokenOwner, UserContact, UserRow};
+use crate::validate::Checker;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -103,8 +105,37 @@ pub enum UserError {
     InvalidName,
     #[error("no user '{0}'")]
     UnknownUser(String),
+    #[error("{0}")]
+    InvalidContact(String),
     #[error(transparent)]
     Store(#[from] crate::storage::StoreError),
+}
+
+/// Sets the work phone and e-mail that a coach's clients may share with an
+/// employer ("via mijn werkcoach"); blank clears one.
+pub async fn set_contact(
+    store: &Store,
+    user_id: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> Result<UserContact, UserError> {
+    let mut check = Checker::default();
+    let phone = check.phone("phone", phone);
+    let email = check.email("email", email);
+    if let Err(AppError::Validation(errors)) = check.finish() {
+        let messages: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        return Err(UserError::InvalidContact(messages.join(" ")));
+    }
+    if !store
+        .set_user_contact(user_id, phone.as_deref(), email.as_deref())
+        .await?
+    {
+        return Err(UserError::UnknownUser(user_id.to_string()));
+    }
+    store
+        .user_contact(user_id)
+        .await?
+        .ok_or_else(|| UserError::UnknownUser(user_id.to_string()))
 }
 
 /// How long a new API token is valid unless asked otherwise.

@@ -1,6 +1,7 @@
 //! Contact between an employer and a pseudonymised candidate. The employer
 //! of a vacancy asks; the resident, or their coach, accepts or declines.
-//! Only after acceptance does the employer see the full name.
+//! Only after acceptance does the employer see the full name, with the one
+//! contact route the resident chose (phone, e-mail or their coach).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +10,10 @@ use crate::error::AppError;
 use crate::privacy::{Purpose, timestamp};
 use crate::residents::{candidate_of_employer, visible_resident};
 use crate::services::Services;
-use crate::storage::{ContactRequestRow, VacancyRow, now_unix};
+use crate::storage::{ContactRequestRow, ResidentRow, SharedContact, UserContact, VacancyRow, now_unix};
+use crate::validate::Checker;
 
+pub use crate::codes::contact_route::{COACH, EMAIL, PHONE};
 pub use crate::codes::contact_status::{ACCEPTED, DECLINED, OPEN};
 
 #[derive(Debug, Deserialize)]
@@ -24,6 +27,15 @@ pub struct ContactRequestInput {
 #[serde(deny_unknown_fields)]
 pub struct ContactAnswerInput {
     pub status: String,
+    /// On acceptance: telefoon, email or werkcoach.
+    #[serde(default)]
+    pub reach_by: Option<String>,
+    /// The number to share, with `reach_by` telefoon.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The address to share, with `reach_by` email.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,9 +49,14 @@ pub struct ContactRequestView {
     pub status: String,
     pub requested_at: String,
     pub answered_at: Option<String>,
+    /// Once accepted: telefoon, email or werkcoach.
+    pub contact_route: Option<String>,
+    /// What the employer is shown of that route.
+    pub contact_detail: Option<String>,
 }
 
 fn view(row: ContactRequestRow) -> ContactRequestView {
+    let (contact_route, contact_detail) = row.shared.map(|s| (s.route, s.detail)).unzip();
     ContactRequestView {
         id: row.id,
         vacancy_id: row.vacancy_id,
@@ -49,6 +66,8 @@ fn view(row: ContactRequestRow) -> ContactRequestView {
         status: row.status,
         requested_at: timestamp(row.requested_at),
         answered_at: row.answered_at.map(timestamp),
+        contact_route,
+        contact_detail,
     }
 }
 
@@ -118,6 +137,7 @@ pub async fn request(
         status: OPEN.to_string(),
         requested_at: now,
         answered_at: None,
+        shared: None,
     }))
 }
 
@@ -132,7 +152,76 @@ pub async fn list(
     Ok(rows.into_iter().map(view).collect())
 }
 
-/// The resident or their coach accepts or declines an open request.
+/// What accepting a request shares with the employer: the resident's full
+/// name, and one route: their own phone or e-mail, or their coach's.
+pub struct Sharing {
+    pub request: ContactRequestView,
+    pub full_name: String,
+    /// The coach, when the resident has one who can be reached.
+    pub coach: Option<UserContact>,
+}
+
+/// The open request as its answer page shows it.
+pub async fn sharing(svc: &Services, caller: &Caller, id: &str) -> Result<Sharing, AppError> {
+    if id.len() > 64 {
+        return Err(not_found());
+    }
+    let request = svc.store.contact_request(id).await?.ok_or_else(not_found)?;
+    let resident = visible_resident(svc, caller, &request.resident_id, Purpose::ContactsRead)
+        .await
+        .map_err(|e| e.hidden_as(not_found))?;
+    Ok(Sharing {
+        request: view(request),
+        coach: reachable_coach(svc, &resident).await?,
+        full_name: resident.name,
+    })
+}
+
+async fn reachable_coach(svc: &Services, resident: &ResidentRow) -> Result<Option<UserContact>, AppError> {
+    let Some(coach_id) = &resident.coach_id else {
+        return Ok(None);
+    };
+    let coach = svc.store.user_contact(coach_id).await?;
+    Ok(coach.filter(|c| c.phone.is_some() || c.email.is_some()))
+}
+
+/// The coach as the employer sees them: "Naam (werkcoach), 070 …, naam@…".
+pub fn coach_detail(coach: &UserContact) -> String {
+    let mut parts = vec![format!("{} (werkcoach)", coach.name)];
+    parts.extend(coach.phone.iter().chain(&coach.email).cloned());
+    parts.join(", ")
+}
+
+/// The route chosen on acceptance, checked.
+fn chosen_route(input: &ContactAnswerInput, coach: Option<&UserContact>) -> Result<SharedContact, AppError> {
+    let mut check = Checker::default();
+    let detail = match input.reach_by.as_deref() {
+        Some(PHONE) => check.phone("phone", input.phone.as_deref()).ok_or_else(|| {
+            AppError::invalid("phone", "Vul het telefoonnummer in waarop de werkgever u mag bellen. / Give the phone number to share.")
+        }),
+        Some(EMAIL) => check.email("email", input.email.as_deref()).ok_or_else(|| {
+            AppError::invalid("email", "Vul het e-mailadres in waarop de werkgever u mag mailen. / Give the e-mail address to share.")
+        }),
+        Some(COACH) => coach.map(coach_detail).ok_or_else(|| {
+            AppError::invalid(
+                "reach_by",
+                "U hebt geen werkcoach met contactgegevens. Kies telefoon of e-mail. / You have no coach with contact details.",
+            )
+        }),
+        _ => Err(AppError::invalid(
+            "reach_by",
+            "Kies hoe de werkgever u mag bereiken: telefoon, e-mail of via uw werkcoach. / Choose how the employer may reach you.",
+        )),
+    };
+    check.finish()?;
+    Ok(SharedContact {
+        route: input.reach_by.clone().unwrap_or_default(),
+        detail: detail?,
+    })
+}
+
+/// The resident or their coach accepts, with a contact route, or declines
+/// an open request.
 pub async fn answer(
     svc: &Services,
     caller: &Caller,
@@ -149,13 +238,19 @@ pub async fn answer(
         return Err(not_found());
     }
     let mut request = svc.store.contact_request(id).await?.ok_or_else(not_found)?;
-    visible_resident(svc, caller, &request.resident_id, Purpose::ContactAnswered)
+    let resident = visible_resident(svc, caller, &request.resident_id, Purpose::ContactAnswered)
         .await
         .map_err(|e| e.hidden_as(not_found))?;
+    let shared = if input.status == ACCEPTED {
+        let coach = reachable_coach(svc, &resident).await?;
+        Some(chosen_route(&input, coach.as_ref())?)
+    } else {
+        None
+    };
     let now = now_unix();
     if !svc
         .store
-        .answer_contact_request(id, &input.status, &caller.user_id, now)
+        .answer_contact_request(id, &input.status, shared.as_ref(), &caller.user_id, now)
         .await?
     {
         return Err(AppError::Conflict(
@@ -164,5 +259,6 @@ pub async fn answer(
     }
     request.status = input.status;
     request.answered_at = Some(now);
+    request.shared = shared;
     Ok(view(request))
 }

@@ -19,6 +19,7 @@ use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
 use crate::storage::{Store, StoredOffer, TrainingRow, VacancyRow};
+use crate::validate::{Checker, Reach};
 
 /// How long a write waits for its change to become searchable before it
 /// answers anyway (the change is stored either way).
@@ -27,6 +28,17 @@ const MAX_ID_CHARS: usize = 64;
 
 fn parse_ordinal<C: Code>(code: &str) -> Option<u64> {
     C::parse(code).map(Code::ordinal)
+}
+
+/// The checked ways to apply or sign up (`prefix` names the fields); an
+/// offer needs at least one, so that nobody who found it is stuck.
+fn ways_to_reach(check: &mut Checker, prefix: &str, given: Reach, none_given: &str) -> Reach {
+    let reach = check.reach(prefix, &given);
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+    if blank(&given.url) && blank(&given.email) && blank(&given.phone) {
+        check.fail(&format!("{prefix}_url"), none_given);
+    }
+    reach
 }
 
 fn missing_after_check() -> AppError {

@@ -11,9 +11,10 @@ use crate::error::AppError;
 use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::TrainingRow;
-use crate::validate::Checker;
+use crate::validate::{Checker, Reach};
 
 const MAX_LANGUAGES: usize = 8;
+const MAX_START_DATES: usize = 24;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +47,18 @@ pub struct TrainingInput {
     pub bbl: bool,
     #[serde(default)]
     pub starts_on: Option<String>,
+    /// More start dates; with `starts_on`, the earliest is the next start.
+    #[serde(default)]
+    pub start_dates: Vec<String>,
+    /// Extra instructions, beside the ways to sign up.
+    #[serde(default)]
+    pub signup: String,
+    #[serde(default)]
+    pub signup_url: Option<String>,
+    #[serde(default)]
+    pub signup_email: Option<String>,
+    #[serde(default)]
+    pub signup_phone: Option<String>,
     #[serde(default)]
     pub skills: Vec<String>,
     #[serde(default)]
@@ -86,7 +99,19 @@ impl TrainingInput {
         }
         self.check_price(&mut check, cost);
         let languages = self.check_languages(&mut check);
-        let starts_on = check.date("starts_on", self.starts_on.as_deref(), today());
+        let mut dates = self.check_start_dates(&mut check).into_iter();
+        let starts_on = dates.next();
+        let signup = check.multiline("signup", &self.signup, 0, 1000);
+        let reach = super::ways_to_reach(
+            &mut check,
+            "signup",
+            Reach {
+                url: self.signup_url.clone(),
+                email: self.signup_email.clone(),
+                phone: self.signup_phone.clone(),
+            },
+            "Geef minstens één manier om je aan te melden: een link, een e-mailadres of een telefoonnummer. / Give at least one way to sign up.",
+        );
         let skills = check.skills("skills", &self.skills, ctx.vocabulary);
         let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
         check.finish()?;
@@ -114,6 +139,11 @@ impl TrainingInput {
             dutch_level: dutch_level.code().into(),
             bbl: self.bbl,
             starts_on,
+            start_dates: dates.collect(),
+            signup,
+            signup_url: reach.url,
+            signup_email: reach.email,
+            signup_phone: reach.phone,
             status: "open".into(),
             fictitious: false,
             skills,
@@ -133,6 +163,28 @@ impl TrainingInput {
             }
             _ => {}
         }
+    }
+
+    /// Every start date checked, in order, once each.
+    fn check_start_dates(&self, check: &mut Checker) -> Vec<String> {
+        if self.start_dates.len() > MAX_START_DATES {
+            check.fail(
+                "start_dates",
+                format!(
+                    "Geef hoogstens {MAX_START_DATES} startdata. / At most {MAX_START_DATES} start dates."
+                ),
+            );
+        }
+        let mut dates: Vec<String> = self
+            .starts_on
+            .iter()
+            .map(|d| ("starts_on", d))
+            .chain(self.start_dates.iter().map(|d| ("start_dates", d)))
+            .filter_map(|(field, d)| check.date(field, Some(d), today()))
+            .collect();
+        dates.sort();
+        dates.dedup();
+        dates
     }
 
     /// ISO 639-1 codes such as `nl`, `en`, `ar`; Dutch when none are given.
@@ -174,6 +226,12 @@ pub struct TrainingView {
     pub dutch_level: String,
     pub bbl: bool,
     pub starts_on: Option<String>,
+    /// Every start date, the next one (`starts_on`) first.
+    pub start_dates: Vec<String>,
+    pub signup: String,
+    pub signup_url: Option<String>,
+    pub signup_email: Option<String>,
+    pub signup_phone: Option<String>,
     pub status: String,
     pub fictitious: bool,
     pub skills: Vec<SkillRef>,
@@ -203,7 +261,12 @@ impl TrainingView {
             languages: row.languages,
             dutch_level: row.dutch_level,
             bbl: row.bbl,
+            start_dates: row.starts_on.iter().chain(&row.start_dates).cloned().collect(),
             starts_on: row.starts_on,
+            signup: row.signup,
+            signup_url: row.signup_url,
+            signup_email: row.signup_email,
+            signup_phone: row.signup_phone,
             status: row.status,
             fictitious: row.fictitious,
             occupations: row.occupations,

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::VacancyRow;
-use crate::validate::Checker;
+use crate::validate::{Checker, Reach};
 
 /// Below this many hours a job counts as part-time.
 const FULL_TIME_HOURS: i64 = 32;
@@ -48,7 +48,15 @@ pub struct VacancyInput {
     pub bbl: bool,
     #[serde(default)]
     pub banenafspraak: bool,
+    /// Extra instructions, beside the ways to apply.
+    #[serde(default)]
     pub apply: String,
+    #[serde(default)]
+    pub apply_url: Option<String>,
+    #[serde(default)]
+    pub apply_email: Option<String>,
+    #[serde(default)]
+    pub apply_phone: Option<String>,
     #[serde(default)]
     pub skills_required: Vec<String>,
     #[serde(default)]
@@ -67,7 +75,17 @@ impl VacancyInput {
         let mut check = Checker::default();
         let title = check.text("title", &self.title, 3, 120);
         let description = check.multiline("description", &self.description, 20, 5000);
-        let apply = check.multiline("apply", &self.apply, 3, 1000);
+        let apply = check.multiline("apply", &self.apply, 0, 1000);
+        let reach = super::ways_to_reach(
+            &mut check,
+            "apply",
+            Reach {
+                url: self.apply_url.clone(),
+                email: self.apply_email.clone(),
+                phone: self.apply_phone.clone(),
+            },
+            "Geef minstens één manier om te solliciteren: een link, een e-mailadres of een telefoonnummer. / Give at least one way to apply.",
+        );
         let sector = check.code::<Sector>("sector", &self.sector);
         let contract = check.code::<Contract>("contract", &self.contract);
         let education = check.code::<Education>("education", &self.education);
@@ -122,6 +140,9 @@ impl VacancyInput {
             banenafspraak: self.banenafspraak,
             parttime: self.hours_min < FULL_TIME_HOURS,
             apply,
+            apply_url: reach.url,
+            apply_email: reach.email,
+            apply_phone: reach.phone,
             status: "open".into(),
             fictitious: false,
             skills_required: required,
@@ -185,6 +206,9 @@ pub struct VacancyView {
     pub bbl: bool,
     pub banenafspraak: bool,
     pub apply: String,
+    pub apply_url: Option<String>,
+    pub apply_email: Option<String>,
+    pub apply_phone: Option<String>,
     pub status: String,
     pub fictitious: bool,
     pub skills_required: Vec<SkillRef>,
@@ -220,6 +244,9 @@ impl VacancyView {
             bbl: row.bbl,
             banenafspraak: row.banenafspraak,
             apply: row.apply,
+            apply_url: row.apply_url,
+            apply_email: row.apply_email,
+            apply_phone: row.apply_phone,
             status: row.status,
             fictitious: row.fictitious,
         }

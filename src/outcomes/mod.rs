@@ -59,6 +59,17 @@ pub struct OutcomeView {
     pub recorded_at: String,
 }
 
+/// The step a jobseeker records for themselves; the later steps are the
+/// coach's or the employer's to record.
+pub const APPLIED: &str = "gesolliciteerd";
+pub const SIGNED_UP: &str = "aangemeld";
+
+fn own_step_only(step: &str) -> AppError {
+    AppError::Forbidden(format!(
+        "Zelf legt u alleen '{step}' vast; de andere stappen doet uw werkcoach. / You can only record '{step}' yourself."
+    ))
+}
+
 fn not_found() -> AppError {
     AppError::NotFound("Deze combinatie van profiel en vacature bestaat niet of je mag hem niet zien. / No such resident and vacancy.".into())
 }
@@ -83,7 +94,10 @@ pub async fn record(
         .await?
         .ok_or_else(not_found)?;
     match caller.role {
-        Role::Coach => {
+        Role::Jobseeker if input.status != APPLIED => {
+            return Err(own_step_only(APPLIED));
+        }
+        Role::Coach | Role::Jobseeker => {
             visible_resident(svc, caller, &input.resident_id, Purpose::OutcomeRecorded)
                 .await
                 .map_err(|e| e.hidden_as(not_found))?;
@@ -101,7 +115,7 @@ pub async fn record(
         }
         _ => {
             return Err(AppError::Forbidden(
-                "Alleen coaches en werkgevers leggen uitkomsten vast. / Only coaches and employers record outcomes."
+                "Alleen werkzoekenden, coaches en werkgevers leggen uitkomsten vast. / Only jobseekers, coaches and employers record outcomes."
                     .into(),
             ));
         }
@@ -154,11 +168,16 @@ pub async fn record_training(
             format!("Kies uit / choose from: {}.", TRAINING_STATUSES.join(", ")),
         ));
     }
-    if caller.role != Role::Coach {
-        return Err(AppError::Forbidden(
-            "Alleen coaches leggen opleidingen van hun klanten vast. / Only coaches record training routes."
-                .into(),
-        ));
+    match caller.role {
+        Role::Coach => {}
+        Role::Jobseeker if input.status == SIGNED_UP => {}
+        Role::Jobseeker => return Err(own_step_only(SIGNED_UP)),
+        _ => {
+            return Err(AppError::Forbidden(
+                "Alleen werkzoekenden en hun coaches leggen opleidingen vast. / Only jobseekers and their coaches record training routes."
+                    .into(),
+            ));
+        }
     }
     let unknown = || {
         AppError::NotFound(

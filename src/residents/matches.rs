@@ -624,6 +624,12 @@ pub struct CandidateView {
     /// geaccepteerd or afgewezen; absent when none was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_status: Option<String>,
+    /// Once accepted, the route the resident chose: telefoon, email or
+    /// werkcoach, and the number, address or coach to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_route: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_detail: Option<String>,
     pub wijk: String,
     pub wijk_name: String,
     pub score: f64,
@@ -732,15 +738,19 @@ pub async fn candidates(
         svc.store
             .record_listings(&vacancy.id, &shown, crate::storage::now_unix())
             .await?;
-        svc.store.contact_statuses(&vacancy.id).await?
+        svc.store.contact_states(&vacancy.id).await?
     } else {
         Default::default()
     };
     let candidates = scored
         .into_iter()
         .map(|(r, p, s)| {
-            let contact_status = contacts.remove(&r.id);
-            let accepted = contact_status.as_deref() == Some(crate::codes::contact_status::ACCEPTED);
+            let contact = contacts.remove(&r.id);
+            let accepted = contact
+                .as_ref()
+                .is_some_and(|c| c.status == crate::codes::contact_status::ACCEPTED);
+            let (contact_status, shared) = contact.map(|c| (c.status, c.shared)).unzip();
+            let (contact_route, contact_detail) = shared.flatten().map(|s| (s.route, s.detail)).unzip();
             CandidateView {
                 reasons: reasons(svc, &p, &vacancy, &s, &[], !pseudonymise),
                 wijk_name: svc
@@ -755,6 +765,8 @@ pub async fn candidates(
                     r.name
                 },
                 contact_status,
+                contact_route,
+                contact_detail,
                 wijk: r.wijk_code,
                 score: round1(s.score),
                 components: shown_components(&s.components),

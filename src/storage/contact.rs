@@ -16,10 +16,38 @@ pub struct ContactRequestRow {
     pub status: String,
     pub requested_at: i64,
     pub answered_at: Option<i64>,
+    /// How the resident chose to be reached, once accepted.
+    pub shared: Option<SharedContact>,
+}
+
+/// The contact route a resident chose on accepting, and what the employer
+/// is shown of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedContact {
+    /// telefoon, email or werkcoach.
+    pub route: String,
+    pub detail: String,
+}
+
+/// Where a request for one resident and vacancy stands, for its employer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactState {
+    pub status: String,
+    pub shared: Option<SharedContact>,
+}
+
+fn shared_of(r: &DbRow) -> Option<SharedContact> {
+    let route: Option<String> = r.get("contact_route");
+    let detail: Option<String> = r.get("contact_detail");
+    Some(SharedContact {
+        route: route?,
+        detail: detail?,
+    })
 }
 
 const SELECT: &str = "SELECT c.id, c.vacancy_id, v.title AS vacancy_title, c.organisation_id,
-        o.name AS organisation_name, c.resident_id, c.status, c.requested_at, c.answered_at
+        o.name AS organisation_name, c.resident_id, c.status, c.requested_at, c.answered_at,
+        c.contact_route, c.contact_detail
      FROM contact_requests c JOIN vacancies v ON v.id = c.vacancy_id
      JOIN organisations o ON o.id = c.organisation_id";
 
@@ -34,6 +62,7 @@ fn from_row(r: &DbRow) -> ContactRequestRow {
         status: r.get("status"),
         requested_at: r.time("requested_at"),
         answered_at: r.time_opt("answered_at"),
+        shared: shared_of(r),
     }
 }
 
@@ -84,19 +113,24 @@ impl Store {
         Ok(rows.iter().map(from_row).collect())
     }
 
-    /// Answers an open request; false when it was already answered.
+    /// Answers an open request, with the contact shared on acceptance;
+    /// false when it was already answered.
     pub async fn answer_contact_request(
         &self,
         id: &str,
         status: &str,
+        shared: Option<&SharedContact>,
         answered_by: &str,
         at: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         let changed = Query::new(
-            "UPDATE contact_requests SET status = ?, answered_by = ?, answered_at = ? WHERE id = ? AND status = 'open'",
+            "UPDATE contact_requests SET status = ?, contact_route = ?, contact_detail = ?, answered_by = ?, answered_at = ?
+             WHERE id = ? AND status = 'open'",
         )
         .bind(status)
+        .bind(shared.map(|s| s.route.as_str()))
+        .bind(shared.map(|s| s.detail.as_str()))
         .bind(answered_by)
         .bind(Time(at))
         .bind(id)
@@ -106,15 +140,27 @@ impl Store {
         Ok(changed > 0)
     }
 
-    /// The contact status of each resident asked about for one vacancy.
-    pub async fn contact_statuses(&self, vacancy_id: &str) -> Result<HashMap<String, String>, StoreError> {
-        let rows = Query::new("SELECT resident_id, status FROM contact_requests WHERE vacancy_id = ?")
-            .bind(vacancy_id)
-            .fetch_all(self)
-            .await?;
+    /// Where the request stands for each resident asked about for one
+    /// vacancy.
+    pub async fn contact_states(
+        &self,
+        vacancy_id: &str,
+    ) -> Result<HashMap<String, ContactState>, StoreError> {
+        let rows = Query::new(
+            "SELECT resident_id, status, contact_route, contact_detail FROM contact_requests WHERE vacancy_id = ?",
+        )
+        .bind(vacancy_id)
+        .fetch_all(self)
+        .await?;
         Ok(rows
             .iter()
-            .map(|r| (r.get("resident_id"), r.get("status")))
+            .map(|r| {
+                let state = ContactState {
+                    status: r.get("status"),
+                    shared: shared_of(r),
+                };
+                (r.get("resident_id"), state)
+            })
             .collect())
     }
 }

@@ -341,6 +341,14 @@ fn numbered_placeholders(sql: &str) -> String {
     out
 }
 
+/// A comma-joined list column (languages, limits, dates) as its items.
+pub fn split_list(text: String) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

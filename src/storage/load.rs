@@ -6,6 +6,7 @@
 use super::db::Query;
 use super::lift::ImportedOutcome;
 use super::residents::ConsentBy;
+use super::users::UserContact;
 use super::{OrganisationRow, ResidentRow, Store, StoreError, StoredOffer, Tx};
 
 /// The advisory lock key of a bulk load ("BL-LOAD" in ASCII).
@@ -60,7 +61,7 @@ impl BulkLoad {
         super::offers::insert_offers(&mut self.tx, rows).await.map(drop)
     }
 
-    pub async fn coaches(&mut self, users: &[(String, String)]) -> Result<(), StoreError> {
+    pub async fn coaches(&mut self, users: &[(String, UserContact)]) -> Result<(), StoreError> {
         super::residents::insert_coaches(&mut self.tx, users).await
     }
 

@@ -27,7 +27,7 @@ use crate::error::AppError;
 use postgres::PgPool;
 use sqlite::SqlitePool;
 
-pub use contact::ContactRequestRow;
+pub use contact::{ContactRequestRow, ContactState, SharedContact};
 pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use load::BulkLoad;
@@ -37,7 +37,7 @@ pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
 pub use sessions::{Credentials, SessionRow};
-pub use users::{TokenOwner, TokenRow, UserRow};
+pub use users::{TokenOwner, TokenRow, UserContact, UserRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::batch::{insert_rows, update_row};
-use super::db::{DbRow, Query, Time, Values};
+use super::db::{DbRow, Query, Time, Values, split_list};
 use super::outbox::append_outbox;
 use super::{Store, StoreError, Tx, now_unix};
 use crate::codes::OfferKind;
@@ -61,7 +61,14 @@ pub struct VacancyRow {
     pub bbl: bool,
     pub banenafspraak: bool,
     pub parttime: bool,
+    /// Extra instructions for applying, beside the ways below.
     pub apply: String,
+    #[serde(default)]
+    pub apply_url: Option<String>,
+    #[serde(default)]
+    pub apply_email: Option<String>,
+    #[serde(default)]
+    pub apply_phone: Option<String>,
     #[serde(default = "open", skip_serializing)]
     pub status: String,
     pub fictitious: bool,
@@ -93,6 +100,18 @@ pub struct TrainingRow {
     pub dutch_level: String,
     pub bbl: bool,
     pub starts_on: Option<String>,
+    /// Later start dates, after `starts_on`.
+    #[serde(default)]
+    pub start_dates: Vec<String>,
+    /// Extra instructions for signing up, beside the ways below.
+    #[serde(default)]
+    pub signup: String,
+    #[serde(default)]
+    pub signup_url: Option<String>,
+    #[serde(default)]
+    pub signup_email: Option<String>,
+    #[serde(default)]
+    pub signup_phone: Option<String>,
     #[serde(default = "open", skip_serializing)]
     pub status: String,
     pub fictitious: bool,
@@ -395,8 +414,8 @@ impl StoredOffer for VacancyRow {
          FROM vacancies v JOIN organisations o ON o.id = v.organisation_id";
     const FIELDS: &'static str = "title, description, occupation_uri, sector, contract, hours_min, hours_max, \
         education, dutch_level, salary_min, salary_max, salary_period, lat, lon, wijk_code, closes_on, bbl, \
-        banenafspraak, parttime, apply, status, updated_at";
-    const FIELD_COUNT: usize = 22;
+        banenafspraak, parttime, apply, apply_url, apply_email, apply_phone, status, updated_at";
+    const FIELD_COUNT: usize = 25;
     const CREATED_FIELDS: &'static str = "id, organisation_id, posted_on, fictitious, created_at";
     const CREATED_FIELD_COUNT: usize = 5;
     const LINK_KEY: &'static str = "vacancy_id";
@@ -439,6 +458,9 @@ impl StoredOffer for VacancyRow {
             .push_bind(self.banenafspraak)
             .push_bind(self.parttime)
             .push_bind(self.apply.clone())
+            .push_bind(self.apply_url.clone())
+            .push_bind(self.apply_email.clone())
+            .push_bind(self.apply_phone.clone())
             .push_bind(self.status.clone())
             .push_bind(Time(now));
     }
@@ -488,6 +510,9 @@ impl StoredOffer for VacancyRow {
             banenafspraak: r.get("banenafspraak"),
             parttime: r.get("parttime"),
             apply: r.get("apply"),
+            apply_url: r.get("apply_url"),
+            apply_email: r.get("apply_email"),
+            apply_phone: r.get("apply_phone"),
             status: r.get("status"),
             fictitious: r.get("fictitious"),
             skills_required,
@@ -505,8 +530,9 @@ impl StoredOffer for TrainingRow {
              WHERE tro.training_id = t.id ORDER BY tro.occupation_uri LIMIT 1) AS sector
          FROM trainings t JOIN organisations o ON o.id = t.organisation_id";
     const FIELDS: &'static str = "title, description, kind, crebo, level, duration_weeks, hours_per_week, cost, \
-        price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on, status, updated_at";
-    const FIELD_COUNT: usize = 18;
+        price_eur, lat, lon, wijk_code, languages, dutch_level, bbl, starts_on, start_dates, signup, \
+        signup_url, signup_email, signup_phone, status, updated_at";
+    const FIELD_COUNT: usize = 23;
     const CREATED_FIELDS: &'static str = "id, organisation_id, fictitious, created_at";
     const CREATED_FIELD_COUNT: usize = 4;
     const LINK_KEY: &'static str = "training_id";
@@ -545,6 +571,11 @@ impl StoredOffer for TrainingRow {
             .push_bind(self.dutch_level.clone())
             .push_bind(self.bbl)
             .push_bind(self.starts_on.clone())
+            .push_bind(self.start_dates.join(","))
+            .push_bind(self.signup.clone())
+            .push_bind(self.signup_url.clone())
+            .push_bind(self.signup_email.clone())
+            .push_bind(self.signup_phone.clone())
             .push_bind(self.status.clone())
             .push_bind(Time(now));
     }
@@ -563,7 +594,6 @@ impl StoredOffer for TrainingRow {
 
     fn from_row(r: &DbRow, links: Vec<Vec<String>>) -> Self {
         let [skills, occupations] = two_lists(links);
-        let languages: String = r.get("languages");
         TrainingRow {
             id: r.get("id"),
             organisation_id: r.get("organisation_id"),
@@ -580,14 +610,15 @@ impl StoredOffer for TrainingRow {
             lat: r.get("lat"),
             lon: r.get("lon"),
             wijk_code: r.get("wijk_code"),
-            languages: languages
-                .split(',')
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect(),
+            languages: split_list(r.get("languages")),
             dutch_level: r.get("dutch_level"),
             bbl: r.get("bbl"),
             starts_on: r.get("starts_on"),
+            start_dates: split_list(r.get("start_dates")),
+            signup: r.get("signup"),
+            signup_url: r.get("signup_url"),
+            signup_email: r.get("signup_email"),
+            signup_phone: r.get("signup_phone"),
             status: r.get("status"),
             fictitious: r.get("fictitious"),
             skills,

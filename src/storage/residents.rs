@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::batch::{insert_rows, update_row};
-use super::db::{DbRow, Query, Time, Values, lock_row};
+use super::db::{DbRow, Query, Time, Values, lock_row, split_list};
+use super::users::UserContact;
 use super::{Store, StoreError, Tx, now_unix};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -329,13 +330,16 @@ fn push_resident_fields(values: &mut Values<'_>, r: &ResidentRow, now: i64) {
         .push_bind(Time(now));
 }
 
-pub(super) async fn insert_coaches(tx: &mut Tx, users: &[(String, String)]) -> Result<(), StoreError> {
-    for (id, name) in users {
+pub(super) async fn insert_coaches(tx: &mut Tx, users: &[(String, UserContact)]) -> Result<(), StoreError> {
+    for (id, coach) in users {
         Query::new(
-            "INSERT INTO users (id, name, role, organisation_id, created_at) VALUES (?, ?, 'coach', NULL, ?)",
+            "INSERT INTO users (id, name, role, organisation_id, phone, email, created_at)
+             VALUES (?, ?, 'coach', NULL, ?, ?, ?)",
         )
         .bind(id)
-        .bind(name)
+        .bind(&coach.name)
+        .bind(&coach.phone)
+        .bind(&coach.email)
         .bind(Time(now_unix()))
         .execute(&mut *tx)
         .await?;
@@ -465,13 +469,6 @@ async fn insert_findable_skills(tx: &mut Tx, rows: &[ResidentRow]) -> Result<(),
         values.push_bind((*skill).clone()).push_bind((*id).clone());
     })
     .await
-}
-
-fn split_list(text: String) -> Vec<String> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 fn resident_from_row(

@@ -12,6 +12,15 @@ pub struct UserRow {
     pub organisation_id: Option<String>,
 }
 
+/// A coach's name and work contact details, shared only when a client
+/// chooses to be reached through them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
 /// A token's metadata; the token itself is never stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenRow {
@@ -112,6 +121,36 @@ impl Store {
             role: r.get("role"),
             organisation_id: r.get("organisation_id"),
         }))
+    }
+
+    pub async fn user_contact(&self, id: &str) -> Result<Option<UserContact>, StoreError> {
+        let row = Query::new("SELECT name, phone, email FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self)
+            .await?;
+        Ok(row.map(|r| UserContact {
+            name: r.get("name"),
+            phone: r.get("phone"),
+            email: r.get("email"),
+        }))
+    }
+
+    /// Sets a user's work phone and e-mail; false when there is no such user.
+    pub async fn set_user_contact(
+        &self,
+        id: &str,
+        phone: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let changed = Query::new("UPDATE users SET phone = ?, email = ? WHERE id = ?")
+            .bind(phone)
+            .bind(email)
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
     }
 
     /// The owner of an unrevoked, unexpired token.

@@ -6,6 +6,7 @@ pub mod api;
 pub mod charts;
 pub mod client;
 pub mod error_shape;
+pub mod format;
 pub mod forms;
 pub mod idempotency;
 pub mod layout;

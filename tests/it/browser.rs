@@ -340,7 +340,7 @@ async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
         ("veld-hours_min", "24"),
         ("veld-hours_max", "36"),
         ("veld-skills_required", "Heftruck rijden"),
-        ("veld-apply", "Bel ons op 070 000 0000."),
+        ("veld-apply_phone", "070 000 0000"),
     ] {
         flow.type_into(id, text).await;
     }

@@ -251,7 +251,9 @@ pub fn vacancy_body(title: &str, description: &str) -> Value {
         "salary_max": 16.0,
         "salary_period": "uur",
         "wijk": "Schildersbuurt",
-        "apply": "Bel 070-000 0000 of mail naar werk@voorbeeld.example.",
+        "apply": "Vraag naar Fatima.",
+        "apply_email": "werk@voorbeeld.example",
+        "apply_phone": "070-000 0000",
         "skills_required": ["Heftruck rijden"],
         "skills_optional": ["orderpicken"]
     })

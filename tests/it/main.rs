@@ -7,6 +7,7 @@ mod database;
 mod errors;
 mod hardening;
 mod helpers;
+mod journeys;
 mod layers;
 mod lift;
 mod matching;

@@ -16,6 +16,7 @@ pub fn training_body() -> serde_json::Value {
         "wijk": "WK051838",
         "languages": ["nl", "en"],
         "dutch_level": "A2",
+        "signup_url": "https://opleider.example/aanmelden",
         "skills": ["pompwagen"]
     })
 }

@@ -5,7 +5,7 @@ use banenlift::storage::now_unix;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, strings_at};
+use crate::helpers::{TestApp, error_fields, strings_at};
 use crate::matching::vacancy_near_schildersbuurt;
 use crate::residents::resident_body;
 
@@ -481,18 +481,51 @@ async fn employers_learn_a_full_name_only_after_contact_is_accepted() {
         )
         .await;
     assert_eq!(status, 403, "an employer cannot accept for the resident");
+    for (body, field) in [
+        (json!({"status": "geaccepteerd"}), "reach_by"),
+        (json!({"status": "geaccepteerd", "reach_by": "telefoon"}), "phone"),
+        (
+            json!({"status": "geaccepteerd", "reach_by": "telefoon", "phone": "bel me"}),
+            "phone",
+        ),
+        (
+            json!({"status": "geaccepteerd", "reach_by": "werkcoach"}),
+            "reach_by",
+        ),
+    ] {
+        let (status, problem) = app
+            .send(Method::PUT, &answer_path, Some(&jobseeker), Some(&body))
+            .await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(error_fields(&problem), [field], "{body}");
+    }
+    assert_eq!(
+        name_shown(&app, &vacancy, &employer, &resident).await,
+        ("Yara".to_string(), json!("open")),
+        "a refused answer changes nothing"
+    );
+    let accept = json!({"status": "geaccepteerd", "reach_by": "telefoon", "phone": "06 1234 5678"});
     let (status, answered) = app
-        .send(
-            Method::PUT,
-            &answer_path,
-            Some(&jobseeker),
-            Some(&json!({"status": "geaccepteerd"})),
-        )
+        .send(Method::PUT, &answer_path, Some(&jobseeker), Some(&accept))
         .await;
     assert_eq!(status, 200, "{answered}");
     assert_eq!(
         name_shown(&app, &vacancy, &employer, &resident).await,
         ("Yara El Amrani".to_string(), json!("geaccepteerd"))
+    );
+    let path = format!("/api/v1/vacancies/{}/candidates?limit=100", id(&vacancy));
+    let (_, list) = app.get_with(&path, &employer).await;
+    let entry = list["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resident_id"] == resident["id"])
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (entry["contact_route"].as_str(), entry["contact_detail"].as_str()),
+        (Some("telefoon"), Some("06 1234 5678")),
+        "the employer sees the chosen route"
     );
     let (status, _) = app
         .send(
@@ -505,4 +538,8 @@ async fn employers_learn_a_full_name_only_after_contact_is_accepted() {
     assert_eq!(status, 409, "answered once");
     let (_, export) = app.get_with("/api/v1/me/export", &jobseeker).await;
     assert_eq!(export["profile"]["contact_requests"][0]["status"], "geaccepteerd");
+    assert_eq!(
+        export["profile"]["contact_requests"][0]["contact_detail"],
+        "06 1234 5678"
+    );
 }

@@ -184,7 +184,12 @@ async fn search_pages_filter_by_wijk_and_radius_and_lead_to_a_detail_with_job_po
     let (_, vacancy) = app.get(&format!("/api/v1/vacancies/{first}")).await;
     assert_eq!(posting["title"], vacancy["title"]);
     assert_eq!(posting["hiringOrganization"]["name"], vacancy["employer"]);
-    assert!(detail.html.contains("Zo solliciteert u"));
+    assert!(detail.html.contains("id=\"solliciteren\""));
+    assert_eq!(
+        posting["directApply"],
+        vacancy["apply_url"].is_string(),
+        "JSON-LD says whether the link applies directly"
+    );
 }
 
 #[tokio::test]
@@ -573,7 +578,7 @@ async fn an_employer_posts_a_vacancy_that_search_finds_and_asks_a_candidate_for_
         ("salary_period", "uur"),
         ("wijk", "WK051829"),
         ("skills_required", "heftruckrijen"),
-        ("apply", "Bel ons op 070 000 0000."),
+        ("apply_phone", "070 000 0000"),
     ];
     let refused = browser.post("/werkgever/vacatures", &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::widgets::{
-    OutcomeForm, SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill,
-    skills_editor, summary,
+    OutcomeForm, SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor,
+    summary,
 };
 use crate::auth::Role;
-use crate::contact::ContactAnswerInput;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
 use crate::residents::matches::{DEFAULT_LIMIT, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
@@ -142,7 +142,7 @@ async fn render_client(
             }
         }
         (training_section(lang, &base, csrf, &found, &routes))
-        (contact_section(lang, &base, csrf, &contacts))
+        (contact_section(lang, &base, &contacts))
     };
     let path = base.clone();
     Ok(page(&Frame::of(visitor, &path, &view.name), body))
@@ -281,16 +281,32 @@ pub async fn record_training(
     Ok(Redirect::to(&format!("{}#opleidingen", client_base(&id))).into_response())
 }
 
+fn answer_place(base: &str) -> AnswerPlace<'_> {
+    AnswerPlace {
+        base,
+        answerer: Answerer::Coach,
+    }
+}
+
+pub async fn contact_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, request)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let signed_in = coach(&visitor)?;
+    let base = client_base(&id);
+    show_answer(&state, &visitor, signed_in, &answer_place(&base), &request).await
+}
+
 pub async fn answer_contact(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((id, request)): Path<(String, String)>,
-    Form(form): Form<super::profile::AnswerForm>,
+    Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    let input = ContactAnswerInput { status: form.status };
-    crate::contact::answer(&state, &signed_in.caller, &request, input).await?;
-    Ok(Redirect::to(&format!("{}#contact", client_base(&id))).into_response())
+    let base = client_base(&id);
+    submit_answer(&state, &visitor, signed_in, &answer_place(&base), &request, form).await
 }
 
 pub async fn candidate_list(

@@ -2,6 +2,7 @@
 //! typo-tolerant skill list, and pseudonymised candidates with a
 //! "vraag contact aan" action.
 
+use super::contact::shared_contact;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -112,6 +113,12 @@ pub struct VacancyForm {
     #[serde(default)]
     apply: String,
     #[serde(default)]
+    apply_url: String,
+    #[serde(default)]
+    apply_email: String,
+    #[serde(default)]
+    apply_phone: String,
+    #[serde(default)]
     skills_required: String,
     #[serde(default)]
     skills_optional: String,
@@ -145,6 +152,9 @@ impl VacancyForm {
             bbl: v.bbl.then(|| "true".into()),
             banenafspraak: v.banenafspraak.then(|| "true".into()),
             apply: v.apply.clone(),
+            apply_url: v.apply_url.clone().unwrap_or_default(),
+            apply_email: v.apply_email.clone().unwrap_or_default(),
+            apply_phone: v.apply_phone.clone().unwrap_or_default(),
             skills_required: lines(&v.skills_required),
             skills_optional: lines(&v.skills_optional),
         }
@@ -210,6 +220,9 @@ impl VacancyForm {
             bbl: self.bbl.is_some(),
             banenafspraak: self.banenafspraak.is_some(),
             apply: self.apply.clone(),
+            apply_url: present(&self.apply_url),
+            apply_email: present(&self.apply_email),
+            apply_phone: present(&self.apply_phone),
             skills_required,
             skills_optional,
         })
@@ -364,7 +377,14 @@ fn render_form(
             (textarea("skills_optional", lang.t("Vaardigheden die mooi meegenomen zijn", "Nice-to-have skills"), Some(skills_hint), &form.skills_optional, errors))
             (checkbox("banenafspraak", lang.t("Geschikt voor de banenafspraak", "Suitable for the Banenafspraak"), form.banenafspraak.is_some()))
             (checkbox("bbl", lang.t("Leren en werken (BBL)", "Learn while working (BBL)"), form.bbl.is_some()))
-            (textarea("apply", lang.t("Zo solliciteer je", "How to apply"), Some(lang.t("Bijvoorbeeld: bel Fatima op 070 123 4567.", "For example: call Fatima.")), &form.apply, errors))
+            fieldset.bl-fieldset {
+                legend.bl-legend { (lang.t("Zo solliciteren mensen", "How people apply")) }
+                p.bl-description { (lang.t("Vul minstens één manier in.", "Fill in at least one way.")) }
+                (text("apply_url", lang.t("Link naar het sollicitatieformulier", "Link to the application form"), Some(lang.t("Begint met https://", "Starts with https://")), "url", &form.apply_url))
+                (text("apply_email", lang.t("E-mailadres voor sollicitaties", "E-mail address for applications"), None, "email", &form.apply_email))
+                (text("apply_phone", lang.t("Telefoonnummer voor sollicitaties", "Phone number for applications"), Some(lang.t("Bijvoorbeeld 070 123 4567.", "For example 070 123 4567.")), "tel", &form.apply_phone))
+                (textarea("apply", lang.t("Extra uitleg (niet verplicht)", "Extra instructions (optional)"), Some(lang.t("Bijvoorbeeld: vraag naar Fatima.", "For example: ask for Fatima.")), &form.apply, errors))
+            }
             button.bl-button.bl-button--primary type="submit" { (lang.t("Opslaan en plaatsen", "Save and publish")) }
         }
     };
@@ -506,7 +526,12 @@ pub(crate) fn render_candidates(
                                     button.bl-button.bl-button--primary type="submit" { (lang.t("Vraag contact aan", "Request contact")) span.bl-visually-hidden { " — " (c.name) } }
                                 }
                             }
-                            Some(status) => { p.bl-badge { (lang.t("Contactverzoek: ", "Contact request: ")) (status) } }
+                            Some(status) => {
+                                p.bl-badge { (lang.t("Contactverzoek: ", "Contact request: ")) (status) }
+                                @if let (Some(route), Some(detail)) = (&c.contact_route, &c.contact_detail) {
+                                    p.bl-contact-shared { strong { (lang.t("Zo bereikt u deze kandidaat: ", "How to reach this candidate: ")) } (shared_contact(lang, route, detail)) }
+                                }
+                            }
                         }
                     }
                 }

@@ -3,6 +3,7 @@
 //! auto-escaping templates).
 
 mod coach;
+mod contact;
 pub(crate) mod employer;
 mod home;
 mod lift;
@@ -29,13 +30,18 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/vacatures", get(offers::vacancies))
         .route("/vacatures/{id}", get(offers::vacancy))
+        .route("/vacatures/{id}/gesolliciteerd", post(offers::record_applied))
         .route("/opleidingen", get(offers::trainings))
         .route("/opleidingen/{id}", get(offers::training))
+        .route("/opleidingen/{id}/aangemeld", post(offers::record_signed_up))
         .route("/profiel", get(profile::show).post(profile::create))
         .route("/profiel/vaardigheden", post(profile::add))
         .route("/profiel/vaardigheden/verwijderen", post(profile::remove))
         .route("/profiel/toestemming", post(profile::consent))
-        .route("/profiel/contact/{request}", post(profile::answer_contact))
+        .route(
+            "/profiel/contact/{request}",
+            get(profile::contact_request).post(profile::answer_contact),
+        )
         .route("/profiel/gegevens", get(profile::download))
         .route("/profiel/verwijderen", post(profile::erase))
         .route("/coach", get(coach::caseload))
@@ -49,7 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/coach/klanten/{id}/opleiding", post(coach::record_training))
         .route(
             "/coach/klanten/{id}/contact/{request}",
-            post(coach::answer_contact),
+            get(coach::contact_request).post(coach::answer_contact),
         )
         .route("/coach/vacatures/{id}/kandidaten", get(coach::candidate_list))
         .route("/werkgever", get(employer::overview))

@@ -2,11 +2,14 @@
 //! and the detail pages (vacancies with schema.org `JobPosting` JSON-LD and
 //! nearby trainings for their skills).
 
+use axum::Form;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
 
 use crate::auth::Role;
 use crate::codes::{Code, Contract, Cost, DutchLevel, Education, Sector, TrainingKind};
@@ -16,17 +19,20 @@ use crate::offers::query::{Hit, SearchResponse, search};
 use crate::offers::training::TrainingView;
 use crate::offers::vacancy::VacancyView;
 use crate::offers::{self, trainings_teaching};
+use crate::outcomes::{APPLIED, OutcomeInput, SIGNED_UP, TrainingOutcomeInput};
 use crate::reference::SkillRef;
 use crate::search::OfferKind;
 use crate::storage::{TrainingRow, VacancyRow};
+use crate::validate::dialable;
 use crate::web::AppState;
+use crate::web::format::{decimal, long_date, paragraphs};
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
 };
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::params::{SearchParams, search_request};
-use crate::web::visitor::{Lang, Visitor};
+use crate::web::visitor::{Lang, SignedIn, Visitor};
 
 /// Trainings shown on a vacancy's page: near the workplace, for its skills.
 const NEARBY_TRAININGS: usize = 5;
@@ -370,11 +376,20 @@ fn facet_lists(lang: Lang, results: &SearchResponse) -> Markup {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    /// Set after "ik heb gesolliciteerd" / "ik heb me aangemeld".
+    #[serde(default)]
+    opgeslagen: Option<String>,
+}
+
 pub async fn vacancy(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
 ) -> Result<Markup, PageError> {
+    let saved = query.opgeslagen.is_some();
     let view = offers::get::<VacancyRow>(&state, &id)
         .await
         .map_err(not_found_page)?;
@@ -402,6 +417,12 @@ pub async fn vacancy(
                     (lang.t("Solliciteren kan niet meer.", "You can no longer apply.")) }
             }
         }
+        @if open { p { a.bl-button.bl-button--primary href="#solliciteren" { (lang.t("Solliciteer", "Apply")) } } }
+        @if saved {
+            div.bl-alert.bl-alert--success role="status" {
+                p { (lang.t("Opgeslagen: u hebt gesolliciteerd. Uw werkcoach ziet dit ook.", "Saved: you applied. Your coach sees this too.")) }
+            }
+        }
         (candidates_link(&visitor, &view))
         div.bl-columns {
             section.bl-section {
@@ -416,9 +437,9 @@ pub async fn vacancy(
                     dt { (lang.t("Nederlands", "Dutch")) } dd { (label_of::<DutchLevel>(&view.dutch_level)) }
                     @if view.banenafspraak { dt { "Banenafspraak" } dd { (lang.t("Ja", "Yes")) } }
                     @if view.bbl { dt { "BBL" } dd { (lang.t("Ja, leren en werken", "Yes, learn while working")) } }
-                    @if let Some(closes) = &view.closes_on { dt { (lang.t("Reageren tot", "Apply before")) } dd { (closes) } }
+                    @if let Some(closes) = &view.closes_on { dt { (lang.t("Reageren tot", "Apply before")) } dd { (long_date(lang, closes)) } }
                 }
-                p { (view.description) }
+                (paragraphs(&view.description))
             }
             section.bl-section {
                 h2 { (lang.t("Wat u nodig hebt", "What you need")) }
@@ -427,12 +448,9 @@ pub async fn vacancy(
                     h3 { (lang.t("Mooi meegenomen", "Nice to have")) }
                     (skill_tags(&view.skills_optional))
                 }
-                @if open {
-                    h2 { (lang.t("Zo solliciteert u", "How to apply")) }
-                    p { (view.apply) }
-                }
             }
         }
+        @if open { (apply_section(&visitor, &view, saved)) }
         section.bl-section {
             h2 { (lang.t("Opleidingen in de buurt voor deze baan", "Training nearby for this job")) }
             @if trainings.is_empty() {
@@ -475,6 +493,7 @@ pub async fn training(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
 ) -> Result<Markup, PageError> {
     let view: TrainingView = offers::get::<TrainingRow>(&state, &id)
         .await
@@ -490,14 +509,182 @@ pub async fn training(
             dt { (lang.t("Duur", "Length")) } dd { (view.duration_weeks) " " (lang.t("weken", "weeks")) ", " (view.hours_per_week) " " (lang.t("uur per week", "hours a week")) }
             dt { (lang.t("Kosten", "Cost")) } dd { (label_of::<Cost>(&view.cost)) }
             dt { (lang.t("Nederlands", "Dutch")) } dd { (label_of::<DutchLevel>(&view.dutch_level)) }
-            @if let Some(starts) = &view.starts_on { dt { (lang.t("Start", "Starts")) } dd { (starts) } }
+            @if !view.start_dates.is_empty() {
+                dt { (lang.t("Start", "Starts")) }
+                dd { (view.start_dates.iter().map(|d| long_date(lang, d)).collect::<Vec<_>>().join(", ")) }
+            }
         }
-        p { (view.description) }
+        @if query.opgeslagen.is_some() {
+            div.bl-alert.bl-alert--success role="status" {
+                p { (lang.t("Opgeslagen: u hebt zich aangemeld. Uw werkcoach ziet dit ook.", "Saved: you signed up. Your coach sees this too.")) }
+            }
+        }
+        (paragraphs(&view.description))
         h2 { (lang.t("Wat u leert", "What you learn")) }
         (skill_tags(&view.skills))
+        @if view.status == "open" { (signup_section(&visitor, &view)) }
     };
     let path = format!("/opleidingen/{}", view.id);
     Ok(page(&Frame::of(&visitor, &path, &view.title), body))
+}
+
+/// The ways to reach an employer or provider, with the first of link,
+/// e-mail and phone as the main button.
+struct Ways<'a> {
+    url: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// The e-mail's subject, such as "Sollicitatie: Magazijnmedewerker".
+    subject: String,
+    extra: &'a str,
+}
+
+fn ways_buttons(lang: Lang, ways: &Ways<'_>, main: &str) -> Markup {
+    let mailto = ways.email.map(|e| {
+        let subject: String = form_urlencoded::byte_serialize(ways.subject.as_bytes()).collect();
+        format!("mailto:{e}?subject={}", subject.replace('+', "%20"))
+    });
+    let tel = ways.phone.map(|p| format!("tel:{}", dialable(p)));
+    let main_href = ways
+        .url
+        .map(str::to_string)
+        .or_else(|| mailto.clone())
+        .or_else(|| tel.clone());
+    html! {
+        @if let Some(href) = main_href {
+            p { a.bl-button.bl-button--primary.bl-button--large href=(href) rel="noopener" { (main) } }
+        }
+        ul.bl-ways {
+            @if let (Some(href), Some(phone)) = (&tel, ways.phone) {
+                li { (lang.t("Bellen: ", "Call: ")) a href=(href) { (phone) } }
+            }
+            @if let (Some(href), Some(email)) = (&mailto, ways.email) {
+                li { (lang.t("Mailen: ", "E-mail: ")) a href=(href) { (email) } }
+            }
+            @if let Some(url) = ways.url {
+                li { (lang.t("Online: ", "Online: ")) a href=(url) rel="noopener" { (lang.t("naar het formulier", "to the form")) } }
+            }
+        }
+        @if !ways.extra.is_empty() { p { (ways.extra) } }
+    }
+}
+
+/// How to apply, and for a signed-in jobseeker the button that records it.
+fn apply_section(visitor: &Visitor, view: &VacancyView, saved: bool) -> Markup {
+    let lang = visitor.lang;
+    let ways = Ways {
+        url: view.apply_url.as_deref(),
+        email: view.apply_email.as_deref(),
+        phone: view.apply_phone.as_deref(),
+        subject: format!("{}{}", lang.t("Sollicitatie: ", "Application: "), view.title),
+        extra: &view.apply,
+    };
+    html! {
+        section.bl-section.bl-apply id="solliciteren" {
+            h2 { (lang.t("Solliciteren", "Apply")) }
+            (ways_buttons(lang, &ways, lang.t("Solliciteer", "Apply")))
+            @if !saved {
+                (record_step(visitor, &format!("/vacatures/{}/gesolliciteerd", view.id),
+                    lang.t("Gesolliciteerd? Zet het in uw profiel. Uw werkcoach ziet het dan ook.", "Applied? Put it in your profile. Your coach sees it too."),
+                    lang.t("Ik heb gesolliciteerd", "I have applied")))
+            }
+        }
+    }
+}
+
+/// How to sign up for a training, and the button that records it.
+fn signup_section(visitor: &Visitor, view: &TrainingView) -> Markup {
+    let lang = visitor.lang;
+    let ways = Ways {
+        url: view.signup_url.as_deref(),
+        email: view.signup_email.as_deref(),
+        phone: view.signup_phone.as_deref(),
+        subject: format!("{}{}", lang.t("Aanmelding: ", "Sign-up: "), view.title),
+        extra: &view.signup,
+    };
+    html! {
+        section.bl-section.bl-apply id="aanmelden" {
+            h2 { (lang.t("Aanmelden", "Sign up")) }
+            (ways_buttons(lang, &ways, lang.t("Meld u aan", "Sign up")))
+            (record_step(visitor, &format!("/opleidingen/{}/aangemeld", view.id),
+                lang.t("Aangemeld? Zet het in uw profiel. Uw werkcoach ziet het dan ook.", "Signed up? Put it in your profile. Your coach sees it too."),
+                lang.t("Ik heb me aangemeld", "I have signed up")))
+        }
+    }
+}
+
+/// A jobseeker's own "I did it" button; nothing for anyone else.
+fn record_step(visitor: &Visitor, action: &str, explain: &str, button: &str) -> Markup {
+    let jobseeker = visitor
+        .signed_in
+        .as_ref()
+        .filter(|s| s.caller.role == Role::Jobseeker);
+    html! {
+        @if let Some(signed_in) = jobseeker {
+            form.bl-form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(signed_in.csrf);
+                p { (explain) }
+                button.bl-button.bl-button--secondary type="submit" { (button) }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The signed-in jobseeker's own profile id; a jobseeker without a
+/// profile makes one first.
+async fn own_resident(state: &AppState, signed_in: &SignedIn) -> Result<Option<String>, PageError> {
+    if signed_in.caller.role != Role::Jobseeker {
+        return Err(AppError::Forbidden(String::new()).into());
+    }
+    let mine = crate::residents::list(state, &signed_in.caller, 1, 0).await?;
+    Ok(mine.into_iter().next().map(|r| r.id))
+}
+
+/// "Ik heb gesolliciteerd": the outcome `gesolliciteerd`, for the coach
+/// and the lift report.
+pub async fn record_applied(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let Some(resident_id) = own_resident(&state, signed_in).await? else {
+        return Ok(Redirect::to("/profiel").into_response());
+    };
+    let input = OutcomeInput {
+        resident_id,
+        vacancy_id: id.clone(),
+        status: APPLIED.to_string(),
+    };
+    crate::outcomes::record(&state, &signed_in.caller, input).await?;
+    Ok(Redirect::to(&format!("/vacatures/{id}?opgeslagen=ja#solliciteren")).into_response())
+}
+
+/// "Ik heb me aangemeld": the training step `aangemeld`.
+pub async fn record_signed_up(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let Some(resident_id) = own_resident(&state, signed_in).await? else {
+        return Ok(Redirect::to("/profiel").into_response());
+    };
+    let input = TrainingOutcomeInput {
+        resident_id,
+        training_id: id.clone(),
+        status: SIGNED_UP.to_string(),
+    };
+    crate::outcomes::record_training(&state, &signed_in.caller, input).await?;
+    Ok(Redirect::to(&format!("/opleidingen/{id}?opgeslagen=ja#aanmelden")).into_response())
 }
 
 /// A bad id is simply a page that does not exist.
@@ -521,7 +708,7 @@ fn skill_tags(skills: &[SkillRef]) -> Markup {
 }
 
 fn salary_text(lang: Lang, view: &VacancyView) -> String {
-    let euros = |v: f64| format!("€ {:.2}", v).replace('.', ",");
+    let euros = |v: f64| format!("€ {}", decimal(lang, v, 2));
     let period = match view.salary_period.as_deref() {
         Some("uur") => lang.t(" per uur", " an hour"),
         Some("maand") => lang.t(" per maand", " a month"),
@@ -564,6 +751,20 @@ fn job_posting_json_ld(view: &VacancyView) -> Markup {
     });
     if let Some(closes) = &view.closes_on {
         posting["validThrough"] = closes.clone().into();
+    }
+    posting["directApply"] = view.apply_url.is_some().into();
+    if let Some(url) = &view.apply_url {
+        posting["url"] = url.clone().into();
+    }
+    if view.apply_email.is_some() || view.apply_phone.is_some() {
+        let mut contact = serde_json::json!({ "@type": "ContactPoint", "contactType": "sollicitaties" });
+        if let Some(email) = &view.apply_email {
+            contact["email"] = email.clone().into();
+        }
+        if let Some(phone) = &view.apply_phone {
+            contact["telephone"] = phone.clone().into();
+        }
+        posting["applicationContact"] = contact;
     }
     if let (Some(min), Some(unit)) = (view.salary_min, view.salary_period.as_deref()) {
         posting["baseSalary"] = serde_json::json!({

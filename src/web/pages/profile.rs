@@ -10,14 +10,13 @@ use axum_extra::extract::cookie::Cookie;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::widgets::{
-    SkillAdded, SkillForm, add_skill, contact_section, match_list, matches_of, remove_skill, skills_editor,
-    summary,
+    SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
 };
 use crate::auth::Role;
 use crate::codes::{DutchLevel, Education};
 use crate::consent::ConsentInput;
-use crate::contact::ContactAnswerInput;
 use crate::error::AppError;
 use crate::residents::profile::{ResidentInput, ResidentView};
 use crate::skills::Suggestion;
@@ -79,7 +78,7 @@ async fn render(
         (summary(lang, &view))
         (skills_editor(lang, BASE, csrf, &view, choose))
         (match_list(lang, &found, None))
-        (contact_section(lang, BASE, csrf, &contacts))
+        (contact_section(lang, BASE, &contacts))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
             p { (lang.t(
@@ -297,15 +296,24 @@ pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct AnswerForm {
-    #[serde(default)]
-    pub(super) csrf: String,
-    #[serde(default)]
-    pub(super) status: String,
+const ANSWER_PLACE: AnswerPlace<'static> = AnswerPlace {
+    base: BASE,
+    answerer: Answerer::Resident,
+};
+
+/// What accepting an employer's contact request would share, and the
+/// choice of how to be reached.
+pub async fn contact_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(request): Path<String>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.required()?;
+    own_profile(&state, signed_in).await?;
+    show_answer(&state, &visitor, signed_in, &ANSWER_PLACE, &request).await
 }
 
-/// The resident accepts or declines an employer's contact request.
+/// The resident accepts, with a contact route, or declines.
 pub async fn answer_contact(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -313,9 +321,8 @@ pub async fn answer_contact(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    let input = ContactAnswerInput { status: form.status };
-    crate::contact::answer(&state, &signed_in.caller, &request, input).await?;
-    Ok(Redirect::to("/profiel#contact").into_response())
+    own_profile(&state, signed_in).await?;
+    submit_answer(&state, &visitor, signed_in, &ANSWER_PLACE, &request, form).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,13 +6,13 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::contact::{ACCEPTED, ContactRequestView, DECLINED, OPEN};
 use crate::error::AppError;
 use crate::outcomes::STATUSES;
 use crate::residents::matches::{MatchOptions, MatchView, MatchesResponse, matches};
 use crate::residents::profile::ResidentView;
 use crate::skills::{MatchKind, Suggestion};
 use crate::web::AppState;
+use crate::web::format::decimal;
 use crate::web::forms::field_id;
 use crate::web::visitor::Lang;
 
@@ -228,7 +228,7 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
         li.bl-card {
             h3.bl-card__title { a href={ "/vacatures/" (m.vacancy.id) } { (m.vacancy.title) } }
             p { (m.vacancy.employer) ", " (m.vacancy.wijk_name) " · "
-                (format!("{:.1}", m.distance_km).replace('.', ",")) " km, " (m.travel_minutes.round()) " min" }
+                (decimal(lang, m.distance_km, 1)) " km, " (m.travel_minutes.round()) " min" }
             p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
             ul.bl-reasons { @for reason in &m.reasons { li { (reason) } } }
             div.bl-card__meta {
@@ -255,43 +255,6 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
                     }
                     button.bl-button.bl-button--secondary type="submit" {
                         (lang.t("Vastleggen", "Record")) span.bl-visually-hidden { " — " (m.vacancy.title) }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Employers' contact requests, with accept and decline for open ones;
-/// answers post to `{base}/contact/{request}`.
-pub fn contact_section(lang: Lang, base: &str, csrf: &str, contacts: &[ContactRequestView]) -> Markup {
-    let answers = [
-        (ACCEPTED, lang.t("Accepteren", "Accept")),
-        (DECLINED, lang.t("Afwijzen", "Decline")),
-    ];
-    html! {
-        section.bl-section id="contact" {
-            h2 { (lang.t("Contactverzoeken van werkgevers", "Contact requests from employers")) }
-            @if contacts.is_empty() {
-                p.bl-empty { (lang.t("Geen verzoeken.", "No requests.")) }
-            } @else {
-                ul {
-                    @for c in contacts {
-                        li {
-                            (c.employer) " — " (c.vacancy_title) ": " strong { (c.status) }
-                            @if c.status == OPEN {
-                                @for (answer, text) in answers {
-                                    form.bl-inline-form method="post" action={ (base) "/contact/" (c.id) } {
-                                        input type="hidden" name="csrf" value=(csrf);
-                                        input type="hidden" name="status" value=(answer);
-                                        " "
-                                        button.bl-button.bl-button--secondary type="submit" {
-                                            (text) span.bl-visually-hidden { " — " (c.vacancy_title) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
                     }
                 }
             }

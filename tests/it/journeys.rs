@@ -1,0 +1,360 @@
+//! Each user journey to its goal over real HTTP: a jobseeker applies and
+//! records it, signs up for a training, and an employer reaches a candidate
+//! who accepted, by the route the candidate chose.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{EMPLOYER, TestApp, error_fields, vacancy_body};
+use crate::offers::{PROVIDER, training_body};
+use crate::residents::resident_body;
+use crate::web::{Browser, csrf_of};
+
+/// A user with both an API token and a web login, signed in on `browser`.
+struct Person {
+    id: String,
+    token: String,
+    browser: Browser,
+}
+
+impl Person {
+    async fn new(app: &TestApp, role: &str, organisation: Option<&str>, login: &str, start: &str) -> Person {
+        let (user, token) =
+            banenlift::auth::create_user(&app.state.store, "Test Persoon", role, organisation)
+                .await
+                .expect("user");
+        let password = format!("{login}-wachtwoord-lang");
+        banenlift::auth::login::set_password(&app.state.store, &user.id, login, &password)
+            .await
+            .expect("password");
+        let browser = Browser::new(app);
+        browser.log_in(login, &password, start).await;
+        Person {
+            id: user.id,
+            token,
+            browser,
+        }
+    }
+
+    /// Posts a form on `page_path` (for its CSRF token) to `action`.
+    async fn submit(&self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> crate::web::Page {
+        let csrf = csrf_of(&self.browser.get(page_path).await.html);
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.browser.post(action, &form).await
+    }
+}
+
+async fn create(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+    app.send(Method::POST, path, Some(token), Some(body)).await
+}
+
+#[tokio::test]
+async fn a_vacancy_needs_a_way_to_apply_and_a_jobseeker_applies_and_records_it() {
+    let app = TestApp::spawn().await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let mut body = vacancy_body(
+        "Magazijnmedewerker Sollicitatiehaven",
+        "Je pakt bestellingen in.\n\nWat je doet:\n- orders pakken\n- de heftruck rijden",
+    );
+    let ways = ["apply_url", "apply_email", "apply_phone"];
+    for way in ways {
+        body.as_object_mut().unwrap().remove(way);
+    }
+    let (status, problem) = create(&app, "/api/v1/vacancies", &employer, &body).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(
+        error_fields(&problem),
+        ["apply_url"],
+        "no way to apply: {problem}"
+    );
+    body["apply_email"] = json!("geen apenstaartje");
+    let (status, problem) = create(&app, "/api/v1/vacancies", &employer, &body).await;
+    assert_eq!(status, 422);
+    assert_eq!(error_fields(&problem), ["apply_email"]);
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("e-mailadres")
+    );
+
+    body["apply_email"] = json!("werk@voorbeeld.example");
+    body["apply_phone"] = json!("070 123 4567");
+    body["apply_url"] = json!("https://werk.voorbeeld.example/solliciteer");
+    let (status, vacancy) = create(&app, "/api/v1/vacancies", &employer, &body).await;
+    assert_eq!(status, 201, "{vacancy}");
+    let id = vacancy["id"].as_str().unwrap().to_string();
+
+    let jobseeker = Person::new(&app, "jobseeker", None, "sollicitant", "/profiel").await;
+    let resident = app
+        .create_resident(&jobseeker.token, &resident_body("Nadia Sollicitant"))
+        .await;
+    let detail = format!("/vacatures/{id}");
+    let page = jobseeker.browser.get(&detail).await;
+    for expected in [
+        "href=\"https://werk.voorbeeld.example/solliciteer\"",
+        "href=\"tel:0701234567\"",
+        "href=\"mailto:werk@voorbeeld.example?subject=Sollicitatie%3A%20Magazijnmedewerker%20Sollicitatiehaven\"",
+        "<li>orders pakken</li>",
+        "\"directApply\":true",
+        "\"applicationContact\":{",
+        "\"telephone\":\"070 123 4567\"",
+        "\"url\":\"https://werk.voorbeeld.example/solliciteer\"",
+        "Ik heb gesolliciteerd",
+    ] {
+        assert!(page.html.contains(expected), "{expected} on the detail page");
+    }
+    assert!(
+        !Browser::new(&app)
+            .get(&detail)
+            .await
+            .html
+            .contains("Ik heb gesolliciteerd"),
+        "only a signed-in jobseeker records an application"
+    );
+
+    let done = jobseeker
+        .submit(&detail, &format!("{detail}/gesolliciteerd"), &[])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let back = done.location.expect("back to the vacancy");
+    assert_eq!(back, format!("{detail}?opgeslagen=ja#solliciteren"));
+    assert!(
+        jobseeker
+            .browser
+            .get(&back)
+            .await
+            .html
+            .contains("u hebt gesolliciteerd")
+    );
+    let outcomes_path = format!("/api/v1/residents/{}/outcomes", resident["id"].as_str().unwrap());
+    let (_, outcomes) = app.get_with(&outcomes_path, &jobseeker.token).await;
+    assert_eq!(outcomes[0]["status"], "gesolliciteerd", "{outcomes}");
+    assert_eq!(outcomes[0]["recorded_by_role"], "jobseeker");
+
+    let hired = json!({"resident_id": resident["id"], "vacancy_id": id, "status": "aangenomen"});
+    let (status, problem) = create(&app, "/api/v1/outcomes", &jobseeker.token, &hired).await;
+    assert_eq!(
+        status, 403,
+        "a jobseeker records only their application: {problem}"
+    );
+    let (_, outcomes) = app.get_with(&outcomes_path, &jobseeker.token).await;
+    assert_eq!(outcomes.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_training_page_says_how_to_sign_up_and_a_jobseeker_records_it() {
+    let app = TestApp::spawn().await;
+    let provider = app.token("provider", Some(PROVIDER)).await;
+    let mut body = training_body();
+    body["signup_phone"] = json!("+31 70 765 4321");
+    body["starts_on"] = json!("2027-09-06");
+    body["start_dates"] = json!(["2027-03-18", "2027-09-06"]);
+    let (status, training) = create(&app, "/api/v1/trainings", &provider, &body).await;
+    assert_eq!(status, 201, "{training}");
+    assert_eq!(
+        training["starts_on"], "2027-03-18",
+        "the earliest date is the next start"
+    );
+    assert_eq!(training["start_dates"], json!(["2027-03-18", "2027-09-06"]));
+    let id = training["id"].as_str().unwrap().to_string();
+
+    let jobseeker = Person::new(&app, "jobseeker", None, "cursist", "/profiel").await;
+    let resident = app
+        .create_resident(&jobseeker.token, &resident_body("Karim Cursist"))
+        .await;
+    let detail = format!("/opleidingen/{id}");
+    let page = jobseeker.browser.get(&detail).await;
+    for expected in [
+        "href=\"https://opleider.example/aanmelden\"",
+        "href=\"tel:+31707654321\"",
+        "18 maart 2027, 6 september 2027",
+        "Ik heb me aangemeld",
+    ] {
+        assert!(page.html.contains(expected), "{expected} on the training page");
+    }
+    let done = jobseeker
+        .submit(&detail, &format!("{detail}/aangemeld"), &[])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    let path = format!(
+        "/api/v1/residents/{}/training-outcomes",
+        resident["id"].as_str().unwrap()
+    );
+    let (_, steps) = app.get_with(&path, &jobseeker.token).await;
+    assert_eq!(
+        (steps[0]["status"].as_str(), steps[0]["training_id"].as_str()),
+        (Some("aangemeld"), Some(id.as_str()))
+    );
+}
+
+/// A consenting resident the employer was shown for its new vacancy, with
+/// an open contact request; returns the vacancy and request ids.
+async fn open_request(app: &TestApp, employer: &str, resident: &Value) -> (String, String) {
+    let (_, vacancy) = create(
+        app,
+        "/api/v1/vacancies",
+        employer,
+        &vacancy_body(
+            "Orderpicker Contacthaven",
+            "Je pakt bestellingen in ons magazijn.",
+        ),
+    )
+    .await;
+    let vacancy_id = vacancy["id"].as_str().unwrap().to_string();
+    let (status, list) = app
+        .get_with(
+            &format!("/api/v1/vacancies/{vacancy_id}/candidates?limit=100"),
+            employer,
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let body = json!({"vacancy_id": vacancy_id, "resident_id": resident["id"]});
+    let (status, request) = create(app, "/api/v1/contact-requests", employer, &body).await;
+    assert_eq!(status, 201, "{request}");
+    (vacancy_id, request["id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn a_resident_accepts_with_a_phone_number_and_the_employer_sees_just_that() {
+    let app = TestApp::spawn().await;
+    let employer = Person::new(
+        &app,
+        "employer",
+        Some(EMPLOYER),
+        "werkgever.contact",
+        "/werkgever",
+    )
+    .await;
+    let jobseeker = Person::new(&app, "jobseeker", None, "kandidaat.contact", "/profiel").await;
+    let resident = app
+        .create_resident(&jobseeker.token, &resident_body("Yusuf van den Berg"))
+        .await;
+    let (vacancy_id, request_id) = open_request(&app, &employer.token, &resident).await;
+
+    let profile = jobseeker.browser.get("/profiel").await.html;
+    let answer_path = format!("/profiel/contact/{request_id}");
+    assert!(
+        profile.contains(&format!("href=\"{answer_path}\"")),
+        "the request links to its answer page"
+    );
+    let answer_page = jobseeker.browser.get(&answer_path).await;
+    assert_eq!(answer_page.status, 200);
+    assert!(
+        answer_page.html.contains("Yusuf van den Berg"),
+        "says which name is shared"
+    );
+    assert!(answer_page.html.contains("Verder niets"));
+
+    let refused = jobseeker
+        .submit(
+            &answer_path,
+            &answer_path,
+            &[("status", "geaccepteerd"), ("phone", "06 1234 5678")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.html.contains("Kies hoe de werkgever u mag bereiken"));
+    assert!(
+        refused.html.contains("value=\"06 1234 5678\""),
+        "nothing typed is lost"
+    );
+
+    let accepted = jobseeker
+        .submit(
+            &answer_path,
+            &answer_path,
+            &[
+                ("status", "geaccepteerd"),
+                ("reach_by", "telefoon"),
+                ("phone", "06 1234 5678"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.html);
+    assert!(
+        jobseeker
+            .browser
+            .get("/profiel")
+            .await
+            .html
+            .contains("tel:0612345678")
+    );
+
+    let candidates = employer
+        .browser
+        .get(&format!("/werkgever/vacatures/{vacancy_id}/kandidaten"))
+        .await
+        .html;
+    assert!(
+        candidates.contains("Yusuf van den Berg"),
+        "the full name after acceptance"
+    );
+    assert!(
+        candidates.contains("href=\"tel:0612345678\""),
+        "and the phone number to call"
+    );
+    assert!(!candidates.contains("mailto:"), "and no other route");
+    let (_, export) = app.get_with("/api/v1/me/export", &jobseeker.token).await;
+    assert_eq!(
+        export["profile"]["contact_requests"][0]["contact_route"],
+        "telefoon"
+    );
+}
+
+#[tokio::test]
+async fn a_coach_accepts_for_a_client_via_themselves() {
+    let app = TestApp::spawn().await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let coach = Person::new(&app, "coach", None, "coach.contact", "/coach").await;
+    let mut body = resident_body("Fatma Yilmaz");
+    body["consent_confirmed_with_resident"] = json!(true);
+    let client = app.create_resident(&coach.token, &body).await;
+    let (vacancy_id, request_id) = open_request(&app, &employer, &client).await;
+    let client_id = client["id"].as_str().unwrap();
+    let answer_path = format!("/coach/klanten/{client_id}/contact/{request_id}");
+    let without_details = coach.browser.get(&answer_path).await.html;
+    assert!(
+        !without_details.contains("value=\"werkcoach\""),
+        "no coach route before the coach has contact details"
+    );
+
+    banenlift::auth::set_contact(
+        &app.state.store,
+        &coach.id,
+        Some("070 353 0000"),
+        Some("coach@gemeente.example"),
+    )
+    .await
+    .expect("contact details");
+    let page = coach.browser.get(&answer_path).await.html;
+    assert!(page.contains("value=\"werkcoach\""));
+    let accepted = coach
+        .submit(
+            &answer_path,
+            &answer_path,
+            &[("status", "geaccepteerd"), ("reach_by", "werkcoach")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.html);
+    let (_, list) = app
+        .get_with(
+            &format!("/api/v1/vacancies/{vacancy_id}/candidates?limit=100"),
+            &employer,
+        )
+        .await;
+    let entry = list["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resident_id"] == client["id"])
+        .cloned()
+        .unwrap();
+    assert_eq!(entry["name"], "Fatma Yilmaz");
+    assert_eq!(entry["contact_route"], "werkcoach");
+    assert_eq!(
+        entry["contact_detail"],
+        "Test Persoon (werkcoach), 070 353 0000, coach@gemeente.example"
+    );
+}
