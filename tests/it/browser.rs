@@ -213,7 +213,9 @@ async fn every_user_group_does_its_main_job_in_a_real_browser() {
     anonymous_search(&mut flow).await;
     jobseeker_adds_a_skill(&mut flow).await;
     coach_records_an_application(&mut flow).await;
-    employer_posts_a_vacancy(&mut flow).await;
+    let vacancy = employer_posts_a_vacancy(&mut flow).await;
+    jobseeker_applies_on_a_phone(&mut flow, &vacancy).await;
+    employer_reaches_a_candidate_who_accepted(&mut flow, &vacancy).await;
     analyst_reads_the_lift_report(&mut flow).await;
     phone_has_no_horizontal_scroll(&mut flow).await;
     the_accessibility_check_can_fail(&flow).await;
@@ -261,7 +263,7 @@ async fn anonymous_search(flow: &mut Flow<'_>) {
             .path()
             .starts_with("/vacatures/vac-")
     );
-    assert!(flow.text("main").await.contains("Zo solliciteert u"));
+    assert!(flow.text("#solliciteren").await.contains("Solliciteren"));
     flow.screenshot("1-zoeken-vacature-detail").await;
 }
 
@@ -270,7 +272,7 @@ async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
     flow.log_in(&login, &password).await;
     assert!(flow.text("h1").await.contains("Maak je profiel"));
     flow.type_into("veld-name", "Fatima").await;
-    flow.choose("veld-wijk", "WK051830").await;
+    flow.choose("veld-wijk", FATIMAS_WIJK).await;
     flow.choose("veld-education", "mbo2").await;
     flow.choose("veld-dutch_level", "A2").await;
     flow.choose("veld-travel_mode", "fiets").await;
@@ -327,7 +329,8 @@ async fn coach_records_an_application(flow: &mut Flow<'_>) {
     flow.log_out().await;
 }
 
-async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
+/// Posts a vacancy in Fatima's wijk that asks for her skill; returns its id.
+async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) -> String {
     let (login, password) = web_user(flow.app, "employer", Some(EMPLOYER), "browser.werkgever").await;
     flow.log_in(&login, &password).await;
     flow.click("a[href='/werkgever/vacatures/nieuw']").await;
@@ -349,7 +352,7 @@ async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
         ("veld-contract", "vast"),
         ("veld-education", "geen"),
         ("veld-dutch_level", "A2"),
-        ("veld-wijk", "WK051838"),
+        ("veld-wijk", FATIMAS_WIJK),
     ] {
         flow.choose(id, value).await;
     }
@@ -366,6 +369,93 @@ async fn employer_posts_a_vacancy(flow: &mut Flow<'_>) {
     // Waits up to 10 s: the new vacancy must be in the public search.
     flow.find(Locator::Css(&link)).await;
     flow.screenshot("4-werkgever-vacature-gevonden").await;
+    id
+}
+
+const FATIMA: (&str, &str) = ("browser.fatima", "browser.fatima-wachtwoord-lang");
+const FATIMAS_WIJK: &str = "WK051830";
+const PHONE_SIZE: (u32, u32) = (390, 844);
+
+/// On a phone: the vacancy's page offers each way to apply, and "ik heb
+/// gesolliciteerd" is saved; then Fatima lets employers find her.
+async fn jobseeker_applies_on_a_phone(flow: &mut Flow<'_>, vacancy: &str) {
+    flow.client
+        .set_window_size(PHONE_SIZE.0, PHONE_SIZE.1)
+        .await
+        .unwrap();
+    flow.log_in(FATIMA.0, FATIMA.1).await;
+    flow.open(&format!("/vacatures/{vacancy}")).await;
+    let tel = flow
+        .find(Locator::Css("#solliciteren a[href^='tel:']"))
+        .await
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(tel.as_deref(), Some("tel:0700000000"));
+    flow.find(Locator::Css("#solliciteren a.bl-button--primary"))
+        .await;
+    flow.screenshot("7-telefoon-solliciteren").await;
+    flow.click("#solliciteren form button").await;
+    assert!(flow.text("main").await.contains("u hebt gesolliciteerd"));
+    flow.screenshot("7-telefoon-gesolliciteerd").await;
+    flow.open("/profiel").await;
+    flow.click("form[action='/profiel/toestemming'] button").await;
+    assert!(flow.text("#toestemming").await.contains("Nu: ja"));
+    flow.log_out().await;
+    flow.client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// The employer asks; Fatima accepts on her phone with her number; the
+/// employer then sees the number to call.
+async fn employer_reaches_a_candidate_who_accepted(flow: &mut Flow<'_>, vacancy: &str) {
+    let users = crate::database::column(
+        &flow.app.db.url,
+        "SELECT id FROM users WHERE login = ?",
+        &[FATIMA.0],
+    )
+    .await;
+    let fatima = crate::database::column(
+        &flow.app.db.url,
+        "SELECT id FROM residents WHERE user_id = ?",
+        &[&users[0]],
+    )
+    .await
+    .remove(0);
+    let employer = ("browser.werkgever", "browser.werkgever-wachtwoord-lang");
+    let candidates = format!("/werkgever/vacatures/{vacancy}/kandidaten");
+    flow.log_in(employer.0, employer.1).await;
+    flow.open(&candidates).await;
+    flow.click(&format!("form[action$='/kandidaten/{fatima}/contact'] button"))
+        .await;
+    flow.log_out().await;
+
+    flow.client
+        .set_window_size(PHONE_SIZE.0, PHONE_SIZE.1)
+        .await
+        .unwrap();
+    flow.log_in(FATIMA.0, FATIMA.1).await;
+    flow.click("#contact a.bl-button").await;
+    assert!(flow.text("main").await.contains("Verder niets"));
+    flow.find(Locator::Id("veld-reach_by-telefoon"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    flow.type_into("veld-phone", "06 1234 5678").await;
+    flow.screenshot("8-telefoon-contact-accepteren").await;
+    flow.click("form.bl-form button.bl-button--primary").await;
+    assert!(flow.text("#contact").await.contains("06 1234 5678"));
+    flow.log_out().await;
+    flow.client.set_window_size(1280, 900).await.unwrap();
+
+    flow.log_in(employer.0, employer.1).await;
+    flow.open(&candidates).await;
+    let call = flow
+        .find(Locator::Css(".bl-contact-shared a[href='tel:0612345678']"))
+        .await;
+    assert_eq!(call.text().await.unwrap(), "06 1234 5678");
+    flow.screenshot("8-werkgever-ziet-telefoonnummer").await;
+    flow.log_out().await;
 }
 
 /// The map, the ranking and a wijk's trends; then the map by another figure.

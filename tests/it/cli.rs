@@ -571,3 +571,53 @@ async fn a_server_adds_no_demo_to_a_database_that_holds_an_organisation() {
     assert_eq!(counts(&url).await, [1, 0, 0, 0]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn user_contact_sets_a_coachs_work_details_and_refuses_bad_ones() {
+    let app = TestApp::spawn().await;
+    let url = app.db.url.clone();
+    let base = [
+        "user",
+        "contact",
+        "--user",
+        "usr-coach-01",
+        "--database-url",
+        &url,
+    ];
+    let refused = banenlift(&[&base[..], &["--phone", "bel me", "--email", "geen-adres"]].concat());
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("telefoonnummer") && message.contains("e-mailadres"),
+        "both problems at once: {message}"
+    );
+    succeeded(
+        &[
+            &base[..],
+            &["--phone", "070 353 0000", "--email", "sanne@gemeente.example"],
+        ]
+        .concat(),
+    );
+    let contact = app
+        .state
+        .store
+        .user_contact("usr-coach-01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (contact.phone.as_deref(), contact.email.as_deref()),
+        (Some("070 353 0000"), Some("sanne@gemeente.example"))
+    );
+    let unknown = banenlift(&[
+        "user",
+        "contact",
+        "--user",
+        "usr-niemand",
+        "--phone",
+        "070 353 0000",
+        "--database-url",
+        &url,
+    ]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user"));
+}

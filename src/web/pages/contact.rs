@@ -90,7 +90,7 @@ pub fn contact_section(lang: Lang, base: &str, contacts: &[ContactRequestView]) 
             @if sorted.is_empty() {
                 p.bl-empty { (lang.t("Geen verzoeken.", "No requests.")) }
             } @else {
-                ul.bl-contact-list {
+                ul {
                     @for c in sorted {
                         li {
                             strong { (c.employer) } " — " (c.vacancy_title) ": " (status_text(lang, &c.status))
@@ -169,7 +169,7 @@ fn route_choice(lang: Lang, sharing: &Sharing, form: &AnswerForm, errors: &Field
     let radio = |value: &str, label: &str| {
         let id = format!("{}-{value}", field_id("reach_by"));
         html! {
-            div.bl-radio-field {
+            div.bl-checkbox-field {
                 input type="radio" id=(id) name="reach_by" value=(value) checked[form.reach_by == value];
                 label for=(id) { (label) }
             }

@@ -419,7 +419,7 @@ pub async fn vacancy(
         }
         @if open { p { a.bl-button.bl-button--primary href="#solliciteren" { (lang.t("Solliciteer", "Apply")) } } }
         @if saved {
-            div.bl-alert.bl-alert--success role="status" {
+            div.bl-alert.bl-alert--ok role="status" {
                 p { (lang.t("Opgeslagen: u hebt gesolliciteerd. Uw werkcoach ziet dit ook.", "Saved: you applied. Your coach sees this too.")) }
             }
         }
@@ -515,7 +515,7 @@ pub async fn training(
             }
         }
         @if query.opgeslagen.is_some() {
-            div.bl-alert.bl-alert--success role="status" {
+            div.bl-alert.bl-alert--ok role="status" {
                 p { (lang.t("Opgeslagen: u hebt zich aangemeld. Uw werkcoach ziet dit ook.", "Saved: you signed up. Your coach sees this too.")) }
             }
         }
@@ -552,7 +552,7 @@ fn ways_buttons(lang: Lang, ways: &Ways<'_>, main: &str) -> Markup {
         .or_else(|| tel.clone());
     html! {
         @if let Some(href) = main_href {
-            p { a.bl-button.bl-button--primary.bl-button--large href=(href) rel="noopener" { (main) } }
+            p { a.bl-button.bl-button--primary href=(href) rel="noopener" { (main) } }
         }
         ul.bl-ways {
             @if let (Some(href), Some(phone)) = (&tel, ways.phone) {
