@@ -290,6 +290,11 @@ async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
         .await;
     suggestion.click().await.unwrap();
     flow.check().await;
+    flow.find(Locator::Css("#matches li:first-child details.bl-why summary"))
+        .await
+        .click()
+        .await
+        .unwrap();
     let matches = flow.text("#matches").await;
     assert!(
         matches.contains("✓ Heftruck rijden"),

@@ -463,6 +463,18 @@ async fn a_jobseeker_makes_a_profile_picks_a_suggested_skill_and_sees_matches() 
         profile.html.contains("class=\"bl-reasons\""),
         "matches come with reasons"
     );
+    let (first, more) = profile
+        .html
+        .split_once("<details class=\"bl-more\">")
+        .expect("more than five matches, the rest behind a disclosure");
+    let cards = first.matches("<li class=\"bl-card\">").count();
+    assert_eq!(cards, 5, "five compact cards first");
+    assert!(more.contains("<summary>Meer banen (5)</summary>"), "{more}");
+    assert_eq!(
+        first.matches("<details class=\"bl-why\">").count(),
+        cards,
+        "each card explains itself behind Waarom?"
+    );
 
     let resident = own_resident_id(&app, &login).await;
     let (_, api) = app

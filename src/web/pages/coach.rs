@@ -130,6 +130,7 @@ async fn render_client(
     let body = html! {
         p { a href="/coach" { "← " (lang.t("Alle klanten", "All clients")) } }
         h1 { (view.name) }
+        (contact_section(lang, &base, &contacts))
         (summary(lang, &view))
         (skills_editor(lang, &base, csrf, &view, choose))
         (match_list(lang, &found, Some(&form)))
@@ -142,7 +143,6 @@ async fn render_client(
             }
         }
         (training_section(lang, &base, csrf, &found, &routes))
-        (contact_section(lang, &base, &contacts))
     };
     let path = base.clone();
     Ok(page(&Frame::of(visitor, &path, &view.name), body))

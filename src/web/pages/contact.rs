@@ -76,8 +76,11 @@ pub fn shared_contact(lang: Lang, route: &str, detail: &str) -> Markup {
 }
 
 /// Employers' contact requests, with the open ones first and a link to
-/// answer each at `{base}/contact/{request}`.
+/// answer each at `{base}/contact/{request}`; nothing while there are none.
 pub fn contact_section(lang: Lang, base: &str, contacts: &[ContactRequestView]) -> Markup {
+    if contacts.is_empty() {
+        return html! {};
+    }
     let open = contacts.iter().filter(|c| c.status == OPEN).count();
     let mut sorted: Vec<&ContactRequestView> = contacts.iter().collect();
     sorted.sort_by_key(|c| c.status != OPEN);
@@ -87,23 +90,19 @@ pub fn contact_section(lang: Lang, base: &str, contacts: &[ContactRequestView]) 
                 (lang.t("Contactverzoeken van werkgevers", "Contact requests from employers"))
                 @if open > 0 { " " span.bl-count-badge { (open) span.bl-visually-hidden { (lang.t(" open", " open")) } } }
             }
-            @if sorted.is_empty() {
-                p.bl-empty { (lang.t("Geen verzoeken.", "No requests.")) }
-            } @else {
-                ul {
-                    @for c in sorted {
-                        li {
-                            strong { (c.employer) } " — " (c.vacancy_title) ": " (status_text(lang, &c.status))
-                            @if c.status == OPEN {
-                                " "
-                                a.bl-button.bl-button--primary href={ (base) "/contact/" (c.id) } {
-                                    (lang.t("Bekijk en antwoord", "View and answer")) span.bl-visually-hidden { " — " (c.vacancy_title) }
-                                }
+            ul {
+                @for c in sorted {
+                    li {
+                        strong { (c.employer) } " — " (c.vacancy_title) ": " (status_text(lang, &c.status))
+                        @if c.status == OPEN {
+                            " "
+                            a.bl-button.bl-button--primary href={ (base) "/contact/" (c.id) } {
+                                (lang.t("Bekijk en antwoord", "View and answer")) span.bl-visually-hidden { " — " (c.vacancy_title) }
                             }
-                            @if let (Some(route), Some(detail)) = (&c.contact_route, &c.contact_detail) {
-                                br;
-                                span.bl-muted { (lang.t("Gedeeld: ", "Shared: ")) (shared_contact(lang, route, detail)) }
-                            }
+                        }
+                        @if let (Some(route), Some(detail)) = (&c.contact_route, &c.contact_detail) {
+                            br;
+                            span.bl-muted { (lang.t("Gedeeld: ", "Shared: ")) (shared_contact(lang, route, detail)) }
                         }
                     }
                 }

@@ -75,10 +75,10 @@ async fn render(
     let body = html! {
         h1 { (title) }
         p.bl-lead { (lang.t("Hallo ", "Hello ")) (view.name) "!" }
+        (contact_section(lang, BASE, &contacts))
         (summary(lang, &view))
         (skills_editor(lang, BASE, csrf, &view, choose))
         (match_list(lang, &found, None))
-        (contact_section(lang, BASE, &contacts))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
             p { (lang.t(

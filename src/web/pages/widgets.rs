@@ -19,6 +19,10 @@ use crate::web::visitor::Lang;
 /// Suggestions shown when a typed skill is not one we know exactly.
 const SUGGESTIONS: usize = 5;
 const MATCHES_SHOWN: usize = 10;
+/// Matches shown at once; the rest sit behind "Meer banen".
+const MATCHES_FIRST: usize = 5;
+/// Reasons on a card before "Waarom?".
+const STRONGEST_REASONS: usize = 2;
 
 #[derive(Debug, Deserialize)]
 pub struct SkillForm {
@@ -207,6 +211,7 @@ pub struct OutcomeForm<'a> {
 }
 
 pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+    let (first, more) = found.matches.split_at(found.matches.len().min(MATCHES_FIRST));
     html! {
         section.bl-section id="matches" {
             h2 { (lang.t("Banen die bij je passen", "Jobs that fit you")) }
@@ -216,13 +221,23 @@ pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeF
                     "No fitting jobs yet. Add skills, or travel a bit further.")) }
             } @else {
                 ol.bl-match-list role="list" {
-                    @for m in &found.matches { (match_card(lang, m, outcome)) }
+                    @for m in first { (match_card(lang, m, outcome)) }
+                }
+                @if !more.is_empty() {
+                    details.bl-more {
+                        summary { (lang.t("Meer banen", "More jobs")) " (" (more.len()) ")" }
+                        ol.bl-match-list role="list" start=(MATCHES_FIRST + 1) {
+                            @for m in more { (match_card(lang, m, outcome)) }
+                        }
+                    }
                 }
             }
         }
     }
 }
 
+/// A compact card: the facts and the strongest reasons first, the whole
+/// explanation behind "Waarom?".
 fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> Markup {
     html! {
         li.bl-card {
@@ -230,16 +245,20 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
             p { (m.vacancy.employer) ", " (m.vacancy.wijk_name) " · "
                 (decimal(lang, m.distance_km, 1)) " km, " (m.travel_minutes.round()) " min" }
             p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
-            ul.bl-reasons { @for reason in &m.reasons { li { (reason) } } }
-            div.bl-card__meta {
-                @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
-                @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
-            }
-            @if !m.training_routes.is_empty() {
-                p { strong { (lang.t("Leer wat nog mist: ", "Learn what is missing: ")) } }
-                ul {
-                    @for t in &m.training_routes {
-                        li { a href={ "/opleidingen/" (t.id) } { (t.title) } " — " (t.provider) ", " (t.duration_weeks) " " (lang.t("weken", "weeks")) }
+            ul.bl-reasons { @for reason in m.reasons.iter().take(STRONGEST_REASONS) { li { (reason) } } }
+            details.bl-why {
+                summary { (lang.t("Waarom?", "Why?")) span.bl-visually-hidden { " — " (m.vacancy.title) } }
+                ul.bl-reasons { @for reason in m.reasons.iter().skip(STRONGEST_REASONS) { li { (reason) } } }
+                div.bl-card__meta {
+                    @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
+                    @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
+                }
+                @if !m.training_routes.is_empty() {
+                    p { strong { (lang.t("Leer wat nog mist: ", "Learn what is missing: ")) } }
+                    ul {
+                        @for t in &m.training_routes {
+                            li { a href={ "/opleidingen/" (t.id) } { (t.title) } " — " (t.provider) ", " (t.duration_weeks) " " (lang.t("weken", "weeks")) }
+                        }
                     }
                 }
             }
@@ -249,7 +268,8 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
                     input type="hidden" name="vacancy_id" value=(m.vacancy.id);
                     div.bl-form-field {
                         label.bl-label for={ "stap-" (m.vacancy.id) } { (lang.t("Stap vastleggen", "Record a step")) }
-                        select.bl-select id={ "stap-" (m.vacancy.id) } name="status" {
+                        select.bl-select id={ "stap-" (m.vacancy.id) } name="status" required {
+                            option value="" { (lang.t("Kies een stap", "Choose a step")) }
                             @for status in STATUSES { option value=(status) { (status) } }
                         }
                     }
