@@ -255,7 +255,8 @@ pub trait Offer: StoredOffer {
     const MOVED: &'static str;
 
     fn organisation_id(&self) -> &str;
-    fn close(&mut self);
+    /// Opens or closes the offer: only open offers are searchable.
+    fn set_open(&mut self, open: bool);
     fn named_organisation(input: &Self::Input) -> Option<&String>;
     fn occupations(input: &Self::Input) -> &[String];
     /// Checks the body and builds the row; `current` is the stored offer
@@ -315,8 +316,17 @@ pub async fn update<O: Offer>(
 
 /// Closing leaves search but keeps the record.
 pub async fn close<O: Offer>(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    set_open::<O>(svc, caller, id, false).await
+}
+
+/// Undoes a close: the offer is searchable again.
+pub async fn reopen<O: Offer>(svc: &Services, caller: &Caller, id: &str) -> Result<(), AppError> {
+    set_open::<O>(svc, caller, id, true).await
+}
+
+async fn set_open<O: Offer>(svc: &Services, caller: &Caller, id: &str, open: bool) -> Result<(), AppError> {
     let mut row = editable::<O>(svc, caller, id).await?;
-    row.close();
+    row.set_open(open);
     let seq = svc.store.update_offer(&row).await?.ok_or_else(not_found)?;
     await_searchable(svc, seq).await;
     Ok(())

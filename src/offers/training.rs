@@ -286,8 +286,8 @@ impl Offer for TrainingRow {
         &self.organisation_id
     }
 
-    fn close(&mut self) {
-        self.status = "closed".into();
+    fn set_open(&mut self, open: bool) {
+        self.status = if open { "open" } else { "closed" }.into();
     }
 
     fn named_organisation(input: &TrainingInput) -> Option<&String> {

@@ -265,8 +265,8 @@ impl Offer for VacancyRow {
         &self.organisation_id
     }
 
-    fn close(&mut self) {
-        self.status = "closed".into();
+    fn set_open(&mut self, open: bool) {
+        self.status = if open { "open" } else { "closed" }.into();
     }
 
     fn named_organisation(input: &VacancyInput) -> Option<&String> {

@@ -606,11 +606,49 @@ async fn an_employer_posts_a_vacancy_that_search_finds_and_asks_a_candidate_for_
     form.push(("skills_required", "Heftruck rijden\nOrderpicken"));
     let posted = browser.post("/werkgever/vacatures", &form).await;
     assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.html);
-    let detail = posted.location.expect("to the new vacancy");
+    let location = posted.location.expect("to the new vacancy");
+    let detail = location.trim_end_matches("?geplaatst=ja").to_string();
+    assert_ne!(detail, location, "with word that it was posted");
+    assert!(browser.get(&location).await.html.contains("Vacature geplaatst."));
     let found = Browser::new(&app).get("/vacatures?q=zeldzaamhaven").await;
     assert!(
         found.html.contains(&format!("href=\"{detail}\"")),
         "the public search finds it at once"
+    );
+    let id = detail.trim_start_matches("/vacatures/");
+    let close = format!("/werkgever/vacatures/{id}/sluiten");
+    assert!(
+        browser.get(&close).await.html.contains("Ja, sluit de vacature"),
+        "asks first"
+    );
+    let closed = browser.post(&close, &[("csrf", &csrf)]).await;
+    assert_eq!(
+        closed.location.as_deref(),
+        Some(format!("/werkgever?gesloten={id}").as_str())
+    );
+    let overview = browser.get(closed.location.as_deref().unwrap()).await.html;
+    assert!(overview.contains("Vacature gesloten: ") && overview.contains("Ongedaan maken"));
+    assert!(
+        !Browser::new(&app)
+            .get("/vacatures?q=zeldzaamhaven")
+            .await
+            .html
+            .contains(&detail)
+    );
+    let undone = browser
+        .post(
+            &format!("/werkgever/vacatures/{id}/heropenen"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::SEE_OTHER);
+    assert!(
+        Browser::new(&app)
+            .get("/vacatures?q=zeldzaamhaven")
+            .await
+            .html
+            .contains(&detail),
+        "open and found again after the undo"
     );
 
     let jobseeker = app.token("jobseeker", None).await;

@@ -4,7 +4,7 @@
 
 use super::contact::shared_contact;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -37,13 +37,49 @@ fn employer(visitor: &Visitor) -> Result<(&SignedIn, &str), PageError> {
     ))
 }
 
-pub async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result<Markup, PageError> {
+/// What the overview says after a close or its undo.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    gesloten: Option<String>,
+    #[serde(default)]
+    heropend: Option<String>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(done): Query<Done>,
+) -> Result<Markup, PageError> {
     let (signed_in, organisation) = employer(&visitor)?;
     let lang = visitor.lang;
     let rows = crate::offers::vacancies_of(&state.store, organisation, VACANCIES_SHOWN).await?;
     let title = lang.t("Mijn vacatures", "My vacancies");
+    let closed = done
+        .gesloten
+        .and_then(|id| rows.iter().find(|v| v.id == id && v.status != "open"));
+    let reopened = done
+        .heropend
+        .and_then(|id| rows.iter().find(|v| v.id == id && v.status == "open"));
     let body = html! {
         h1 { (title) }
+        @if let Some(v) = closed {
+            div.bl-alert.bl-alert--ok role="status" {
+                p {
+                    strong { (lang.t("Vacature gesloten: ", "Vacancy closed: ")) (v.title) "." } " "
+                    (lang.t("Niemand kan nog solliciteren.", "Nobody can apply any more."))
+                }
+                form.bl-inline-form method="post" action={ "/werkgever/vacatures/" (v.id) "/heropenen" } {
+                    input type="hidden" name="csrf" value=(signed_in.csrf);
+                    button.bl-button.bl-button--secondary type="submit" { (lang.t("Ongedaan maken", "Undo")) }
+                }
+            }
+        }
+        @if let Some(v) = reopened {
+            div.bl-alert.bl-alert--ok role="status" {
+                p { strong { (lang.t("Vacature weer open: ", "Vacancy open again: ")) (v.title) "." } }
+            }
+        }
         p { a.bl-button.bl-button--primary href="/werkgever/vacatures/nieuw" { (lang.t("Nieuwe vacature plaatsen", "Post a new vacancy")) } }
         @if rows.is_empty() {
             p.bl-empty { (lang.t("Je hebt nog geen vacatures.", "You have no vacancies yet.")) }
@@ -60,10 +96,7 @@ pub async fn overview(State(state): State<AppState>, visitor: Visitor) -> Result
                             div.bl-button-group {
                                 a.bl-button.bl-button--secondary href={ "/werkgever/vacatures/" (v.id) "/kandidaten" } { (lang.t("Kandidaten", "Candidates")) span.bl-visually-hidden { " — " (v.title) } }
                                 a.bl-button.bl-button--secondary href={ "/werkgever/vacatures/" (v.id) "/bewerken" } { (lang.t("Wijzigen", "Edit")) span.bl-visually-hidden { " — " (v.title) } }
-                                form.bl-inline-form method="post" action={ "/werkgever/vacatures/" (v.id) "/sluiten" } {
-                                    input type="hidden" name="csrf" value=(signed_in.csrf);
-                                    button.bl-button.bl-button--danger type="submit" { (lang.t("Sluiten", "Close")) span.bl-visually-hidden { " — " (v.title) } }
-                                }
+                                a.bl-button.bl-button--danger href={ "/werkgever/vacatures/" (v.id) "/sluiten" } { (lang.t("Sluiten", "Close")) span.bl-visually-hidden { " — " (v.title) } }
                             }
                         }
                     }
@@ -440,7 +473,7 @@ async fn save(
         None => crate::offers::create::<VacancyRow>(state, &signed_in.caller, input).await,
     };
     match saved {
-        Ok(view) => Ok(Redirect::to(&format!("/vacatures/{}", view.id)).into_response()),
+        Ok(view) => Ok(Redirect::to(&format!("/vacatures/{}?geplaatst=ja", view.id)).into_response()),
         Err(AppError::Validation(errors)) => Ok(render_form(
             state,
             visitor,
@@ -466,7 +499,45 @@ pub async fn close(
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
     crate::offers::close::<VacancyRow>(&state, &signed_in.caller, &id).await?;
-    Ok(Redirect::to("/werkgever").into_response())
+    Ok(Redirect::to(&format!("/werkgever?gesloten={id}")).into_response())
+}
+
+/// Asks before closing: after it nobody can apply.
+pub async fn confirm_close(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    let (signed_in, _) = employer(&visitor)?;
+    let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
+    let lang = visitor.lang;
+    let title = lang.t("Vacature sluiten?", "Close the vacancy?");
+    let body = html! {
+        h1 { (title) }
+        p.bl-lead { (vacancy.title) }
+        p { (lang.t("Na het sluiten staat de vacature niet meer in de zoekresultaten en kan niemand meer solliciteren. U kunt het daarna nog ongedaan maken.",
+            "After closing, the vacancy is no longer in search results and nobody can apply. You can undo it afterwards.")) }
+        div.bl-button-group {
+            form.bl-inline-form method="post" action={ "/werkgever/vacatures/" (vacancy.id) "/sluiten" } {
+                input type="hidden" name="csrf" value=(signed_in.csrf);
+                button.bl-button.bl-button--danger type="submit" { (lang.t("Ja, sluit de vacature", "Yes, close the vacancy")) }
+            }
+            a.bl-button.bl-button--secondary href="/werkgever" { (lang.t("Nee, terug", "No, go back")) }
+        }
+    };
+    Ok(page(&Frame::of(&visitor, "/werkgever", title), body))
+}
+
+/// "Ongedaan maken" after a close.
+pub async fn reopen(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    crate::offers::reopen::<VacancyRow>(&state, &signed_in.caller, &id).await?;
+    Ok(Redirect::to(&format!("/werkgever?heropend={id}")).into_response())
 }
 
 pub async fn candidate_list(

@@ -65,7 +65,11 @@ pub fn router() -> Router<AppState> {
             "/werkgever/vacatures/{id}/bewerken",
             get(employer::edit_form).post(employer::update),
         )
-        .route("/werkgever/vacatures/{id}/sluiten", post(employer::close))
+        .route(
+            "/werkgever/vacatures/{id}/sluiten",
+            get(employer::confirm_close).post(employer::close),
+        )
+        .route("/werkgever/vacatures/{id}/heropenen", post(employer::reopen))
         .route(
             "/werkgever/vacatures/{id}/kandidaten",
             get(employer::candidate_list),

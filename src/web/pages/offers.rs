@@ -381,6 +381,9 @@ pub struct DetailQuery {
     /// Set after "ik heb gesolliciteerd" / "ik heb me aangemeld".
     #[serde(default)]
     opgeslagen: Option<String>,
+    /// Set when the employer has just posted or saved it.
+    #[serde(default)]
+    geplaatst: Option<String>,
 }
 
 pub async fn vacancy(
@@ -418,6 +421,11 @@ pub async fn vacancy(
             }
         }
         @if open { p { a.bl-button.bl-button--primary href="#solliciteren" { (lang.t("Solliciteer", "Apply")) } } }
+        @if query.geplaatst.is_some() {
+            div.bl-alert.bl-alert--ok role="status" {
+                p { strong { (lang.t("Vacature geplaatst.", "Vacancy posted.")) } " " (lang.t("Zo zien werkzoekenden hem.", "This is how jobseekers see it.")) }
+            }
+        }
         @if saved {
             div.bl-alert.bl-alert--ok role="status" {
                 p { (lang.t("Opgeslagen: u hebt gesolliciteerd. Uw werkcoach ziet dit ook.", "Saved: you applied. Your coach sees this too.")) }
