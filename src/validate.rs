@@ -199,10 +199,15 @@ impl Checker {
     }
 
     pub fn hours(&mut self, min: i64, max: i64, ceiling: i64) {
-        if !(0..=ceiling).contains(&min) || !(1..=ceiling).contains(&max) || min > max {
+        if !(0..=ceiling).contains(&min) || !(1..=ceiling).contains(&max) {
             self.fail(
                 "hours_min",
-                format!("Uren: 0 ≤ hours_min ≤ hours_max ≤ {ceiling}, hours_max ≥ 1. / Hours out of range."),
+                format!("Vul een aantal uren per week tussen 0 en {ceiling} in. / Give hours a week from 0 to {ceiling}."),
+            );
+        } else if min > max {
+            self.fail(
+                "hours_min",
+                "Het minimum aantal uren is hoger dan het maximum. / The minimum hours exceed the maximum.",
             );
         }
     }

@@ -167,7 +167,7 @@ impl VacancyInput {
         if !valid(self.salary_min) || !valid(self.salary_max) || !ordered {
             check.fail(
                 "salary_min",
-                "Salaris: 0 ≤ salary_min ≤ salary_max. / Salary out of range.",
+                "Het salaris klopt niet: het begint bij 0 en het minimum is niet hoger dan het maximum. / The salary is out of range.",
             );
         }
         if self.salary_period.is_none() {

@@ -97,6 +97,9 @@ pub struct MatchView {
     /// True when the offer misses a hard limit by a little (relaxed mode).
     pub near_miss: bool,
     pub reasons: Vec<String>,
+    /// Profile fields still unknown that would change this match (such as
+    /// `hours_min`): filling them in makes the match surer.
+    pub unknown_fields: Vec<&'static str>,
     pub training_routes: Vec<TrainingRoute>,
 }
 
@@ -516,6 +519,11 @@ fn match_view(
         travel_mode: p.travel_mode.code(),
         near_miss: !s.near_misses.is_empty(),
         reasons,
+        unknown_fields: if p.hours.is_none() {
+            vec!["hours_min"]
+        } else {
+            Vec::new()
+        },
         training_routes: routes,
     }
 }

@@ -404,6 +404,21 @@ async fn jobseeker_applies_on_a_phone(flow: &mut Flow<'_>, vacancy: &str) {
     assert!(flow.text("main").await.contains("u hebt gesolliciteerd"));
     flow.screenshot("7-telefoon-gesolliciteerd").await;
     flow.open("/profiel").await;
+    let fill_in = "#matches a[href='/profiel/bewerken#veld-hours_min']";
+    flow.click(fill_in).await;
+    flow.type_into("veld-hours_min", "24").await;
+    flow.type_into("veld-hours_max", "36").await;
+    flow.screenshot("7-telefoon-uren-invullen").await;
+    flow.click("form.bl-form button[type=submit]").await;
+    assert_eq!(flow.client.current_url().await.unwrap().path(), "/profiel");
+    assert!(
+        flow.client
+            .find_all(Locator::Css(fill_in))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the hours are known now"
+    );
     flow.click("form[action='/profiel/toestemming'] button").await;
     assert!(flow.text("#toestemming").await.contains("Nu: ja"));
     flow.log_out().await;

@@ -358,3 +358,90 @@ async fn a_coach_accepts_for_a_client_via_themselves() {
         "Test Persoon (werkcoach), 070 353 0000, coach@gemeente.example"
     );
 }
+
+/// Every field of the edit form, as a person would leave it filled in.
+fn profile_fields<'a>(hours: (&'a str, &'a str)) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", "Samira"),
+        ("wijk", "WK051830"),
+        ("postcode", ""),
+        ("hours_min", hours.0),
+        ("hours_max", hours.1),
+        ("available_from", ""),
+        ("travel_mode", "fiets"),
+        ("max_travel_minutes", ""),
+        ("max_travel_km", "7,5"),
+        ("education", "geen"),
+        ("dutch_level", "A2"),
+        ("languages", "ar, nl"),
+        ("limits", "geen_weekend"),
+        ("limits", "mantelzorg"),
+        ("sectors_wanted", "logistiek"),
+    ]
+}
+
+#[tokio::test]
+async fn a_jobseeker_fills_in_hours_and_the_unknown_reason_goes() {
+    let app = TestApp::spawn().await;
+    let jobseeker = Person::new(&app, "jobseeker", None, "uren.invuller", "/profiel").await;
+    let mut body = resident_body("Samira");
+    for field in ["hours_min", "hours_max"] {
+        body.as_object_mut().unwrap().remove(field);
+    }
+    let resident = app.create_resident(&jobseeker.token, &body).await;
+    let profile = jobseeker.browser.get("/profiel").await.html;
+    assert!(profile.contains("Je uren zijn nog niet bekend"));
+    assert!(
+        profile.contains("href=\"/profiel/bewerken#veld-hours_min\""),
+        "the reason links to its field"
+    );
+
+    let edit = "/profiel/bewerken";
+    assert_eq!(jobseeker.browser.get(edit).await.status, 200);
+    let refused = jobseeker.submit(edit, edit, &profile_fields(("30", "20"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .html
+            .contains("Het minimum aantal uren is hoger dan het maximum")
+    );
+    assert!(refused.html.contains("value=\"7,5\""), "nothing typed is lost");
+    let saved = jobseeker.submit(edit, edit, &profile_fields(("24", "32"))).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+
+    let id = resident["id"].as_str().unwrap();
+    let (_, now) = app
+        .get_with(&format!("/api/v1/residents/{id}"), &jobseeker.token)
+        .await;
+    assert_eq!(
+        (now["hours_min"].as_i64(), now["hours_max"].as_i64()),
+        (Some(24), Some(32))
+    );
+    assert_eq!(now["limits"], json!(["geen_weekend", "mantelzorg"]));
+    assert_eq!(now["max_travel_km"], 7.5);
+    assert_eq!(now["languages"], json!(["ar", "nl"]));
+    assert_eq!(now["skills"], resident["skills"], "skills stay as they were");
+    let profile = jobseeker.browser.get("/profiel").await.html;
+    assert!(!profile.contains("Je uren zijn nog niet bekend"));
+}
+
+#[tokio::test]
+async fn a_coach_edits_a_clients_profile() {
+    let app = TestApp::spawn().await;
+    let coach = Person::new(&app, "coach", None, "coach.bewerkt", "/coach").await;
+    let client = app.create_resident(&coach.token, &resident_body("Samira")).await;
+    let id = client["id"].as_str().unwrap();
+    let edit = format!("/coach/klanten/{id}/bewerken");
+    let saved = coach.submit(&edit, &edit, &profile_fields(("16", "24"))).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("/coach/klanten/{id}").as_str())
+    );
+    let (_, now) = app
+        .get_with(&format!("/api/v1/residents/{id}"), &coach.token)
+        .await;
+    assert_eq!(now["hours_max"], 24);
+    let other = Person::new(&app, "coach", None, "coach.ander", "/coach").await;
+    assert_eq!(other.browser.get(&edit).await.status, 404, "not their client");
+}

@@ -5,10 +5,12 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form as ListForm;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
+use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit};
 use super::widgets::{
     OutcomeForm, SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor,
     summary,
@@ -131,9 +133,9 @@ async fn render_client(
         p { a href="/coach" { "← " (lang.t("Alle klanten", "All clients")) } }
         h1 { (view.name) }
         (contact_section(lang, &base, &contacts))
-        (summary(lang, &view))
+        (summary(lang, &view, &format!("{base}/bewerken")))
         (skills_editor(lang, &base, csrf, &view, choose))
-        (match_list(lang, &found, Some(&form)))
+        (match_list(lang, &found, &format!("{base}/bewerken"), Some(&form)))
         section.bl-section id="uitkomsten" {
             h2 { (lang.t("Sollicitaties", "Applications")) }
             @if outcomes.is_empty() {
@@ -279,6 +281,43 @@ pub async fn record_training(
     };
     crate::outcomes::record_training(&state, &signed_in.caller, input).await?;
     Ok(Redirect::to(&format!("{}#opleidingen", client_base(&id))).into_response())
+}
+
+fn edit_place(id: &str) -> EditPlace {
+    let back = client_base(id);
+    EditPlace {
+        action: format!("{back}/bewerken"),
+        back,
+    }
+}
+
+/// Every field of a client's profile, on one form.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let signed_in = coach(&visitor)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    let form = ProfileForm::from_view(&view);
+    Ok(render_edit(
+        &state,
+        &visitor,
+        &edit_place(&id),
+        &form,
+        &FieldErrors::default(),
+    ))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    ListForm(form): ListForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    save_edit(&state, &visitor, signed_in, &view, &edit_place(&id), form).await
 }
 
 fn answer_place(base: &str) -> AnswerPlace<'_> {

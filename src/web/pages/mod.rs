@@ -10,6 +10,7 @@ mod lift;
 mod login;
 mod offers;
 mod profile;
+mod profile_form;
 mod widgets;
 
 use axum::Router;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/opleidingen/{id}", get(offers::training))
         .route("/opleidingen/{id}/aangemeld", post(offers::record_signed_up))
         .route("/profiel", get(profile::show).post(profile::create))
+        .route("/profiel/bewerken", get(profile::edit_form).post(profile::save))
         .route("/profiel/vaardigheden", post(profile::add))
         .route("/profiel/vaardigheden/verwijderen", post(profile::remove))
         .route("/profiel/toestemming", post(profile::consent))
@@ -46,6 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/profiel/verwijderen", post(profile::erase))
         .route("/coach", get(coach::caseload))
         .route("/coach/klanten/{id}", get(coach::client))
+        .route(
+            "/coach/klanten/{id}/bewerken",
+            get(coach::edit_form).post(coach::save),
+        )
         .route("/coach/klanten/{id}/vaardigheden", post(coach::add))
         .route(
             "/coach/klanten/{id}/vaardigheden/verwijderen",

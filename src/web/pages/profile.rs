@@ -5,12 +5,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
+use axum_extra::extract::{CookieJar, Form as ListForm};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
+use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit};
 use super::widgets::{
     SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
 };
@@ -30,6 +31,7 @@ use crate::web::pages::offers::wijk_options;
 use crate::web::visitor::{SESSION_COOKIE, SignedIn, Visitor};
 
 const BASE: &str = "/profiel";
+const EDIT_PATH: &str = "/profiel/bewerken";
 const VIEWS_SHOWN: i64 = 20;
 
 /// The signed-in jobseeker's own profile. Every `/profiel` handler goes
@@ -76,9 +78,9 @@ async fn render(
         h1 { (title) }
         p.bl-lead { (lang.t("Hallo ", "Hello ")) (view.name) "!" }
         (contact_section(lang, BASE, &contacts))
-        (summary(lang, &view))
+        (summary(lang, &view, EDIT_PATH))
         (skills_editor(lang, BASE, csrf, &view, choose))
-        (match_list(lang, &found, None))
+        (match_list(lang, &found, EDIT_PATH, None))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
             p { (lang.t(
@@ -294,6 +296,41 @@ pub async fn download(State(state): State<AppState>, visitor: Visitor) -> Result
         json,
     )
         .into_response())
+}
+
+fn edit_place() -> EditPlace {
+    EditPlace {
+        action: EDIT_PATH.to_string(),
+        back: BASE.to_string(),
+    }
+}
+
+/// Every field of the own profile, on one form.
+pub async fn edit_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+    let signed_in = visitor.required()?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let form = ProfileForm::from_view(&view);
+    Ok(render_edit(
+        &state,
+        &visitor,
+        &edit_place(),
+        &form,
+        &FieldErrors::default(),
+    ))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ListForm(form): ListForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = own_profile(&state, signed_in)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    save_edit(&state, &visitor, signed_in, &view, &edit_place(), form).await
 }
 
 const ANSWER_PLACE: AnswerPlace<'static> = AnswerPlace {

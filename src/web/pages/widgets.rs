@@ -103,7 +103,8 @@ pub async fn matches_of(state: &AppState, caller: &Caller, id: &str) -> Result<M
 }
 
 /// Name, wijk and conditions at a glance.
-pub fn summary(lang: Lang, view: &ResidentView) -> Markup {
+/// The main facts of a profile, with the link to change them at `edit`.
+pub fn summary(lang: Lang, view: &ResidentView, edit: &str) -> Markup {
     html! {
         dl.bl-data-list {
             dt { (lang.t("Wijk", "Neighbourhood")) } dd { (view.wijk.name) }
@@ -113,13 +114,14 @@ pub fn summary(lang: Lang, view: &ResidentView) -> Markup {
                     (Some(min), Some(max)) => { (min) "–" (max) }
                     (Some(min), None) => { (lang.t("minstens ", "at least ")) (min) }
                     (None, Some(max)) => { (lang.t("hoogstens ", "at most ")) (max) }
-                    (None, None) => { (lang.t("maakt niet uit", "any")) }
+                    (None, None) => { (lang.t("nog niet bekend", "not known yet")) }
                 }
             }
             dt { (lang.t("Reizen", "Travel")) }
             dd { (travel_mode(lang, &view.travel_mode)) @if let Some(m) = view.max_travel_minutes { ", " (lang.t("hoogstens ", "at most ")) (m) " min" } }
             dt { (lang.t("Nederlands", "Dutch")) } dd { (view.dutch_level) }
         }
+        p { a.bl-button.bl-button--secondary href=(edit) { (lang.t("Gegevens wijzigen", "Change details")) } }
     }
 }
 
@@ -210,7 +212,14 @@ pub struct OutcomeForm<'a> {
     pub csrf: &'a str,
 }
 
-pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+/// The matches; `edit` is the profile form that fills in what a match
+/// still needs to know.
+pub fn match_list(
+    lang: Lang,
+    found: &MatchesResponse,
+    edit: &str,
+    outcome: Option<&OutcomeForm<'_>>,
+) -> Markup {
     let (first, more) = found.matches.split_at(found.matches.len().min(MATCHES_FIRST));
     html! {
         section.bl-section id="matches" {
@@ -221,13 +230,13 @@ pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeF
                     "No fitting jobs yet. Add skills, or travel a bit further.")) }
             } @else {
                 ol.bl-match-list role="list" {
-                    @for m in first { (match_card(lang, m, outcome)) }
+                    @for m in first { (match_card(lang, m, edit, outcome)) }
                 }
                 @if !more.is_empty() {
                     details.bl-more {
                         summary { (lang.t("Meer banen", "More jobs")) " (" (more.len()) ")" }
                         ol.bl-match-list role="list" start=(MATCHES_FIRST + 1) {
-                            @for m in more { (match_card(lang, m, outcome)) }
+                            @for m in more { (match_card(lang, m, edit, outcome)) }
                         }
                     }
                 }
@@ -236,9 +245,20 @@ pub fn match_list(lang: Lang, found: &MatchesResponse, outcome: Option<&OutcomeF
     }
 }
 
+/// The link text that leads to a field a match still needs.
+fn unknown_field_link(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "hours_min" => lang.t(
+            "Vul in hoeveel uur je wilt werken",
+            "Fill in how many hours you want to work",
+        ),
+        _ => lang.t("Vul je gegevens aan", "Complete your details"),
+    }
+}
+
 /// A compact card: the facts and the strongest reasons first, the whole
 /// explanation behind "Waarom?".
-fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+fn match_card(lang: Lang, m: &MatchView, edit: &str, outcome: Option<&OutcomeForm<'_>>) -> Markup {
     html! {
         li.bl-card {
             h3.bl-card__title { a href={ "/vacatures/" (m.vacancy.id) } { (m.vacancy.title) } }
@@ -246,6 +266,9 @@ fn match_card(lang: Lang, m: &MatchView, outcome: Option<&OutcomeForm<'_>>) -> M
                 (decimal(lang, m.distance_km, 1)) " km, " (m.travel_minutes.round()) " min" }
             p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
             ul.bl-reasons { @for reason in m.reasons.iter().take(STRONGEST_REASONS) { li { (reason) } } }
+            @for field in &m.unknown_fields {
+                p { a href={ (edit) "#" (field_id(field)) } { (unknown_field_link(lang, field)) } }
+            }
             details.bl-why {
                 summary { (lang.t("Waarom?", "Why?")) span.bl-visually-hidden { " — " (m.vacancy.title) } }
                 ul.bl-reasons { @for reason in m.reasons.iter().skip(STRONGEST_REASONS) { li { (reason) } } }
