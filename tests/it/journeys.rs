@@ -445,3 +445,52 @@ async fn a_coach_edits_a_clients_profile() {
     let other = Person::new(&app, "coach", None, "coach.ander", "/coach").await;
     assert_eq!(other.browser.get(&edit).await.status, 404, "not their client");
 }
+
+#[tokio::test]
+async fn a_coach_makes_a_client_on_the_web_and_sets_consent_with_them() {
+    let app = TestApp::spawn().await;
+    let coach = Person::new(&app, "coach", None, "coach.nieuw", "/coach").await;
+    let new = "/coach/klanten/nieuw";
+    assert!(
+        coach
+            .browser
+            .get("/coach")
+            .await
+            .html
+            .contains(&format!("href=\"{new}\""))
+    );
+    let made = coach.submit(new, new, &profile_fields(("24", "32"))).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.html);
+    let page = made.location.expect("to the new client");
+    assert!(page.starts_with("/coach/klanten/res-"), "{page}");
+    assert!(
+        coach
+            .browser
+            .get("/coach")
+            .await
+            .html
+            .contains(&format!("href=\"{page}\"")),
+        "in the caseload"
+    );
+
+    let consent = format!("{page}/toestemming");
+    let unconfirmed = coach.submit(&page, &consent, &[("findable", "true")]).await;
+    assert_ne!(
+        unconfirmed.status,
+        StatusCode::SEE_OTHER,
+        "not without the client's agreement"
+    );
+    let id = page.trim_start_matches("/coach/klanten/");
+    let (_, client) = app
+        .get_with(&format!("/api/v1/residents/{id}"), &coach.token)
+        .await;
+    assert_eq!(client["findable_by_employers"], false);
+    let confirmed = coach
+        .submit(&page, &consent, &[("findable", "true"), ("confirmed", "true")])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let (_, client) = app
+        .get_with(&format!("/api/v1/residents/{id}"), &coach.token)
+        .await;
+    assert_eq!(client["findable_by_employers"], true);
+}

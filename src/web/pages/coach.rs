@@ -22,7 +22,7 @@ use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
 use crate::storage::VacancyRow;
 use crate::web::AppState;
-use crate::web::forms::{FieldErrors, field_id, select_field};
+use crate::web::forms::{FieldErrors, checkbox, field_id, select_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::employer::render_candidates;
@@ -62,6 +62,7 @@ pub async fn caseload(
     let title = lang.t("Mijn klanten", "My clients");
     let body = html! {
         h1 { (title) }
+        p { a.bl-button.bl-button--primary href="/coach/klanten/nieuw" { (lang.t("Nieuwe klant", "New client")) } }
         form.bl-form.bl-form-row method="get" action="/coach" role="search" {
             div.bl-form-field {
                 label.bl-label for=(field_id("q")) { (lang.t("Naam", "Name")) }
@@ -145,6 +146,7 @@ async fn render_client(
             }
         }
         (training_section(lang, &base, csrf, &found, &routes))
+        (consent_section(lang, &base, csrf, &view))
     };
     let path = base.clone();
     Ok(page(&Frame::of(visitor, &path, &view.name), body))
@@ -206,6 +208,28 @@ pub async fn record_outcome(
     };
     crate::outcomes::record(&state, &signed_in.caller, input).await?;
     Ok(Redirect::to(&format!("{}#uitkomsten", client_base(&id))).into_response())
+}
+
+/// Whether employers may find the client; turning it on is done with the
+/// client, and the coach confirms that.
+fn consent_section(lang: Lang, base: &str, csrf: &str, view: &ResidentView) -> Markup {
+    html! {
+        section.bl-section id="toestemming" {
+            h2 { (lang.t("Vindbaar voor werkgevers", "Findable by employers")) }
+            p { strong { @if view.findable_by_employers { (lang.t("Nu: ja.", "Now: yes.")) } @else { (lang.t("Nu: nee.", "Now: no.")) } } }
+            form.bl-form method="post" action={ (base) "/toestemming" } {
+                input type="hidden" name="csrf" value=(csrf);
+                @if view.findable_by_employers {
+                    input type="hidden" name="findable" value="false";
+                    button.bl-button.bl-button--secondary type="submit" { (lang.t("Zet uit", "Turn off")) }
+                } @else {
+                    input type="hidden" name="findable" value="true";
+                    (checkbox("confirmed", lang.t("Mijn klant en ik hebben dit samen besloten. Mijn klant weet wat werkgevers dan zien.", "My client and I decided this together. My client knows what employers then see."), false))
+                    button.bl-button.bl-button--secondary type="submit" { (lang.t("Zet aan", "Turn on")) }
+                }
+            }
+        }
+    }
 }
 
 /// The client's training routes, and a form to record a step of one of the
@@ -288,6 +312,7 @@ fn edit_place(id: &str) -> EditPlace {
     EditPlace {
         action: format!("{back}/bewerken"),
         back,
+        new_under: None,
     }
 }
 
@@ -317,7 +342,66 @@ pub async fn save(
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
     let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
-    save_edit(&state, &visitor, signed_in, &view, &edit_place(&id), form).await
+    save_edit(&state, &visitor, signed_in, Some(&view), &edit_place(&id), form).await
+}
+
+fn new_client_place() -> EditPlace {
+    EditPlace {
+        action: "/coach/klanten/nieuw".to_string(),
+        back: "/coach".to_string(),
+        new_under: Some("/coach/klanten"),
+    }
+}
+
+/// A new client's profile, on the same form; skills and consent follow on
+/// the client's page.
+pub async fn new_client_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+    coach(&visitor)?;
+    let form = ProfileForm::default();
+    Ok(render_edit(
+        &state,
+        &visitor,
+        &new_client_place(),
+        &form,
+        &FieldErrors::default(),
+    ))
+}
+
+pub async fn create_client(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ListForm(form): ListForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    coach(&visitor)?;
+    save_edit(&state, &visitor, signed_in, None, &new_client_place(), form).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CoachConsentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    findable: String,
+    #[serde(default)]
+    confirmed: Option<String>,
+}
+
+/// Consent set with the client: turning it on needs the coach's
+/// confirmation that the client agreed, as in the API.
+pub async fn consent(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<CoachConsentForm>,
+) -> Result<Response, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let input = crate::consent::ConsentInput {
+        findable_by_employers: form.findable == "true",
+        confirmed_with_resident: form.confirmed.is_some(),
+    };
+    crate::consent::set(&state, &signed_in.caller, &id, input).await?;
+    Ok(Redirect::to(&format!("{}#toestemming", client_base(&id))).into_response())
 }
 
 fn answer_place(base: &str) -> AnswerPlace<'_> {

@@ -47,7 +47,12 @@ pub fn router() -> Router<AppState> {
         .route("/profiel/gegevens", get(profile::download))
         .route("/profiel/verwijderen", post(profile::erase))
         .route("/coach", get(coach::caseload))
+        .route(
+            "/coach/klanten/nieuw",
+            get(coach::new_client_form).post(coach::create_client),
+        )
         .route("/coach/klanten/{id}", get(coach::client))
+        .route("/coach/klanten/{id}/toestemming", post(coach::consent))
         .route(
             "/coach/klanten/{id}/bewerken",
             get(coach::edit_form).post(coach::save),

@@ -302,6 +302,7 @@ fn edit_place() -> EditPlace {
     EditPlace {
         action: EDIT_PATH.to_string(),
         back: BASE.to_string(),
+        new_under: None,
     }
 }
 
@@ -330,7 +331,7 @@ pub async fn save(
     let view = own_profile(&state, signed_in)
         .await?
         .ok_or_else(PageError::not_found)?;
-    save_edit(&state, &visitor, signed_in, &view, &edit_place(), form).await
+    save_edit(&state, &visitor, signed_in, Some(&view), &edit_place(), form).await
 }
 
 const ANSWER_PLACE: AnswerPlace<'static> = AnswerPlace {

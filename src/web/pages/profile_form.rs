@@ -87,9 +87,9 @@ impl ProfileForm {
         }
     }
 
-    /// The profile with this form's fields changed, or the fields that are
-    /// not even numbers (the service checks the rest).
-    fn to_input(&self, lang: Lang, current: &ResidentView) -> Result<ResidentInput, Vec<FieldError>> {
+    /// `base` with this form's fields changed, or the fields that are not
+    /// even numbers (the service checks the rest).
+    fn to_input(&self, lang: Lang, base: ResidentInput) -> Result<ResidentInput, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut number = |field: &str, text: &str| -> Option<f64> {
             let text = text.trim().replace(',', ".");
@@ -139,7 +139,7 @@ impl ProfileForm {
             driving_licence: self.driving_licence.is_some(),
             limits: self.limits.clone(),
             sectors_wanted: self.sectors_wanted.clone(),
-            ..current.to_input()
+            ..base
         })
     }
 }
@@ -148,6 +148,8 @@ impl ProfileForm {
 pub struct EditPlace {
     pub action: String,
     pub back: String,
+    /// For a new profile: the path its page goes under (`…/{id}`).
+    pub new_under: Option<&'static str>,
 }
 
 fn limit_label(lang: Lang, code: &str) -> &'static str {
@@ -204,7 +206,11 @@ pub fn render_edit(
             errors,
         )
     };
-    let title = lang.t("Gegevens wijzigen", "Change details");
+    let title = if place.new_under.is_some() {
+        lang.t("Nieuwe klant", "New client")
+    } else {
+        lang.t("Gegevens wijzigen", "Change details")
+    };
     let body = html! {
         p { a href=(place.back) { "← " (lang.t("Terug", "Back")) } }
         h1 { (title) }
@@ -269,17 +275,19 @@ fn list_checkbox(name: &str, value: &str, label: &str, checked: bool) -> maud::M
     }
 }
 
-/// Saves the form over `current`; back to the profile, or the form again
-/// with every mistake at once.
+/// Saves the form over `current`, or as a new profile without one; then
+/// back (a new profile to its own page), or the form again with every
+/// mistake at once.
 pub async fn save_edit(
     state: &AppState,
     visitor: &Visitor,
     signed_in: &SignedIn,
-    current: &ResidentView,
+    current: Option<&ResidentView>,
     place: &EditPlace,
     form: ProfileForm,
 ) -> Result<Response, PageError> {
-    let input = match form.to_input(visitor.lang, current) {
+    let base = current.map_or_else(ResidentInput::default, ResidentView::to_input);
+    let input = match form.to_input(visitor.lang, base) {
         Ok(input) => input,
         Err(errors) => {
             return Ok(render_edit(
@@ -291,8 +299,17 @@ pub async fn save_edit(
             ));
         }
     };
-    match crate::residents::update(state, &signed_in.caller, &current.id, input).await {
-        Ok(_) => Ok(Redirect::to(&place.back).into_response()),
+    let saved = match current {
+        Some(current) => crate::residents::update(state, &signed_in.caller, &current.id, input).await,
+        None => crate::residents::create(state, &signed_in.caller, input).await,
+    };
+    match saved {
+        Ok(view) => {
+            let next = place
+                .new_under
+                .map_or_else(|| place.back.clone(), |under| format!("{under}/{}", view.id));
+            Ok(Redirect::to(&next).into_response())
+        }
         Err(AppError::Validation(errors)) => Ok(render_edit(
             state,
             visitor,
