@@ -186,7 +186,9 @@ impl Checker {
 
     pub fn code<C: Code>(&mut self, field: &str, value: &str) -> Option<C> {
         let parsed = C::parse(value);
-        if parsed.is_none() {
+        if parsed.is_none() && value.trim().is_empty() {
+            self.fail(field, "Maak hier een keuze. / Choose a value.");
+        } else if parsed.is_none() {
             self.fail(
                 field,
                 format!(

@@ -137,11 +137,13 @@ pub fn checkbox(name: &str, label: &str, checked: bool) -> Markup {
     }
 }
 
-/// The summary at the top of a form; empty when there are no errors.
+/// The summary at the top of a form; empty when there are no errors. It
+/// takes the focus when the page opens, so that a screen reader reads the
+/// problems first and the keyboard starts there.
 pub fn error_summary(lang: Lang, errors: &FieldErrors) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.bl-alert.bl-alert--error role="alert" tabindex="-1" id="foutmeldingen" {
+            div.bl-alert.bl-alert--error role="alert" tabindex="-1" id="foutmeldingen" autofocus {
                 h2 { (lang.t("Controleer het formulier", "Please check the form")) }
                 ul {
                     @for (field, message) in &errors.0 {

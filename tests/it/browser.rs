@@ -406,6 +406,24 @@ async fn jobseeker_applies_on_a_phone(flow: &mut Flow<'_>, vacancy: &str) {
     flow.open("/profiel").await;
     let fill_in = "#matches a[href='/profiel/bewerken#veld-hours_min']";
     flow.click(fill_in).await;
+    flow.type_into("veld-hours_min", "30").await;
+    flow.type_into("veld-hours_max", "20").await;
+    flow.click("form.bl-form button[type=submit]").await;
+    let focused = flow
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        focused,
+        json!("foutmeldingen"),
+        "focus moves to the error summary"
+    );
+    assert!(
+        flow.text("#foutmeldingen")
+            .await
+            .contains("hoger dan het maximum")
+    );
     flow.type_into("veld-hours_min", "24").await;
     flow.type_into("veld-hours_max", "36").await;
     flow.screenshot("7-telefoon-uren-invullen").await;
