@@ -204,7 +204,7 @@ async fn write_to_searchable(
             "title": format!("Medewerker {word}"),
             "description": "Een vacature die de benchmark aanmaakt om te meten wanneer hij vindbaar is.",
             "sector": "logistiek", "contract": "tijdelijk", "hours_min": 24, "hours_max": 36,
-            "education": "geen", "dutch_level": "A2", "wijk": "Laakkwartier en Spoorwijk", "apply": "Bel 070-000 0000."
+            "education": "geen", "dutch_level": "A2", "wijk": "Laakkwartier en Spoorwijk", "apply_email": "bench@voorbeeld.example"
         });
         let started = Instant::now();
         let response = client
