@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
-use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit};
+use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit, travel_minutes, travel_modes};
 use super::widgets::{
     SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
 };
@@ -145,23 +145,7 @@ fn new_profile_form(
 ) -> Response {
     let lang = visitor.lang;
     let csrf = visitor.csrf();
-    let options = |list: &[(&str, &'static str, &'static str)]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|(code, nl, en)| (code.to_string(), lang.t(nl, en).to_string()))
-            .collect()
-    };
-    let modes = options(&[
-        ("lopen", "Lopen", "Walking"),
-        ("fiets", "Fiets", "Bike"),
-        ("ov", "Bus, tram of trein", "Public transport"),
-        ("auto", "Auto", "Car"),
-    ]);
-    let minutes = options(&[
-        ("15", "15 minuten", "15 minutes"),
-        ("30", "30 minuten", "30 minutes"),
-        ("45", "45 minuten", "45 minutes"),
-        ("60", "1 uur", "1 hour"),
-    ]);
+    let (modes, minutes) = (travel_modes(lang), travel_minutes(lang));
     let title = lang.t("Maak je profiel", "Create your profile");
     let body = html! {
         h1 { (title) }

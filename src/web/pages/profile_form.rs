@@ -144,6 +144,39 @@ impl ProfileForm {
     }
 }
 
+fn choices(lang: Lang, list: &[(&str, &'static str, &'static str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(code, nl, en)| (code.to_string(), lang.t(nl, en).to_string()))
+        .collect()
+}
+
+/// The travel modes, for a select.
+pub fn travel_modes(lang: Lang) -> Vec<(String, String)> {
+    choices(
+        lang,
+        &[
+            ("lopen", "Lopen", "Walking"),
+            ("fiets", "Fiets", "Bike"),
+            ("ov", "Bus, tram of trein", "Public transport"),
+            ("auto", "Auto", "Car"),
+        ],
+    )
+}
+
+/// How long a journey may take, for a select.
+pub fn travel_minutes(lang: Lang) -> Vec<(String, String)> {
+    choices(
+        lang,
+        &[
+            ("15", "15 minuten", "15 minutes"),
+            ("30", "30 minuten", "30 minutes"),
+            ("45", "45 minuten", "45 minutes"),
+            ("60", "1 uur", "1 hour"),
+            ("90", "1,5 uur", "1.5 hours"),
+        ],
+    )
+}
+
 /// Where the form lives and where it returns to.
 pub struct EditPlace {
     pub action: String,
@@ -171,24 +204,7 @@ pub fn render_edit(
     errors: &FieldErrors,
 ) -> Response {
     let lang = visitor.lang;
-    let options = |list: &[(&str, &'static str, &'static str)]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|(code, nl, en)| (code.to_string(), lang.t(nl, en).to_string()))
-            .collect()
-    };
-    let modes = options(&[
-        ("lopen", "Lopen", "Walking"),
-        ("fiets", "Fiets", "Bike"),
-        ("ov", "Bus, tram of trein", "Public transport"),
-        ("auto", "Auto", "Car"),
-    ]);
-    let minutes = options(&[
-        ("15", "15 minuten", "15 minutes"),
-        ("30", "30 minuten", "30 minutes"),
-        ("45", "45 minuten", "45 minutes"),
-        ("60", "1 uur", "1 hour"),
-        ("90", "1,5 uur", "1.5 hours"),
-    ]);
+    let (modes, minutes) = (travel_modes(lang), travel_minutes(lang));
     let text = |name: &'static str,
                 label: &'static str,
                 hint: Option<&'static str>,
