@@ -534,19 +534,7 @@ async fn phone_shows_results_first(flow: &mut Flow<'_>) {
     flow.client.set_window_size(390, 844).await.unwrap();
     // A place adds a filter to remove and a sort to choose above the results.
     flow.open("/vacatures?q=magazijn&wijk=WK051829&radius_km=5").await;
-    let screen = flow.script("return window.innerHeight").await.as_f64().unwrap();
-    let first_title = flow
-        .script(
-            "const r = document.querySelector('.bl-result-list li h2').getBoundingClientRect();
-             return r.bottom + window.scrollY",
-        )
-        .await
-        .as_f64()
-        .unwrap();
-    assert!(
-        first_title <= screen,
-        "the first result's title on the first screen: {first_title} > {screen}"
-    );
+    first_result_on_first_screen(flow).await;
     no_horizontal_scroll(flow).await;
     flow.assert_accessible("/vacatures on a phone").await;
     flow.screenshot("5-telefoon-zoeken").await;
@@ -594,6 +582,23 @@ async fn phone_shows_results_first(flow: &mut Flow<'_>) {
         .await;
     flow.screenshot("5-telefoon-filter-gekozen").await;
     flow.client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// The title of the first result is on the screen before any scrolling.
+async fn first_result_on_first_screen(flow: &Flow<'_>) {
+    let screen = flow.script("return window.innerHeight").await.as_f64().unwrap();
+    let first_title = flow
+        .script(
+            "const r = document.querySelector('.bl-result-list li h2').getBoundingClientRect();
+             return r.bottom + window.scrollY",
+        )
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        first_title <= screen,
+        "the first result's title on the first screen: {first_title} > {screen}"
+    );
 }
 
 async fn no_horizontal_scroll(flow: &Flow<'_>) {

@@ -395,7 +395,8 @@ fn filter_form(state: &AppState, shown: &SearchPage, errors: &FieldErrors, open:
                 (text_field(&Field {
                     name: "q",
                     label: lang.t("Zoekwoorden", "Keywords"),
-                    hint: Some(lang.t("Bijvoorbeeld een beroep of vaardigheid.", "For example a job or a skill.")),
+                    // No hint: on a phone each line pushes the results down.
+                    hint: None,
                     kind: "search",
                     autocomplete: "off",
                 }, &value(&p.q), errors))
