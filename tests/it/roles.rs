@@ -131,7 +131,9 @@ impl World {
                 "status": "gestart"
             })),
             Body::Contact => Some(json!({"vacancy_id": self.vacancy, "resident_id": self.resident})),
-            Body::Answer => Some(json!({"status": "geaccepteerd"})),
+            Body::Answer => {
+                Some(json!({"status": "geaccepteerd", "reach_by": "telefoon", "phone": "06 1234 5678"}))
+            }
         }
     }
 }
@@ -249,7 +251,8 @@ fn rows() -> Vec<Row> {
         row(M::GET, "/api/v1/residents/{resident}/views", B::None, PROFILE),
         row(M::GET, "/api/v1/residents/{resident}/outcomes", B::None, PROFILE),
         row(M::GET, "/api/v1/vacancies/{vacancy}/candidates", B::None, [401, 403, 403, 200, 200, 200, 404, 403, 403, 403, 403]),
-        row(M::POST, "/api/v1/outcomes", B::Outcome,      [401, 403, 403, 201, 404, 201, 404, 403, 403, 403, 403]),
+        // A jobseeker records `gesolliciteerd` for their own profile only.
+        row(M::POST, "/api/v1/outcomes", B::Outcome,      [401, 201, 404, 201, 404, 201, 404, 403, 403, 403, 403]),
         // The world holds one open request by `employer`: asking again is a 409.
         row(M::POST, "/api/v1/contact-requests", B::Contact, [401, 403, 403, 403, 403, 409, 404, 403, 403, 403, 403]),
         row(M::GET, "/api/v1/residents/{resident}/contact-requests", B::None, PROFILE),
