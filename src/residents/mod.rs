@@ -3,6 +3,7 @@
 //! roles get 403, and a profile outside one's own answers 404, so its
 //! existence is not revealed.
 
+pub mod caseload;
 pub mod matches;
 pub mod profile;
 

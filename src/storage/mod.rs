@@ -7,6 +7,7 @@
 //! with one migrations folder each and the same version numbers.
 
 mod batch;
+mod caseload;
 mod contact;
 mod db;
 mod idempotency;
@@ -27,6 +28,7 @@ use crate::error::AppError;
 use postgres::PgPool;
 use sqlite::SqlitePool;
 
+pub use caseload::{CaseloadRow, LastStep};
 pub use contact::{ContactRequestRow, ContactState, SharedContact};
 pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};

@@ -1,7 +1,7 @@
 //! Dates and numbers as people read them: "18 maart 2027", "3,6 km".
 
 use maud::{Markup, html};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use super::visitor::Lang;
 
@@ -40,12 +40,23 @@ pub fn long_date(lang: Lang, iso: &str) -> String {
     let Ok(date) = Date::parse(iso, time::macros::format_description!("[year]-[month]-[day]")) else {
         return iso.to_string();
     };
+    written_date(lang, date)
+}
+
+fn written_date(lang: Lang, date: Date) -> String {
     let months = match lang {
         Lang::Nl => &MONTHS_NL,
         Lang::En => &MONTHS_EN,
     };
     let month = months[usize::from(u8::from(date.month())) - 1];
     format!("{} {month} {}", date.day(), date.year())
+}
+
+/// The UTC day of a Unix time, written out as `long_date` does.
+pub fn unix_date(lang: Lang, seconds: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| written_date(lang, t.date()))
+        .unwrap_or_default()
 }
 
 /// A number with `decimals` decimals, with a decimal comma in Dutch.

@@ -494,3 +494,73 @@ async fn a_coach_makes_a_client_on_the_web_and_sets_consent_with_them() {
         .await;
     assert_eq!(client["findable_by_employers"], true);
 }
+
+/// Rows of the caseload table, as the client names in order.
+fn caseload_names(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\"><a href=\"/coach/klanten/")
+        .skip(1)
+        .filter_map(|row| {
+            row.split_once("\">")?
+                .1
+                .split_once("</a>")
+                .map(|(name, _)| name.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_coachs_caseload_shows_where_each_client_stands_sorted_and_paged() {
+    let app = TestApp::spawn().await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let coach = Person::new(&app, "coach", None, "coach.caseload", "/coach").await;
+    let mut clients = Vec::new();
+    for n in 1..=104 {
+        let mut body = resident_body(&format!("Klant {n:03}"));
+        body["consent_confirmed_with_resident"] = json!(n == 104);
+        body["findable_by_employers"] = json!(n == 104);
+        clients.push(app.create_resident(&coach.token, &body).await);
+    }
+    let (vacancy_id, _) = open_request(&app, &employer, &clients[103]).await;
+    let step = json!({"resident_id": clients[1]["id"], "vacancy_id": vacancy_id, "status": "gesolliciteerd"});
+    let (status, recorded) = create(&app, "/api/v1/outcomes", &coach.token, &step).await;
+    assert_eq!(status, 201, "{recorded}");
+
+    let first = coach.browser.get("/coach").await.html;
+    assert!(
+        first.contains("<strong>104</strong> klanten"),
+        "all clients counted"
+    );
+    let names = caseload_names(&first);
+    assert_eq!(names.len(), 50, "one page of clients");
+    assert_eq!(names[0], "Klant 001");
+    assert!(first.contains("aria-sort=\"ascending\""), "sorted by name");
+    assert!(first.contains("href=\"/coach?pagina=3\""), "paging beyond 100");
+    let last = coach.browser.get("/coach?pagina=3").await.html;
+    assert_eq!(
+        caseload_names(&last),
+        ["Klant 101", "Klant 102", "Klant 103", "Klant 104"]
+    );
+    assert_eq!(
+        caseload_names(&coach.browser.get("/coach?pagina=99").await.html),
+        caseload_names(&last),
+        "a page past the end shows the last page"
+    );
+
+    let by_requests = coach.browser.get("/coach?sorteer=verzoeken").await.html;
+    assert_eq!(caseload_names(&by_requests)[0], "Klant 104");
+    assert!(by_requests.contains(&format!(
+        "href=\"/coach/klanten/{}#contact\">1</a>",
+        clients[103]["id"].as_str().unwrap()
+    )));
+    let by_step = coach.browser.get("/coach?sorteer=stap").await.html;
+    assert_eq!(caseload_names(&by_step)[0], "Klant 002");
+    assert!(by_step.contains("<strong>gesolliciteerd</strong> — Orderpicker Contacthaven"));
+    assert!(by_step.contains("aria-sort=\"descending\""));
+
+    let found = coach.browser.get("/coach?q=klant+010&sorteer=wijk").await.html;
+    assert_eq!(caseload_names(&found), ["Klant 010"]);
+    assert!(
+        found.contains("href=\"/coach?q=klant+010&amp;sorteer=stap\""),
+        "sort links keep the filter"
+    );
+}

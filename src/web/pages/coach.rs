@@ -17,21 +17,20 @@ use super::widgets::{
 };
 use crate::auth::Role;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
+use crate::residents::caseload::{CaseloadPage, CaseloadQuery, CaseloadSort};
 use crate::residents::matches::{DEFAULT_LIMIT, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
 use crate::skills::Suggestion;
 use crate::storage::VacancyRow;
 use crate::web::AppState;
+use crate::web::format::unix_date;
 use crate::web::forms::{FieldErrors, checkbox, field_id, select_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::employer::render_candidates;
+use crate::web::pages::listing::{Order, pagination, sort_header};
 use crate::web::pages::offers::wijk_options;
 use crate::web::visitor::{Lang, SignedIn, Visitor};
-
-/// A caseload page shows this many clients (the API's page size); a
-/// caseload is usually smaller.
-const CASELOAD_PAGE: i64 = crate::residents::MAX_PAGE;
 
 fn coach(visitor: &Visitor) -> Result<&SignedIn, PageError> {
     visitor.with_role(Role::Coach)
@@ -43,6 +42,44 @@ pub struct CaseloadFilter {
     q: String,
     #[serde(default)]
     wijk: String,
+    #[serde(default)]
+    sorteer: String,
+    /// From 1; anything that is not a number shows the first page.
+    #[serde(default)]
+    pagina: String,
+}
+
+impl CaseloadFilter {
+    fn query(&self) -> CaseloadQuery {
+        CaseloadQuery {
+            name: self.q.clone(),
+            wijk: Some(self.wijk.clone()).filter(|w| !w.is_empty()),
+            sort: CaseloadSort::from_key(&self.sorteer),
+            page: self.pagina.parse().unwrap_or(1),
+        }
+    }
+
+    /// This caseload view's address, sorted by `sort` and on `page`.
+    fn href(&self, sort: CaseloadSort, page: usize) -> String {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [("q", self.q.trim()), ("wijk", self.wijk.as_str())] {
+            if !value.is_empty() {
+                pairs.append_pair(name, value);
+            }
+        }
+        if sort != CaseloadSort::default() {
+            pairs.append_pair("sorteer", sort.key());
+        }
+        if page > 1 {
+            pairs.append_pair("pagina", &page.to_string());
+        }
+        let query = pairs.finish();
+        if query.is_empty() {
+            "/coach".into()
+        } else {
+            format!("/coach?{query}")
+        }
+    }
 }
 
 pub async fn caseload(
@@ -52,13 +89,8 @@ pub async fn caseload(
 ) -> Result<Markup, PageError> {
     let signed_in = coach(&visitor)?;
     let lang = visitor.lang;
-    let wanted = filter.q.trim().to_lowercase();
-    let clients: Vec<ResidentView> = crate::residents::list(&state, &signed_in.caller, CASELOAD_PAGE, 0)
-        .await?
-        .into_iter()
-        .filter(|c| wanted.is_empty() || c.name.to_lowercase().contains(&wanted))
-        .filter(|c| filter.wijk.is_empty() || c.wijk.code == filter.wijk)
-        .collect();
+    let query = filter.query();
+    let shown = crate::residents::caseload::caseload(&state, &signed_in.caller, &query).await?;
     let title = lang.t("Mijn klanten", "My clients");
     let body = html! {
         h1 { (title) }
@@ -69,32 +101,73 @@ pub async fn caseload(
                 input.bl-textbox type="search" id=(field_id("q")) name="q" value=(filter.q);
             }
             (select_field("wijk", lang.t("Wijk", "Neighbourhood"), lang.t("Alle wijken", "All"), &wijk_options(&state), &filter.wijk, &FieldErrors::default()))
+            @if query.sort != CaseloadSort::default() {
+                input type="hidden" name="sorteer" value=(query.sort.key());
+            }
             button.bl-button.bl-button--secondary type="submit" { (lang.t("Filter", "Filter")) }
         }
-        p.bl-results__summary role="status" { strong { (clients.len()) } " " (lang.t("klanten", "clients")) }
+        p.bl-results__summary role="status" { strong { (shown.total) } " " (lang.t("klanten", "clients")) }
+        @if !shown.entries.is_empty() {
+            (caseload_table(lang, &filter, query.sort, &shown))
+        }
+        (pagination(lang, shown.page - 1, shown.pages, |n| filter.href(query.sort, n + 1)))
+    };
+    Ok(page(&Frame::of(&visitor, "/coach", title), body))
+}
+
+fn caseload_table(lang: Lang, filter: &CaseloadFilter, sorted: CaseloadSort, shown: &CaseloadPage) -> Markup {
+    let title = lang.t("Mijn klanten", "My clients");
+    let header = |sort: CaseloadSort, label: &str| {
+        // Names and wijken run A to Z; the other columns newest or most first.
+        let order = match sort {
+            CaseloadSort::Name | CaseloadSort::Wijk => Order::Ascending,
+            _ => Order::Descending,
+        };
+        sort_header(
+            lang,
+            label,
+            &filter.href(sort, 1),
+            (sort == sorted).then_some(order),
+        )
+    };
+    html! {
         div.bl-table-wrapper tabindex="0" role="region" aria-label=(title) {
-            table.bl-table {
+            table.bl-table.bl-table--sticky {
                 caption.bl-visually-hidden { (title) }
                 thead { tr {
-                    th scope="col" { (lang.t("Naam", "Name")) }
-                    th scope="col" { (lang.t("Wijk", "Neighbourhood")) }
-                    th scope="col" { (lang.t("Vaardigheden", "Skills")) }
+                    (header(CaseloadSort::Name, lang.t("Naam", "Name")))
+                    (header(CaseloadSort::Wijk, lang.t("Wijk", "Neighbourhood")))
+                    (header(CaseloadSort::LastStep, lang.t("Laatste stap", "Last step")))
+                    (header(CaseloadSort::LastActivity, lang.t("Laatst bijgewerkt", "Last updated")))
+                    (header(CaseloadSort::OpenRequests, lang.t("Open verzoeken", "Open requests")))
                     th scope="col" { (lang.t("Vindbaar voor werkgevers", "Findable by employers")) }
                 } }
                 tbody {
-                    @for c in &clients {
+                    @for c in &shown.entries {
                         tr {
-                            td { a href={ "/coach/klanten/" (c.id) } { (c.name) } }
+                            th scope="row" { a href={ "/coach/klanten/" (c.id) } { (c.name) } }
                             td { (c.wijk.name) }
-                            td { (c.skills.len()) }
+                            td {
+                                @if let Some(step) = &c.last_step {
+                                    strong { (step.status) } " — " (step.title) br;
+                                    span.bl-muted { (unix_date(lang, step.at)) }
+                                } @else {
+                                    span.bl-muted { (lang.t("Nog niets", "Nothing yet")) }
+                                }
+                            }
+                            td { @if c.last_activity > 0 { (unix_date(lang, c.last_activity)) } @else { "—" } }
+                            td {
+                                @if c.open_requests > 0 {
+                                    a.bl-badge href={ "/coach/klanten/" (c.id) "#contact" } { (c.open_requests) }
+                                } @else { "0" }
+                            }
                             td { @if c.findable_by_employers { (lang.t("ja", "yes")) } @else { (lang.t("nee", "no")) } }
                         }
                     }
                 }
             }
         }
-    };
-    Ok(page(&Frame::of(&visitor, "/coach", title), body))
+    }
 }
 
 fn client_base(id: &str) -> String {

@@ -7,6 +7,7 @@ mod contact;
 pub(crate) mod employer;
 mod home;
 mod lift;
+mod listing;
 mod login;
 mod offers;
 mod profile;

@@ -32,6 +32,7 @@ use crate::web::forms::{
 };
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
+use crate::web::pages::listing::pagination;
 use crate::web::params::{SearchParams, search_request};
 use crate::web::visitor::{Lang, SignedIn, Visitor};
 
@@ -504,7 +505,7 @@ fn result_list(shown: &SearchPage, results: &SearchResponse) -> Markup {
                     (hit_card(shown, hit))
                 }
             }
-            (pagination(shown, results))
+            (search_pages(shown, results))
         }
     }
 }
@@ -632,39 +633,13 @@ fn hours_text(lang: Lang, min: u64, max: u64) -> String {
     }
 }
 
-/// Links to the previous and next pages and the nearby page numbers; the
-/// other parameters are kept.
-fn pagination(shown: &SearchPage, results: &SearchResponse) -> Markup {
-    let lang = shown.lang;
+/// The search's page links; the other parameters are kept.
+fn search_pages(shown: &SearchPage, results: &SearchResponse) -> Markup {
     let limit = results.limit.max(1);
     let pages = results.total.div_ceil(limit as u64).min(500) as usize;
-    let current = results.offset / limit;
-    if pages <= 1 {
-        return html! {};
-    }
-    let link = |n: usize| shown.href(&shown.query.at_offset(n * limit));
-    let shown: Vec<usize> = (current.saturating_sub(2)..(current + 3).min(pages)).collect();
-    html! {
-        nav.bl-pagination aria-label=(lang.t("Paginering", "Pagination")) {
-            ul {
-                @if current > 0 {
-                    li { a href=(link(current - 1)) rel="prev" { (lang.t("Vorige", "Previous")) } }
-                }
-                @for n in shown {
-                    li {
-                        @if n == current {
-                            span aria-current="page" { (n + 1) }
-                        } @else {
-                            a href=(link(n)) { span.bl-visually-hidden { (lang.t("Pagina ", "Page ")) } (n + 1) }
-                        }
-                    }
-                }
-                @if current + 1 < pages {
-                    li { a href=(link(current + 1)) rel="next" { (lang.t("Volgende", "Next")) } }
-                }
-            }
-        }
-    }
+    pagination(shown.lang, results.offset / limit, pages, |n| {
+        shown.href(&shown.query.at_offset(n * limit))
+    })
 }
 
 /// Counts per value beside the results; each value is a link that applies
