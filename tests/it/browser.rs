@@ -293,7 +293,7 @@ async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
     flow.click("form.bl-form button[type=submit]").await;
     assert_eq!(flow.text("h1").await, "Mijn profiel");
     flow.type_into("veld-skill", "heftruckrijen").await;
-    flow.click("form[action='/profiel/vaardigheden'] button.bl-button--primary")
+    flow.click("form[action='/profiel/vaardigheden#vaardigheden'] button.bl-button--primary")
         .await;
     assert!(flow.text("main").await.contains("Bedoelde je een van deze?"));
     let suggestion = flow

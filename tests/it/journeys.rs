@@ -564,3 +564,88 @@ async fn a_coachs_caseload_shows_where_each_client_stands_sorted_and_paged() {
         "sort links keep the filter"
     );
 }
+
+#[tokio::test]
+async fn a_skill_saved_under_another_name_says_so_and_an_unknown_one_is_asked_first() {
+    let app = TestApp::spawn().await;
+    let jobseeker = Person::new(&app, "jobseeker", None, "vaardig", "/profiel").await;
+    let mut body = resident_body("Karim");
+    body["skills"] = json!(["Orderpicken"]);
+    let resident = app.create_resident(&jobseeker.token, &body).await;
+    let skills = || async {
+        let (_, now) = app
+            .get_with(
+                &format!("/api/v1/residents/{}", resident["id"].as_str().unwrap()),
+                &jobseeker.token,
+            )
+            .await;
+        now["skills"].clone()
+    };
+    let profile = jobseeker.browser.get("/profiel").await.html;
+    assert!(
+        profile.contains("action=\"/profiel/vaardigheden#vaardigheden\""),
+        "the answer comes back to the skills section"
+    );
+
+    let saved = jobseeker
+        .submit("/profiel", "/profiel/vaardigheden", &[("skill", "heftruk")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let back = saved.location.expect("back to the profile");
+    assert_eq!(
+        back,
+        "/profiel?vaardigheid=heftruk&als=Heftruck+rijden#vaardigheden"
+    );
+    let told = jobseeker.browser.get(&back).await.html;
+    assert!(
+        told.contains("“heftruk” is bewaard als <strong>Heftruck rijden</strong>"),
+        "{told}"
+    );
+    assert!(
+        told.contains("name=\"replace\" value=\"Heftruck rijden\""),
+        "with an undo"
+    );
+    assert_eq!(skills().await, json!(["Orderpicken", "Heftruck rijden"]));
+    let undone = jobseeker
+        .submit(
+            &back,
+            "/profiel/vaardigheden",
+            &[
+                ("skill", "heftruk"),
+                ("exact", "true"),
+                ("replace", "Heftruck rijden"),
+            ],
+        )
+        .await;
+    assert_eq!(undone.location.as_deref(), Some("/profiel#vaardigheden"));
+    assert_eq!(skills().await, json!(["Orderpicken", "heftruk"]), "kept as typed");
+    let forged = jobseeker
+        .browser
+        .get("/profiel?vaardigheid=x&als=Koken")
+        .await
+        .html;
+    assert!(
+        !forged.contains("is bewaard als"),
+        "only a skill the profile holds"
+    );
+
+    let asked = jobseeker
+        .submit("/profiel", "/profiel/vaardigheden", &[("skill", "qqxxzz vvww")])
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.html.contains("Deze vaardigheid kennen we niet"));
+    assert_eq!(
+        skills().await,
+        json!(["Orderpicken", "heftruk"]),
+        "not saved before asking"
+    );
+    let kept = jobseeker
+        .submit(
+            "/profiel",
+            "/profiel/vaardigheden",
+            &[("skill", "qqxxzz vvww"), ("exact", "true")],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER);
+    assert_eq!(skills().await, json!(["Orderpicken", "heftruk", "qqxxzz vvww"]));
+}

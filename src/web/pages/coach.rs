@@ -12,15 +12,14 @@ use serde::Deserialize;
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit};
 use super::widgets::{
-    OutcomeForm, SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor,
-    summary,
+    OutcomeForm, RenamedParams, SkillAdded, SkillForm, SkillNotice, add_skill, after_saving, match_list,
+    matches_of, remove_skill, skills_editor, summary,
 };
 use crate::auth::Role;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
 use crate::residents::caseload::{CaseloadPage, CaseloadQuery, CaseloadSort};
 use crate::residents::matches::{DEFAULT_LIMIT, MatchesResponse, candidates};
 use crate::residents::profile::ResidentView;
-use crate::skills::Suggestion;
 use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::format::unix_date;
@@ -178,10 +177,12 @@ pub async fn client(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
+    Query(renamed): Query<RenamedParams>,
 ) -> Result<Markup, PageError> {
     let signed_in = coach(&visitor)?;
     let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
-    render_client(&state, &visitor, signed_in, view, None).await
+    let notice = renamed.notice(&view);
+    render_client(&state, &visitor, signed_in, view, notice.as_ref()).await
 }
 
 async fn render_client(
@@ -189,7 +190,7 @@ async fn render_client(
     visitor: &Visitor,
     signed_in: &SignedIn,
     view: ResidentView,
-    choose: Option<(&str, &[Suggestion])>,
+    notice: Option<&SkillNotice>,
 ) -> Result<Markup, PageError> {
     let lang = visitor.lang;
     let caller = &signed_in.caller;
@@ -208,7 +209,7 @@ async fn render_client(
         h1 { (view.name) }
         (contact_section(lang, &base, &contacts))
         (summary(lang, &view, &format!("{base}/bewerken")))
-        (skills_editor(lang, &base, csrf, &view, choose))
+        (skills_editor(lang, &base, csrf, &view, notice))
         (match_list(lang, &found, &format!("{base}/bewerken"), Some(&form)))
         section.bl-section id="uitkomsten" {
             h2 { (lang.t("Sollicitaties", "Applications")) }
@@ -234,13 +235,14 @@ pub async fn add(
     let signed_in = visitor.checked(&form.csrf)?;
     let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
     match add_skill(&state, &signed_in.caller, &view, &form).await? {
-        SkillAdded::Saved => Ok(Redirect::to(&format!("{}#vaardigheden", client_base(&id))).into_response()),
-        SkillAdded::Choose { typed, suggestions } => {
-            Ok(
-                render_client(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
-                    .await?
-                    .into_response(),
-            )
+        SkillAdded::Saved { renamed } => {
+            Ok(Redirect::to(&after_saving(&client_base(&id), renamed)).into_response())
+        }
+        SkillAdded::Choose(choice) => {
+            let notice = SkillNotice::Choose(choice);
+            Ok(render_client(&state, &visitor, signed_in, view, Some(&notice))
+                .await?
+                .into_response())
         }
     }
 }

@@ -2,7 +2,7 @@
 //! viewed it, download and erasure.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::Cookie;
@@ -13,14 +13,14 @@ use serde::Deserialize;
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit, travel_minutes, travel_modes};
 use super::widgets::{
-    SkillAdded, SkillForm, add_skill, match_list, matches_of, remove_skill, skills_editor, summary,
+    RenamedParams, SkillAdded, SkillForm, SkillNotice, add_skill, after_saving, match_list, matches_of,
+    remove_skill, skills_editor, summary,
 };
 use crate::auth::Role;
 use crate::codes::{DutchLevel, Education};
 use crate::consent::ConsentInput;
 use crate::error::AppError;
 use crate::residents::profile::{ResidentInput, ResidentView};
-use crate::skills::Suggestion;
 use crate::web::AppState;
 use crate::web::forms::{
     Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
@@ -45,12 +45,19 @@ async fn own_profile(state: &AppState, signed_in: &SignedIn) -> Result<Option<Re
         .pop())
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(renamed): Query<RenamedParams>,
+) -> Result<Response, PageError> {
     let signed_in = visitor.required()?;
     match own_profile(&state, signed_in).await? {
-        Some(view) => Ok(render(&state, &visitor, signed_in, view, None)
-            .await?
-            .into_response()),
+        Some(view) => {
+            let notice = renamed.notice(&view);
+            Ok(render(&state, &visitor, signed_in, view, notice.as_ref())
+                .await?
+                .into_response())
+        }
         None => Ok(new_profile_form(
             &state,
             &visitor,
@@ -65,7 +72,7 @@ async fn render(
     visitor: &Visitor,
     signed_in: &SignedIn,
     view: ResidentView,
-    choose: Option<(&str, &[Suggestion])>,
+    notice: Option<&SkillNotice>,
 ) -> Result<Markup, PageError> {
     let lang = visitor.lang;
     let caller = &signed_in.caller;
@@ -79,7 +86,7 @@ async fn render(
         p.bl-lead { (lang.t("Hallo ", "Hello ")) (view.name) "!" }
         (contact_section(lang, BASE, &contacts))
         (summary(lang, &view, EDIT_PATH))
-        (skills_editor(lang, BASE, csrf, &view, choose))
+        (skills_editor(lang, BASE, csrf, &view, notice))
         (match_list(lang, &found, EDIT_PATH, None))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
@@ -215,13 +222,12 @@ pub async fn add(
         .await?
         .ok_or_else(PageError::not_found)?;
     match add_skill(&state, &signed_in.caller, &view, &form).await? {
-        SkillAdded::Saved => Ok(Redirect::to("/profiel#vaardigheden").into_response()),
-        SkillAdded::Choose { typed, suggestions } => {
-            Ok(
-                render(&state, &visitor, signed_in, view, Some((&typed, &suggestions)))
-                    .await?
-                    .into_response(),
-            )
+        SkillAdded::Saved { renamed } => Ok(Redirect::to(&after_saving(BASE, renamed)).into_response()),
+        SkillAdded::Choose(choice) => {
+            let notice = SkillNotice::Choose(choice);
+            Ok(render(&state, &visitor, signed_in, view, Some(&notice))
+                .await?
+                .into_response())
         }
     }
 }

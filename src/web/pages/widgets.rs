@@ -33,21 +33,79 @@ pub struct SkillForm {
     /// Add as typed, without asking "bedoelde je…".
     #[serde(default)]
     pub exact: Option<String>,
+    /// A skill to remove in the same step: undoing a rename.
+    #[serde(default)]
+    pub replace: Option<String>,
 }
 
 /// What adding a skill led to.
 pub enum SkillAdded {
-    Saved,
-    /// Not an exact or known name: the resident picks one of these, or
-    /// keeps what they typed.
-    Choose {
-        typed: String,
-        suggestions: Vec<Suggestion>,
-    },
+    /// Saved; `renamed` when it was saved under the vocabulary's name.
+    Saved { renamed: Option<Renamed> },
+    /// Asked first: not a name we know. The resident picks one of the
+    /// suggestions (none when nothing is near) or keeps what they typed.
+    Choose(Choice),
 }
 
-/// Adds a skill: a known name or alias at once, a near spelling only after
-/// the resident chose, anything else as typed (it still counts in text).
+/// A typed skill saved as a vocabulary skill of another name.
+pub struct Renamed {
+    pub typed: String,
+    pub saved_as: String,
+}
+
+pub struct Choice {
+    pub typed: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// What the skills section says after an addition.
+pub enum SkillNotice {
+    Choose(Choice),
+    Renamed(Renamed),
+}
+
+/// The `?vaardigheid=…&als=…` after a skill was saved under another name,
+/// so the page can say so and offer to undo it.
+#[derive(Debug, Default, Deserialize)]
+pub struct RenamedParams {
+    #[serde(default)]
+    vaardigheid: String,
+    #[serde(default)]
+    als: String,
+}
+
+impl RenamedParams {
+    /// The notice, if the profile does hold the skill the link names.
+    pub fn notice(self, view: &ResidentView) -> Option<SkillNotice> {
+        let held = view.skills.iter().any(|s| *s == self.als);
+        (held && !self.vaardigheid.is_empty()).then(|| {
+            SkillNotice::Renamed(Renamed {
+                typed: self.vaardigheid,
+                saved_as: self.als,
+            })
+        })
+    }
+}
+
+/// Where to go after a skill was saved: back to the skills section of
+/// `base`, with the rename to show.
+pub fn after_saving(base: &str, renamed: Option<Renamed>) -> String {
+    match renamed {
+        None => format!("{base}#vaardigheden"),
+        Some(r) => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("vaardigheid", &r.typed)
+                .append_pair("als", &r.saved_as)
+                .finish();
+            format!("{base}?{query}#vaardigheden")
+        }
+    }
+}
+
+/// Adds a skill: a known name or alias at once (saying so if the name
+/// changed), anything else only after the resident chose a suggestion or
+/// chose to keep it as typed (it still counts in text). `replace` first
+/// removes a skill: the undo of a rename.
 pub async fn add_skill(
     state: &AppState,
     caller: &Caller,
@@ -67,20 +125,27 @@ pub async fn add_skill(
         .filter(|s| matches!(s.kind, MatchKind::Exact | MatchKind::Alias));
     let name = match (known, form.exact.is_some()) {
         (Some(found), false) => found.label.clone(),
-        (None, false) if !suggestions.is_empty() => {
-            return Ok(SkillAdded::Choose {
+        (None, false) => {
+            return Ok(SkillAdded::Choose(Choice {
                 typed: typed.to_string(),
                 suggestions,
-            });
+            }));
         }
-        _ => typed.to_string(),
+        (_, true) => typed.to_string(),
     };
     let mut input = view.to_input();
+    if let Some(replaced) = &form.replace {
+        input.skills.retain(|s| s != replaced);
+    }
     if !input.skills.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
-        input.skills.push(name);
+        input.skills.push(name.clone());
     }
     crate::residents::update(state, caller, &view.id, input).await?;
-    Ok(SkillAdded::Saved)
+    let renamed = (!name.eq_ignore_ascii_case(typed)).then(|| Renamed {
+        typed: typed.to_string(),
+        saved_as: name,
+    });
+    Ok(SkillAdded::Saved { renamed })
 }
 
 pub async fn remove_skill(
@@ -135,14 +200,14 @@ fn travel_mode(lang: Lang, mode: &str) -> &'static str {
     }
 }
 
-/// The skills with a remove button each, and the add form; after a typo,
-/// the suggestions to choose from.
+/// The skills with a remove button each, and the add form; after an
+/// addition, what became of it. Every form comes back to this section.
 pub fn skills_editor(
     lang: Lang,
     base: &str,
     csrf: &str,
     view: &ResidentView,
-    choose: Option<(&str, &[Suggestion])>,
+    notice: Option<&SkillNotice>,
 ) -> Markup {
     html! {
         section.bl-section id="vaardigheden" {
@@ -153,7 +218,7 @@ pub fn skills_editor(
                 ul.bl-button-group {
                     @for skill in &view.skills {
                         li {
-                            form.bl-inline-form method="post" action={ (base) "/vaardigheden/verwijderen" } {
+                            form.bl-inline-form method="post" action={ (base) "/vaardigheden/verwijderen#vaardigheden" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="skill" value=(skill);
                                 span.bl-tag { (skill) }
@@ -167,18 +232,12 @@ pub fn skills_editor(
                     }
                 }
             }
-            @if let Some((typed, suggestions)) = choose {
-                div.bl-alert.bl-alert--info role="status" {
-                    h3 { (lang.t("Bedoelde je een van deze?", "Did you mean one of these?")) }
-                    ul.bl-suggestions {
-                        @for s in suggestions {
-                            li { (skill_button(base, csrf, &s.label, &s.label, true)) }
-                        }
-                        li { (skill_button(base, csrf, typed, &format!("{} “{typed}”", lang.t("Nee, bewaar", "No, keep")), true)) }
-                    }
-                }
+            @match notice {
+                Some(SkillNotice::Choose(choice)) => { (choice_box(lang, base, csrf, choice)) }
+                Some(SkillNotice::Renamed(renamed)) => { (renamed_box(lang, base, csrf, renamed)) }
+                None => {}
             }
-            form.bl-form method="post" action={ (base) "/vaardigheden" } {
+            form.bl-form method="post" action={ (base) "/vaardigheden#vaardigheden" } {
                 input type="hidden" name="csrf" value=(csrf);
                 div.bl-form-field {
                     label.bl-label for=(field_id("skill")) { (lang.t("Vaardigheid toevoegen", "Add a skill")) }
@@ -195,12 +254,59 @@ pub fn skills_editor(
     }
 }
 
-fn skill_button(base: &str, csrf: &str, value: &str, text: &str, exact: bool) -> Markup {
+/// "Bedoelde je…" after a near spelling; "we kennen dit niet" when
+/// nothing is near. Either way the typed word can be kept as it is.
+fn choice_box(lang: Lang, base: &str, csrf: &str, choice: &Choice) -> Markup {
+    let typed = choice.typed.as_str();
+    let keep = format!("{} “{typed}”", lang.t("Nee, bewaar", "No, keep"));
     html! {
-        form.bl-inline-form method="post" action={ (base) "/vaardigheden" } {
+        div.bl-alert.bl-alert--info role="status" {
+            @if choice.suggestions.is_empty() {
+                h3 { (lang.t("Deze vaardigheid kennen we niet", "We do not know this skill")) }
+                p { "“" (typed) "” " (lang.t(
+                    "staat niet in onze lijst. Kijk of het goed geschreven is. Werkgevers vinden je dan beter. U kunt het ook zo bewaren.",
+                    "is not in our list. Check the spelling: employers find you more easily. You can also keep it like this.")) }
+                ul.bl-suggestions {
+                    li { (skill_button(base, csrf, typed, &format!("{} “{typed}”", lang.t("Bewaar toch", "Keep anyway")), None)) }
+                }
+            } @else {
+                h3 { (lang.t("Bedoelde je een van deze?", "Did you mean one of these?")) }
+                ul.bl-suggestions {
+                    @for s in &choice.suggestions {
+                        li { (skill_button(base, csrf, &s.label, &s.label, None)) }
+                    }
+                    li { (skill_button(base, csrf, typed, &keep, None)) }
+                }
+            }
+        }
+    }
+}
+
+/// "'heftruk' is bewaard als Heftruck rijden", with an undo that keeps the
+/// word as typed instead.
+fn renamed_box(lang: Lang, base: &str, csrf: &str, renamed: &Renamed) -> Markup {
+    let undo = format!("{} “{}”", lang.t("Nee, bewaar", "No, keep"), renamed.typed);
+    html! {
+        div.bl-alert.bl-alert--ok role="status" {
+            p {
+                "“" (renamed.typed) "” " (lang.t("is bewaard als", "was saved as")) " "
+                strong { (renamed.saved_as) } ". "
+                (lang.t("Zo vinden werkgevers het beter.", "Employers find it more easily that way."))
+            }
+            (skill_button(base, csrf, &renamed.typed, &undo, Some(&renamed.saved_as)))
+        }
+    }
+}
+
+/// A one-click addition of `value` as it is; `replace` is removed in the
+/// same step.
+fn skill_button(base: &str, csrf: &str, value: &str, text: &str, replace: Option<&str>) -> Markup {
+    html! {
+        form.bl-inline-form method="post" action={ (base) "/vaardigheden#vaardigheden" } {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="skill" value=(value);
-            @if exact { input type="hidden" name="exact" value="true"; }
+            input type="hidden" name="exact" value="true";
+            @if let Some(replace) = replace { input type="hidden" name="replace" value=(replace); }
             button.bl-suggestion type="submit" { (text) }
         }
     }
