@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::codes::{Code, DutchLevel, Education};
 use crate::geo::Point;
-pub use policy::ScoringPolicy;
+pub use policy::{LiftBoost, LiftKind, ScoringPolicy};
 pub use travel::TravelMode;
 
 /// Weights of the base score; they add up to 1. Skills count most, then
@@ -122,9 +122,9 @@ pub struct Scored {
     pub matched_free_text: Vec<String>,
     pub distance_km: f64,
     pub travel_minutes: f64,
-    /// Hard limits missed, in relaxed mode only (Dutch).
+    /// Hard limits missed, in relaxed mode only (Dutch, for any reader).
     pub near_misses: Vec<String>,
-    pub lift_reasons: Vec<String>,
+    pub lift_boosts: Vec<LiftBoost>,
 }
 
 /// Which side is ranked: vacancies for a resident, or residents for a
@@ -203,15 +203,19 @@ pub fn score(
         distance_km,
         travel_minutes,
         near_misses: near_misses.into_iter().map(|m| m.reason).collect(),
-        lift_reasons: lift.reasons,
+        lift_boosts: lift.boosts,
     })
 }
 
 /// What an employer may see of a score. Of the journey it is shown whole
 /// kilometres and minutes to the nearest 5; the travel component and the
 /// total are recomputed from those figures, so that no number it receives
-/// gives the exact journey back.
+/// gives the exact journey back. Where a candidate lives does not rank them
+/// for an employer: the priority-wijk bonus is left out, so neither the
+/// score nor the order tells it.
 pub fn coarsened_for_employer(p: &Profile, mut s: Scored) -> Scored {
+    s.components.retain(|c| c.name != "lift");
+    s.lift_boosts.clear();
     s.distance_km = s.distance_km.round();
     s.travel_minutes = (s.travel_minutes / 5.0).round() * 5.0;
     let travel = travel_value(p, s.distance_km, s.travel_minutes);
@@ -235,7 +239,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
         if distance_km > max {
             misses.push(Miss {
                 reason: format!(
-                    "Het is {} km; je wilt hoogstens {} km reizen.",
+                    "Het is {} km; in het profiel staat hoogstens {} km reizen.",
                     dutch_number(distance_km),
                     dutch_number(max)
                 ),
@@ -247,7 +251,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
         if minutes > max {
             misses.push(Miss {
                 reason: format!(
-                    "De reistijd is ongeveer {} minuten; je wilt hoogstens {} minuten reizen.",
+                    "De reistijd is ongeveer {} minuten; in het profiel staat hoogstens {} minuten reizen.",
                     minutes.round(),
                     max.round()
                 ),
@@ -259,7 +263,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
         && from > closes
     {
         misses.push(Miss {
-            reason: "Je bent pas beschikbaar na de sluitdatum.".into(),
+            reason: "Volgens het profiel pas beschikbaar na de sluitdatum.".into(),
             far: from - closes > NEAR_AVAILABILITY_DAYS,
         });
     }
@@ -268,7 +272,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
     {
         misses.push(Miss {
             reason: format!(
-                "De uren ({}–{} per week) passen niet bij jouw uren.",
+                "De uren ({}–{} per week) passen niet bij de uren in het profiel.",
                 o.hours.0, o.hours.1
             ),
             far: gap > NEAR_HOURS_GAP,
@@ -277,7 +281,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
     if p.dutch_level < o.dutch_level {
         misses.push(Miss {
             reason: format!(
-                "Gevraagd is Nederlands op niveau {}; jij hebt {}.",
+                "Gevraagd is Nederlands op niveau {}; in het profiel staat {}.",
                 o.dutch_level.code(),
                 p.dutch_level.code()
             ),
@@ -287,7 +291,7 @@ fn hard_limit_misses(p: &Profile, o: &OfferFacts, distance_km: f64, minutes: f64
     if p.education < o.education {
         misses.push(Miss {
             reason: format!(
-                "Gevraagd is {}; jij hebt {}.",
+                "Gevraagd is {}; in het profiel staat {}.",
                 o.education.label(),
                 p.education.label()
             ),

@@ -3,7 +3,9 @@
 //! near-equals but never lift a poor fit over a good one: any two offers
 //! whose base scores differ by more than `MAX_LIFT_POINTS` keep their order.
 
-use super::{Direction, OfferFacts, Profile, dutch_number};
+use serde::Serialize;
+
+use super::{Direction, OfferFacts, Profile};
 
 /// The most points the lift can add, at scale 1.
 pub const MAX_LIFT_POINTS: f64 = 5.0;
@@ -32,7 +34,24 @@ pub struct ScoringPolicy {
 pub struct Lift {
     pub points: f64,
     pub max_points: f64,
-    pub reasons: Vec<String>,
+    pub boosts: Vec<LiftBoost>,
+}
+
+/// Why the lift added points; each reader gets its own sentence for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LiftKind {
+    /// Work within easy reach for a resident of a priority wijk.
+    NearbyForPriorityWijk,
+    /// The employer joined the Wijkaanpak's local alliance.
+    AllianceEmployer,
+    /// A candidate who lives in a priority wijk.
+    LivesInPriorityWijk,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LiftBoost {
+    pub kind: LiftKind,
+    pub points: f64,
 }
 
 impl ScoringPolicy {
@@ -46,47 +65,35 @@ impl ScoringPolicy {
     pub fn lift(&self, p: &Profile, o: &OfferFacts, direction: Direction, travel_minutes: f64) -> Lift {
         let scale = self.scale.clamp(0.0, 1.0);
         let max_points = MAX_LIFT_POINTS * scale;
-        let mut points = 0.0;
-        let mut reasons = Vec::new();
-        if scale == 0.0 {
-            return Lift {
-                points,
-                max_points,
-                reasons,
+        let mut boosts = Vec::new();
+        if scale > 0.0 {
+            let priority = self.is_priority(&p.wijk_code);
+            let mut boost = |kind, points: f64| {
+                boosts.push(LiftBoost {
+                    kind,
+                    points: points * scale,
+                })
             };
-        }
-        let priority = self.is_priority(&p.wijk_code);
-        match direction {
-            Direction::VacanciesForResident => {
-                if priority && travel_minutes <= self.easy_reach_minutes {
-                    points += 3.0 * scale;
-                    reasons.push(format!(
-                        "Extra punten (+{}): werk dichtbij voor iemand uit een prioriteitswijk van de Wijkaanpak.",
-                        dutch_number(3.0 * scale)
-                    ));
+            match direction {
+                Direction::VacanciesForResident => {
+                    if priority && travel_minutes <= self.easy_reach_minutes {
+                        boost(LiftKind::NearbyForPriorityWijk, 3.0);
+                    }
+                    if o.alliance {
+                        boost(LiftKind::AllianceEmployer, 2.0);
+                    }
                 }
-                if o.alliance {
-                    points += 2.0 * scale;
-                    reasons.push(format!(
-                        "Extra punten (+{}): deze werkgever doet mee met de Wijkaanpak.",
-                        dutch_number(2.0 * scale)
-                    ));
+                Direction::CandidatesForVacancy if priority => {
+                    boost(LiftKind::LivesInPriorityWijk, MAX_LIFT_POINTS)
                 }
-            }
-            Direction::CandidatesForVacancy => {
-                if priority {
-                    points += MAX_LIFT_POINTS * scale;
-                    reasons.push(format!(
-                        "Extra punten (+{}): woont in een prioriteitswijk van de Wijkaanpak.",
-                        dutch_number(MAX_LIFT_POINTS * scale)
-                    ));
-                }
+                Direction::CandidatesForVacancy => {}
             }
         }
+        let points: f64 = boosts.iter().map(|b| b.points).sum();
         Lift {
             points: points.min(max_points),
             max_points,
-            reasons,
+            boosts,
         }
     }
 }

@@ -169,7 +169,7 @@ fn the_lift_reorders_near_equals_but_never_a_poor_fit_over_a_good_one() {
     let a = run(&resident, &slightly_better, &full_lift()).unwrap();
     let b = run(&resident, &twin, &full_lift()).unwrap();
     assert!(b.score > a.score);
-    assert!(!b.lift_reasons.is_empty());
+    assert!(!b.lift_boosts.is_empty());
     assert!(b.components.iter().any(|c| c.name == "lift" && c.points > 0.0));
 }
 
@@ -179,7 +179,7 @@ fn the_lift_can_be_set_to_zero() {
     o.alliance = true;
     let s = run(&profile(), &o, &no_lift()).unwrap();
     let lift = s.components.iter().find(|c| c.name == "lift").unwrap();
-    assert_eq!((lift.points, s.lift_reasons.len()), (0.0, 0));
+    assert_eq!((lift.points, s.lift_boosts.len()), (0.0, 0));
 }
 
 #[test]

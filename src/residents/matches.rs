@@ -12,7 +12,9 @@ use crate::codes::{Code, DutchLevel, Education};
 use crate::dates::{date_day_number, day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
-use crate::matching::{self, Component, Direction, OfferFacts, Profile, Scored, TravelMode, dutch_number};
+use crate::matching::{
+    self, Component, Direction, LiftBoost, LiftKind, OfferFacts, Profile, Scored, TravelMode, dutch_number,
+};
 use crate::privacy::{self, Purpose};
 use crate::reference::SkillRef;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
@@ -140,6 +142,11 @@ pub async fn matches(
     )
     .await?;
     let profile = to_profile(&resident);
+    let reader = if caller.role == Role::Coach {
+        Reader::Coach
+    } else {
+        Reader::Resident
+    };
     let scored = scored_vacancies(svc, &resident, &profile, relaxed).await?;
     let trainings = trainings_for_gaps(svc, &scored, limit, profile.home).await?;
     let home = profile.home;
@@ -149,7 +156,7 @@ pub async fn matches(
         .take(limit)
         .map(|(v, s)| {
             let routes = training_routes(svc, &s.missing_required, &trainings, home);
-            match_view(svc, &profile, v, s, routes)
+            match_view(svc, &profile, v, s, routes, reader)
         })
         .collect();
     Ok(MatchesResponse {
@@ -504,8 +511,9 @@ fn match_view(
     v: VacancyRow,
     s: Scored,
     routes: Vec<TrainingRoute>,
+    reader: Reader,
 ) -> MatchView {
-    let reasons = reasons(svc, p, &v, &s, &routes, true);
+    let reasons = reasons(svc, p, &v, &s, &routes, reader);
     MatchView {
         vacancy: vacancy_ref(svc, &v),
         score: round1(s.score),
@@ -536,33 +544,67 @@ fn labels(svc: &Services, ids: &[String]) -> String {
         .join(", ")
 }
 
-/// Short sentences a resident understands (B1 Dutch). `with_travel`
-/// adds the exact journey; employers never get it, since journeys from
-/// several vacancies would pin down a home.
+/// Who reads a match's reasons: the resident is spoken to ("Je kunt
+/// al…"); a coach and an employer read about the person ("Kan al…").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Resident,
+    Coach,
+    Employer,
+}
+
+impl Reader {
+    /// The resident's sentence or the one about them.
+    fn says(self, to_resident: &'static str, about: &'static str) -> &'static str {
+        if self == Reader::Resident {
+            to_resident
+        } else {
+            about
+        }
+    }
+}
+
+/// Short sentences in B1 Dutch, written for `reader`. An employer never
+/// gets the exact journey, since journeys from several vacancies would pin
+/// down a home.
 fn reasons(
     svc: &Services,
     p: &Profile,
     v: &VacancyRow,
     s: &Scored,
     routes: &[TrainingRoute],
-    with_travel: bool,
+    reader: Reader,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let asked = v.skills_required.len() + v.skills_optional.len();
     if p.skills.is_empty() && p.free_skills.is_empty() {
         out.push(
-            "Je profiel heeft nog geen vaardigheden. Vul ze aan, dan kunnen we beter zoeken.".to_string(),
+            reader
+                .says(
+                    "Je profiel heeft nog geen vaardigheden. Vul ze aan, dan kunnen we beter zoeken.",
+                    "Het profiel heeft nog geen vaardigheden.",
+                )
+                .to_string(),
         );
     } else if !s.matched_skills.is_empty() {
-        out.push(format!("Je kunt al: {}.", labels(svc, &s.matched_skills)));
+        let lead = reader.says("Je kunt al", "Kan al");
+        out.push(format!("{lead}: {}.", labels(svc, &s.matched_skills)));
     } else if asked > 0 {
-        out.push("Je hebt nog geen van de gevraagde vaardigheden.".to_string());
+        out.push(
+            reader
+                .says(
+                    "Je hebt nog geen van de gevraagde vaardigheden.",
+                    "Heeft nog geen van de gevraagde vaardigheden.",
+                )
+                .to_string(),
+        );
     }
     if !s.matched_free_text.is_empty() {
-        out.push(format!(
-            "De vacature noemt ook wat jij opgaf: {}.",
-            s.matched_free_text.join(", ")
-        ));
+        let lead = reader.says(
+            "De vacature noemt ook wat jij opgaf",
+            "De vacature noemt ook wat in het profiel staat",
+        );
+        out.push(format!("{lead}: {}.", s.matched_free_text.join(", ")));
     }
     if !s.missing_required.is_empty() {
         out.push(format!("Nog nodig: {}.", labels(svc, &s.missing_required)));
@@ -579,7 +621,7 @@ fn reasons(
             labels(svc, &s.missing_expected)
         ));
     }
-    if with_travel {
+    if reader != Reader::Employer {
         out.push(format!(
             "Ongeveer {} minuten {} ({} km).",
             s.travel_minutes.round(),
@@ -595,22 +637,38 @@ fn reasons(
             ));
         }
         Some(_) => {}
-        None => out.push("Je uren zijn nog niet bekend; vul ze in om te zien of het past.".to_string()),
+        None => out.push(
+            reader
+                .says(
+                    "Je uren zijn nog niet bekend; vul ze in om te zien of het past.",
+                    "De uren zijn nog niet bekend.",
+                )
+                .to_string(),
+        ),
     }
     out.push(match Education::parse(&v.education) {
         Some(Education::Geen) | None => "Geen diploma nodig.".to_string(),
-        Some(level) => format!("Gevraagd: {}; dat heb je.", level.label()),
+        Some(level) => format!(
+            "Gevraagd: {}; {}.",
+            level.label(),
+            reader.says("dat heb je", "dat niveau is er")
+        ),
     });
     out.push(format!("Nederlands op niveau {} is genoeg.", v.dutch_level));
     if p.sectors_wanted.contains(&v.sector) {
-        out.push(format!("Dit is werk in een sector die je zoekt ({}).", v.sector));
+        let lead = reader.says(
+            "Dit is werk in een sector die je zoekt",
+            "Zoekt werk in deze sector",
+        );
+        out.push(format!("{lead} ({}).", v.sector));
     }
     out.extend(s.near_misses.iter().map(|m| format!("Bijna: {m}")));
-    out.extend(s.lift_reasons.iter().cloned());
+    out.extend(s.lift_boosts.iter().filter_map(|b| lift_reason(b, reader)));
     if let Some(route) = routes.first() {
         out.push(format!(
-            "Opleiding dichtbij: '{}' leert je {}.",
+            "Opleiding dichtbij: '{}' {} {}.",
             route.title,
+            reader.says("leert je", "leert"),
             route
                 .covers
                 .iter()
@@ -620,6 +678,33 @@ fn reasons(
         ));
     }
     out
+}
+
+/// The social-lift bonus in one sentence: plain for the resident, in the
+/// policy's terms for a coach, and never for an employer (whose scores
+/// leave it out).
+fn lift_reason(boost: &LiftBoost, reader: Reader) -> Option<String> {
+    let text = match (reader, boost.kind) {
+        (Reader::Employer, _) => return None,
+        (Reader::Resident, LiftKind::NearbyForPriorityWijk) => {
+            "dit werk is dichtbij, en de gemeente wil dat meer mensen uit jouw wijk werk vinden in de buurt"
+        }
+        (Reader::Resident, LiftKind::AllianceEmployer) => {
+            "deze werkgever werkt met de gemeente samen om mensen uit de wijken aan werk te helpen"
+        }
+        (Reader::Coach, LiftKind::NearbyForPriorityWijk) => {
+            "werk binnen bereik voor iemand uit een prioriteitswijk van de Wijkaanpak"
+        }
+        (Reader::Coach, LiftKind::AllianceEmployer) => "de werkgever doet mee met de Wijkaanpak",
+        (_, LiftKind::LivesInPriorityWijk) => "woont in een prioriteitswijk van de Wijkaanpak",
+    };
+    // Whole points read as "+3", a scaled-down bonus as "+1,5".
+    let points = if boost.points.fract() == 0.0 {
+        format!("{}", boost.points)
+    } else {
+        dutch_number(boost.points)
+    };
+    Some(format!("Extra punten (+{points}): {text}."))
 }
 
 #[derive(Debug, Serialize)]
@@ -710,6 +795,11 @@ pub async fn candidates(
         residents.retain(|r| r.findable_by_employers);
     }
     let pseudonymise = caller.role == Role::Employer;
+    let reader = if pseudonymise {
+        Reader::Employer
+    } else {
+        Reader::Coach
+    };
     let mut scored: Vec<(ResidentRow, Profile, Scored)> = residents
         .into_iter()
         .filter_map(|r| {
@@ -760,7 +850,7 @@ pub async fn candidates(
             let (contact_status, shared) = contact.map(|c| (c.status, c.shared)).unzip();
             let (contact_route, contact_detail) = shared.flatten().map(|s| (s.route, s.detail)).unzip();
             CandidateView {
-                reasons: reasons(svc, &p, &vacancy, &s, &[], !pseudonymise),
+                reasons: reasons(svc, &p, &vacancy, &s, &[], reader),
                 wijk_name: svc
                     .geo
                     .find_wijk(&r.wijk_code)

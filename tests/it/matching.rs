@@ -382,3 +382,89 @@ async fn ranking_quality_beats_plain_bm25_on_the_judged_set() {
     );
     assert!(ours >= THRESHOLD, "nDCG@10 {ours:.3} below {THRESHOLD}");
 }
+
+/// The same match read by the resident, their coach and an employer: each
+/// in their own words, and the employer without the priority-wijk bonus.
+#[tokio::test]
+async fn reasons_are_written_for_their_reader_and_employers_get_no_wijk_bonus() {
+    let app = TestApp::spawn().await;
+    let jobseeker = app.token("jobseeker", None).await;
+    let coach = app.token("coach", None).await;
+    let own = app.create_resident(&jobseeker, &resident_body("Amina")).await;
+    let client = app.create_resident(&coach, &resident_body("Amina")).await;
+    let reasons_of = |body: &Value| -> Vec<String> {
+        body["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| strings_at(&m["reasons"], ""))
+            .collect()
+    };
+    let to_resident = reasons_of(&app.matches(&own, &jobseeker, "limit=20").await);
+    assert!(to_resident.iter().any(|r| r.starts_with("Je kunt al: ")));
+    assert!(
+        to_resident
+            .iter()
+            .any(|r| r.starts_with("Extra punten (+3): dit werk is dichtbij, en de gemeente wil")),
+        "the resident gets the bonus in one plain sentence: {to_resident:?}"
+    );
+    assert!(!to_resident.iter().any(|r| r.contains("prioriteitswijk")));
+    let to_coach = reasons_of(&app.matches(&client, &coach, "limit=20").await);
+    assert!(to_coach.iter().any(|r| r.starts_with("Kan al: ")));
+    assert!(
+        !to_coach
+            .iter()
+            .any(|r| r.starts_with("Je ") || r.contains(" je ")),
+        "a coach is not spoken to as the resident: {to_coach:?}"
+    );
+
+    let vacancy = vacancy_near_schildersbuurt(&app).await;
+    let employer = app.token("employer", vacancy["organisation_id"].as_str()).await;
+    let path = format!(
+        "/api/v1/vacancies/{}/candidates?limit=100",
+        vacancy["id"].as_str().unwrap()
+    );
+    let (status, list) = app.get_with(&path, &employer).await;
+    assert_eq!(status, 200, "{list}");
+    let candidate = list["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resident_id"] == own["id"])
+        .cloned()
+        .expect("the consenting resident is a candidate");
+    let reasons = strings_at(&candidate["reasons"], "");
+    assert!(reasons.iter().any(|r| r.starts_with("Kan al: ")), "{reasons:?}");
+    assert!(
+        !reasons
+            .iter()
+            .any(|r| r.contains("prioriteitswijk") || r.contains("Extra punten")),
+        "{reasons:?}"
+    );
+    let components = strings_at(&candidate["components"], "/name");
+    assert!(!components.iter().any(|c| c == "lift"), "{components:?}");
+    let sum: f64 = candidate["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["points"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (sum - candidate["score"].as_f64().unwrap()).abs() <= 0.3,
+        "the shown components add up to the score: nothing hidden in it"
+    );
+    let (_, for_coach) = app.get_with(&path, &coach).await;
+    let coach_view = for_coach["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resident_id"] == client["id"])
+        .cloned()
+        .expect("the coach's client");
+    assert!(
+        strings_at(&coach_view["reasons"], "")
+            .iter()
+            .any(|r| r == "Extra punten (+5): woont in een prioriteitswijk van de Wijkaanpak."),
+        "a coach still sees the policy at work"
+    );
+}

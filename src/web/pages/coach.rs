@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit};
 use super::widgets::{
-    OutcomeForm, RenamedParams, SkillAdded, SkillForm, SkillNotice, add_skill, after_saving, match_list,
-    matches_of, remove_skill, skills_editor, summary,
+    OutcomeForm, RenamedParams, SkillAdded, SkillForm, SkillNotice, Voice, add_skill, after_saving,
+    match_list, matches_of, remove_skill, skills_editor, summary,
 };
 use crate::auth::Role;
 use crate::outcomes::{OutcomeInput, TRAINING_STATUSES, TrainingOutcomeInput, TrainingOutcomeView};
@@ -193,6 +193,7 @@ async fn render_client(
     notice: Option<&SkillNotice>,
 ) -> Result<Markup, PageError> {
     let lang = visitor.lang;
+    let voice = Voice { lang, coach: true };
     let caller = &signed_in.caller;
     let base = client_base(&view.id);
     let found = matches_of(state, caller, &view.id).await?;
@@ -209,8 +210,8 @@ async fn render_client(
         h1 { (view.name) }
         (contact_section(lang, &base, &contacts))
         (summary(lang, &view, &format!("{base}/bewerken")))
-        (skills_editor(lang, &base, csrf, &view, notice))
-        (match_list(lang, &found, &format!("{base}/bewerken"), Some(&form)))
+        (skills_editor(voice, &base, csrf, &view, notice))
+        (match_list(voice, &found, &format!("{base}/bewerken"), Some(&form)))
         section.bl-section id="uitkomsten" {
             h2 { (lang.t("Sollicitaties", "Applications")) }
             @if outcomes.is_empty() {

@@ -129,7 +129,7 @@ pub fn answer_body(
         (error_summary(lang, errors))
         p.bl-lead {
             @if coach {
-                (request.employer) (lang.t(" wil contact met je klant over de vacature ", " would like to contact your client about the vacancy "))
+                (request.employer) (lang.t(" wil contact met uw klant over de vacature ", " would like to contact your client about the vacancy "))
             } @else {
                 (request.employer) (lang.t(" wil contact met je over de vacature ", " would like to contact you about the vacancy "))
             }
@@ -139,17 +139,17 @@ pub fn answer_body(
             p { strong { (lang.t("Dit verzoek is al beantwoord: ", "This request was already answered: ")) (status_text(lang, &request.status)) "." } }
         } @else {
             div.bl-alert.bl-alert--info {
-                h2 { (lang.t("Als je accepteert, ziet de werkgever alleen dit:", "If you accept, the employer sees only this:")) }
+                h2 { @if coach { (lang.t("Als u accepteert, ziet de werkgever alleen dit:", "If you accept, the employer sees only this:")) } @else { (lang.t("Als je accepteert, ziet de werkgever alleen dit:", "If you accept, the employer sees only this:")) } }
                 ul {
                     li { (lang.t("de volledige naam: ", "the full name: ")) strong { (sharing.full_name) } }
-                    li { (lang.t("de manier van contact die je hieronder kiest", "the way of contact you choose below")) }
+                    li { @if coach { (lang.t("de manier van contact die u hieronder kiest", "the way of contact you choose below")) } @else { (lang.t("de manier van contact die je hieronder kiest", "the way of contact you choose below")) } }
                 }
                 p { (lang.t("Verder niets: geen adres en geen andere gegevens.", "Nothing else: no address and no other details.")) }
             }
             form.bl-form method="post" action=(action) novalidate {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="status" value=(ACCEPTED);
-                (route_choice(lang, sharing, form, errors))
+                (route_choice(lang, sharing, answerer, form, errors))
                 button.bl-button.bl-button--primary type="submit" { (lang.t("Accepteren en delen", "Accept and share")) }
             }
             form.bl-form method="post" action=(action) {
@@ -163,7 +163,14 @@ pub fn answer_body(
 }
 
 /// One radio per route, each with the field it needs right under it.
-fn route_choice(lang: Lang, sharing: &Sharing, form: &AnswerForm, errors: &FieldErrors) -> Markup {
+fn route_choice(
+    lang: Lang,
+    sharing: &Sharing,
+    answerer: Answerer,
+    form: &AnswerForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let coach_answers = answerer == Answerer::Coach;
     let error = errors.of("reach_by");
     let radio = |value: &str, label: &str| {
         let id = format!("{}-{value}", field_id("reach_by"));
@@ -195,10 +202,16 @@ fn route_choice(lang: Lang, sharing: &Sharing, form: &AnswerForm, errors: &Field
                 autocomplete: "email",
             }, &form.email, errors))
             @if let Some(coach) = &sharing.coach {
-                (radio(COACH, lang.t("Via mijn werkcoach", "Through my coach")))
+                (radio(COACH, if coach_answers { lang.t("Via mij, de werkcoach", "Through me, the coach") } else { lang.t("Via mijn werkcoach", "Through my coach") }))
                 p.bl-description { (lang.t("De werkgever ziet dan: ", "The employer then sees: ")) (coach_detail(coach)) }
             } @else {
-                p.bl-description { (lang.t("Via een werkcoach kan alleen als je een werkcoach met contactgegevens hebt.", "Through a coach is only possible if you have a coach with contact details.")) }
+                p.bl-description {
+                    @if coach_answers {
+                        (lang.t("Via de werkcoach kan pas als uw telefoonnummer of e-mailadres bij ons bekend is. De beheerder kan dat vastleggen.", "Through the coach is only possible once we have your work phone or e-mail. The administrator can add it."))
+                    } @else {
+                        (lang.t("Via een werkcoach kan alleen als je een werkcoach met contactgegevens hebt.", "Through a coach is only possible if you have a coach with contact details."))
+                    }
+                }
             }
         }
     }

@@ -82,7 +82,7 @@ pub async fn overview(
         }
         p { a.bl-button.bl-button--primary href="/werkgever/vacatures/nieuw" { (lang.t("Nieuwe vacature plaatsen", "Post a new vacancy")) } }
         @if rows.is_empty() {
-            p.bl-empty { (lang.t("Je hebt nog geen vacatures.", "You have no vacancies yet.")) }
+            p.bl-empty { (lang.t("U hebt nog geen vacatures.", "You have no vacancies yet.")) }
         } @else {
             ol.bl-result-list role="list" {
                 @for v in &rows {
@@ -390,7 +390,7 @@ fn render_form(
         form.bl-form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(csrf);
             (text("title", lang.t("Functienaam", "Job title"), None, "text", &form.title))
-            (textarea("description", lang.t("Wat ga je doen?", "What will you do?"), Some(lang.t("In eenvoudige taal (B1).", "In plain language."), ), &form.description, errors))
+            (textarea("description", lang.t("Wat gaat de nieuwe medewerker doen?", "What will the new employee do?"), Some(lang.t("In eenvoudige taal (B1).", "In plain language."), ), &form.description, errors))
             (select_field("sector", lang.t("Sector", "Sector"), lang.t("Kies", "Choose"), &code_options::<Sector>(), &form.sector, errors))
             (select_field("contract", lang.t("Contract", "Contract"), lang.t("Kies", "Choose"), &code_options::<Contract>(), &form.contract, errors))
             div.bl-form-row {
@@ -568,10 +568,10 @@ pub(crate) fn render_candidates(
         h1 { (title) }
         @if for_employer {
             p.bl-lead { (lang.t(
-                "Je ziet alleen mensen die toestemming gaven. Hun naam zie je pas als ze je contactverzoek accepteren.",
+                "U ziet alleen mensen die toestemming gaven. Hun naam ziet u pas als ze uw contactverzoek accepteren.",
                 "You only see people who consented. You see their name once they accept your contact request.")) }
         } @else {
-            p.bl-lead { (lang.t("Dit zijn jouw klanten die bij deze vacature passen.", "These are your clients who fit this vacancy.")) }
+            p.bl-lead { (lang.t("Dit zijn uw klanten die bij deze vacature passen.", "These are your clients who fit this vacancy.")) }
         }
         @if found.candidates.is_empty() {
             p.bl-empty { (lang.t("Nog geen kandidaten.", "No candidates yet.")) }
@@ -586,7 +586,7 @@ pub(crate) fn render_candidates(
                         p.bl-score { (c.score.round()) " / 100" }
                         ul.bl-reasons { @for r in &c.reasons { li { (r) } } }
                         div.bl-card__meta {
-                            @for s in &c.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
+                            @for s in &c.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heeft de kandidaat)", " (the candidate has it)")) } } }
                             @for s in &c.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
                         }
                         @match c.contact_status.as_deref() {

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::contact::{AnswerForm, AnswerPlace, Answerer, contact_section, show_answer, submit_answer};
 use super::profile_form::{EditPlace, ProfileForm, render_edit, save_edit, travel_minutes, travel_modes};
 use super::widgets::{
-    RenamedParams, SkillAdded, SkillForm, SkillNotice, add_skill, after_saving, match_list, matches_of,
-    remove_skill, skills_editor, summary,
+    RenamedParams, SkillAdded, SkillForm, SkillNotice, Voice, add_skill, after_saving, match_list,
+    matches_of, remove_skill, skills_editor, summary,
 };
 use crate::auth::Role;
 use crate::codes::{DutchLevel, Education};
@@ -75,6 +75,7 @@ async fn render(
     notice: Option<&SkillNotice>,
 ) -> Result<Markup, PageError> {
     let lang = visitor.lang;
+    let voice = Voice { lang, coach: false };
     let caller = &signed_in.caller;
     let found = matches_of(state, caller, &view.id).await?;
     let views = crate::residents::views(state, caller, &view.id, VIEWS_SHOWN).await?;
@@ -86,8 +87,8 @@ async fn render(
         p.bl-lead { (lang.t("Hallo ", "Hello ")) (view.name) "!" }
         (contact_section(lang, BASE, &contacts))
         (summary(lang, &view, EDIT_PATH))
-        (skills_editor(lang, BASE, csrf, &view, notice))
-        (match_list(lang, &found, EDIT_PATH, None))
+        (skills_editor(voice, BASE, csrf, &view, notice))
+        (match_list(voice, &found, EDIT_PATH, None))
         section.bl-section id="toestemming" {
             h2 { (lang.t("Mogen werkgevers je vinden?", "May employers find you?")) }
             p { (lang.t(

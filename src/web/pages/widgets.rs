@@ -24,6 +24,26 @@ const MATCHES_FIRST: usize = 5;
 /// Reasons on a card before "Waarom?".
 const STRONGEST_REASONS: usize = 2;
 
+/// Who a resident's page speaks to: the resident ("je") or their coach
+/// ("u", about "de klant"), in the visitor's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Voice {
+    pub lang: Lang,
+    pub coach: bool,
+}
+
+impl Voice {
+    /// `to_resident` and `to_coach` are each (Dutch, English).
+    fn t(
+        self,
+        to_resident: (&'static str, &'static str),
+        to_coach: (&'static str, &'static str),
+    ) -> &'static str {
+        let (nl, en) = if self.coach { to_coach } else { to_resident };
+        self.lang.t(nl, en)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct SkillForm {
     #[serde(default)]
@@ -203,15 +223,16 @@ fn travel_mode(lang: Lang, mode: &str) -> &'static str {
 /// The skills with a remove button each, and the add form; after an
 /// addition, what became of it. Every form comes back to this section.
 pub fn skills_editor(
-    lang: Lang,
+    voice: Voice,
     base: &str,
     csrf: &str,
     view: &ResidentView,
     notice: Option<&SkillNotice>,
 ) -> Markup {
+    let lang = voice.lang;
     html! {
         section.bl-section id="vaardigheden" {
-            h2 { (lang.t("Wat je kunt", "What you can do")) }
+            h2 { (voice.t(("Wat je kunt", "What you can do"), ("Vaardigheden van de klant", "The client's skills"))) }
             @if view.skills.is_empty() {
                 p.bl-empty { (lang.t("Nog geen vaardigheden. Voeg er hieronder een toe.", "No skills yet. Add one below.")) }
             } @else {
@@ -233,7 +254,7 @@ pub fn skills_editor(
                 }
             }
             @match notice {
-                Some(SkillNotice::Choose(choice)) => { (choice_box(lang, base, csrf, choice)) }
+                Some(SkillNotice::Choose(choice)) => { (choice_box(voice, base, csrf, choice)) }
                 Some(SkillNotice::Renamed(renamed)) => { (renamed_box(lang, base, csrf, renamed)) }
                 None => {}
             }
@@ -256,21 +277,24 @@ pub fn skills_editor(
 
 /// "Bedoelde je…" after a near spelling; "we kennen dit niet" when
 /// nothing is near. Either way the typed word can be kept as it is.
-fn choice_box(lang: Lang, base: &str, csrf: &str, choice: &Choice) -> Markup {
+fn choice_box(voice: Voice, base: &str, csrf: &str, choice: &Choice) -> Markup {
+    let lang = voice.lang;
     let typed = choice.typed.as_str();
     let keep = format!("{} “{typed}”", lang.t("Nee, bewaar", "No, keep"));
     html! {
         div.bl-alert.bl-alert--info role="status" {
             @if choice.suggestions.is_empty() {
                 h3 { (lang.t("Deze vaardigheid kennen we niet", "We do not know this skill")) }
-                p { "“" (typed) "” " (lang.t(
-                    "staat niet in onze lijst. Kijk of het goed geschreven is. Werkgevers vinden je dan beter. U kunt het ook zo bewaren.",
-                    "is not in our list. Check the spelling: employers find you more easily. You can also keep it like this.")) }
+                p { "“" (typed) "” " (voice.t(
+                    ("staat niet in onze lijst. Kijk of het goed geschreven is: dan vinden werkgevers je beter. Je kunt het ook zo bewaren.",
+                     "is not in our list. Check the spelling: employers find you more easily. You can also keep it like this."),
+                    ("staat niet in onze lijst. Kijk of het goed geschreven is: dan vinden werkgevers de klant beter. U kunt het ook zo bewaren.",
+                     "is not in our list. Check the spelling: employers find the client more easily. You can also keep it like this."))) }
                 ul.bl-suggestions {
                     li { (skill_button(base, csrf, typed, &format!("{} “{typed}”", lang.t("Bewaar toch", "Keep anyway")), None)) }
                 }
             } @else {
-                h3 { (lang.t("Bedoelde je een van deze?", "Did you mean one of these?")) }
+                h3 { (voice.t(("Bedoelde je een van deze?", "Did you mean one of these?"), ("Bedoelde u een van deze?", "Did you mean one of these?"))) }
                 ul.bl-suggestions {
                     @for s in &choice.suggestions {
                         li { (skill_button(base, csrf, &s.label, &s.label, None)) }
@@ -321,28 +345,29 @@ pub struct OutcomeForm<'a> {
 /// The matches; `edit` is the profile form that fills in what a match
 /// still needs to know.
 pub fn match_list(
-    lang: Lang,
+    voice: Voice,
     found: &MatchesResponse,
     edit: &str,
     outcome: Option<&OutcomeForm<'_>>,
 ) -> Markup {
+    let lang = voice.lang;
     let (first, more) = found.matches.split_at(found.matches.len().min(MATCHES_FIRST));
     html! {
         section.bl-section id="matches" {
-            h2 { (lang.t("Banen die bij je passen", "Jobs that fit you")) }
+            h2 { (voice.t(("Banen die bij je passen", "Jobs that fit you"), ("Banen die bij de klant passen", "Jobs that fit the client"))) }
             @if found.matches.is_empty() {
                 p.bl-empty { (lang.t(
                     "Nog geen passende banen. Voeg vaardigheden toe, of reis wat verder.",
                     "No fitting jobs yet. Add skills, or travel a bit further.")) }
             } @else {
                 ol.bl-match-list role="list" {
-                    @for m in first { (match_card(lang, m, edit, outcome)) }
+                    @for m in first { (match_card(voice, m, edit, outcome)) }
                 }
                 @if !more.is_empty() {
                     details.bl-more {
                         summary { (lang.t("Meer banen", "More jobs")) " (" (more.len()) ")" }
                         ol.bl-match-list role="list" start=(MATCHES_FIRST + 1) {
-                            @for m in more { (match_card(lang, m, edit, outcome)) }
+                            @for m in more { (match_card(voice, m, edit, outcome)) }
                         }
                     }
                 }
@@ -352,34 +377,47 @@ pub fn match_list(
 }
 
 /// The link text that leads to a field a match still needs.
-fn unknown_field_link(lang: Lang, field: &str) -> &'static str {
+fn unknown_field_link(voice: Voice, field: &str) -> &'static str {
     match field {
-        "hours_min" => lang.t(
-            "Vul in hoeveel uur je wilt werken",
-            "Fill in how many hours you want to work",
+        "hours_min" => voice.t(
+            (
+                "Vul in hoeveel uur je wilt werken",
+                "Fill in how many hours you want to work",
+            ),
+            (
+                "Vul in hoeveel uur de klant wil werken",
+                "Fill in how many hours the client wants to work",
+            ),
         ),
-        _ => lang.t("Vul je gegevens aan", "Complete your details"),
+        _ => voice.t(
+            ("Vul je gegevens aan", "Complete your details"),
+            (
+                "Vul de gegevens van de klant aan",
+                "Complete the client's details",
+            ),
+        ),
     }
 }
 
 /// A compact card: the facts and the strongest reasons first, the whole
 /// explanation behind "Waarom?".
-fn match_card(lang: Lang, m: &MatchView, edit: &str, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+fn match_card(voice: Voice, m: &MatchView, edit: &str, outcome: Option<&OutcomeForm<'_>>) -> Markup {
+    let lang = voice.lang;
     html! {
         li.bl-card {
             h3.bl-card__title { a href={ "/vacatures/" (m.vacancy.id) } { (m.vacancy.title) } }
             p { (m.vacancy.employer) ", " (m.vacancy.wijk_name) " · "
                 (decimal(lang, m.distance_km, 1)) " km, " (m.travel_minutes.round()) " min" }
-            p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (lang.t("past bij je", "fit")) } }
+            p.bl-score { (m.score.round()) " / 100 " span.bl-muted { (voice.t(("past bij je", "fit"), ("past", "fit"))) } }
             ul.bl-reasons { @for reason in m.reasons.iter().take(STRONGEST_REASONS) { li { (reason) } } }
             @for field in &m.unknown_fields {
-                p { a href={ (edit) "#" (field_id(field)) } { (unknown_field_link(lang, field)) } }
+                p { a href={ (edit) "#" (field_id(field)) } { (unknown_field_link(voice, field)) } }
             }
             details.bl-why {
                 summary { (lang.t("Waarom?", "Why?")) span.bl-visually-hidden { " — " (m.vacancy.title) } }
                 ul.bl-reasons { @for reason in m.reasons.iter().skip(STRONGEST_REASONS) { li { (reason) } } }
                 div.bl-card__meta {
-                    @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (lang.t(" (heb je)", " (you have it)")) } } }
+                    @for s in &m.matched_skills { span.bl-tag.bl-tag--match { "✓ " (s.label) span.bl-visually-hidden { (voice.t((" (heb je)", " (you have it)"), (" (heeft de klant)", " (the client has it)"))) } } }
                     @for s in &m.missing_required { span.bl-tag.bl-tag--missing { "+ " (s.label) span.bl-visually-hidden { (lang.t(" (nog nodig)", " (still needed)")) } } }
                 }
                 @if !m.training_routes.is_empty() {
