@@ -11,6 +11,7 @@ use crate::auth;
 use crate::config::{
     Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
     ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserContactArgs, UserPasswordArgs,
+    UserResetLinkArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(UserCommand::Token(command))) => token(command).await,
         Some(Command::User(UserCommand::Password(args))) => set_password(args).await,
         Some(Command::User(UserCommand::Contact(args))) => set_contact(args).await,
+        Some(Command::User(UserCommand::ResetLink(args))) => reset_link(args).await,
         Some(Command::Org(OrgCommand::Add(args))) => add_organisation(args).await,
         Some(Command::Purge(args)) => purge(args).await,
         Some(Command::Seed(args)) => seed(args).await,
@@ -118,6 +120,22 @@ async fn set_password(args: UserPasswordArgs) -> anyhow::Result<()> {
         "Wachtwoord ingesteld / password set: {} logs in as '{}'",
         args.user,
         args.login.trim().to_lowercase()
+    );
+    Ok(())
+}
+
+async fn reset_link(args: UserResetLinkArgs) -> anyhow::Result<()> {
+    let store = Store::connect(&args.database.database_url).await?;
+    let outcome = auth::login::issue_reset(&store, &args.user, "command line").await;
+    store.close().await;
+    let code = outcome?;
+    println!(
+        "Link voor een nieuw wachtwoord, één keer te gebruiken en 24 uur geldig / one-time reset link, valid for 24 hours:"
+    );
+    println!(
+        "{}{}",
+        args.base_url.trim_end_matches('/'),
+        auth::login::reset_path(&code)
     );
     Ok(())
 }

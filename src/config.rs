@@ -194,6 +194,21 @@ pub enum UserCommand {
     /// Set the work phone and e-mail that a coach's clients may choose to
     /// share with an employer ("via mijn werkcoach").
     Contact(UserContactArgs),
+    /// Print a one-time link (valid for a day) with which the user chooses
+    /// a new login and password; hand it over yourself, there is no e-mail.
+    ResetLink(UserResetLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserResetLinkArgs {
+    /// The user's id (`usr-…`).
+    #[arg(long)]
+    pub user: String,
+    /// The address residents use to reach Banenlift; the link starts with it.
+    #[arg(long, env = "BANENLIFT_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use super::{Caller, Role, hash_token, random_hex};
-use crate::storage::{Credentials, Store, StoreError};
+use crate::storage::{Credentials, ResetTarget, Store, StoreError};
 
 /// A session lasts a working day; then the user logs in again.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
@@ -72,14 +72,8 @@ fn valid_login(login: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '@' | '-'))
 }
 
-/// Gives a user a login name and password (argon2id, default parameters:
-/// 19 MiB, 2 passes). Ends the user's open sessions.
-pub async fn set_password(
-    store: &Store,
-    user_id: &str,
-    login: &str,
-    password: &str,
-) -> Result<(), PasswordError> {
+/// A login name and a password, checked, with the password hashed.
+async fn checked_credentials(login: &str, password: &str) -> Result<(String, String), PasswordError> {
     let login = normalise_login(login);
     if !valid_login(&login) {
         return Err(PasswordError::InvalidLogin);
@@ -90,11 +84,84 @@ pub async fn set_password(
     let hash = hash_password(password.to_string())
         .await
         .map_err(PasswordError::Hashing)?;
+    Ok((login, hash))
+}
+
+/// Gives a user a login name and password (argon2id, default parameters:
+/// 19 MiB, 2 passes). Ends the user's open sessions.
+pub async fn set_password(
+    store: &Store,
+    user_id: &str,
+    login: &str,
+    password: &str,
+) -> Result<(), PasswordError> {
+    let (login, hash) = checked_credentials(login, password).await?;
     match store.set_password(user_id, &login, &hash).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(PasswordError::UnknownUser(user_id.to_string())),
         Err(e) if e.is_unique_violation() => Err(PasswordError::LoginTaken),
         Err(e) => Err(PasswordError::Store(e)),
+    }
+}
+
+/// A reset link works for a day.
+pub const RESET_SECONDS: i64 = 24 * 3600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("this link is unknown, used or expired")]
+    Expired,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+}
+
+/// Issues a one-time link code with which `user_id` chooses a (new) login
+/// and password; `issued_by` is recorded. There is no e-mail yet: whoever
+/// issues the link hands it over.
+pub async fn issue_reset(store: &Store, user_id: &str, issued_by: &str) -> Result<String, PasswordError> {
+    if store.user(user_id).await.map_err(PasswordError::Store)?.is_none() {
+        return Err(PasswordError::UnknownUser(user_id.to_string()));
+    }
+    let code = random_hex();
+    let now = crate::storage::now_unix();
+    store
+        .issue_password_reset(&hash_token(&code), user_id, issued_by, now, now + RESET_SECONDS)
+        .await
+        .map_err(PasswordError::Store)?;
+    Ok(code)
+}
+
+/// Where a reset link's page is, on the site.
+pub fn reset_path(code: &str) -> String {
+    format!("/wachtwoord/{code}")
+}
+
+/// The account a live link is for; `None` for an unknown, used or expired
+/// code.
+pub async fn reset_target(store: &Store, code: &str) -> Result<Option<ResetTarget>, StoreError> {
+    store
+        .password_reset(&hash_token(code), crate::storage::now_unix())
+        .await
+}
+
+/// Sets the login and password through a link, which is then spent; the
+/// account's sessions end.
+pub async fn reset_password(
+    store: &Store,
+    code: &str,
+    login: &str,
+    password: &str,
+) -> Result<(), ResetError> {
+    let (login, hash) = checked_credentials(login, password).await?;
+    let now = crate::storage::now_unix();
+    match store
+        .use_password_reset(&hash_token(code), now, &login, &hash)
+        .await
+    {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(ResetError::Expired),
+        Err(e) if e.is_unique_violation() => Err(PasswordError::LoginTaken.into()),
+        Err(e) => Err(PasswordError::Store(e).into()),
     }
 }
 

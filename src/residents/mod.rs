@@ -179,6 +179,25 @@ pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ResidentVi
     Ok(ResidentView::new(row, &svc.context()))
 }
 
+/// A one-time link code with which a coach's client chooses a (new) login
+/// and password: only for the coach's own clients who have an account.
+pub async fn reset_link_for_client(svc: &Services, caller: &Caller, id: &str) -> Result<String, AppError> {
+    if caller.role != Role::Coach {
+        return Err(AppError::Forbidden(
+            "Alleen de coach van deze klant. / Only this client's coach.".into(),
+        ));
+    }
+    let row = visible_resident(svc, caller, id, Purpose::ProfileRead).await?;
+    let user = row.user_id.ok_or_else(|| {
+        AppError::Conflict(
+            "Deze klant heeft nog geen eigen account. De gemeente maakt dat aan. / This client has no account yet.".into(),
+        )
+    })?;
+    crate::auth::login::issue_reset(&svc.store, &user, &caller.user_id)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
 fn is_own(caller: &Caller, row: &ResidentRow) -> bool {
     caller.role == Role::Jobseeker && row.user_id.as_deref() == Some(caller.user_id.as_str())
 }

@@ -366,6 +366,9 @@ pub struct ResidentView {
     pub findable_by_employers: bool,
     pub coach_id: Option<String>,
     pub fictitious: bool,
+    /// Whether the resident has a user account of their own (so a coach
+    /// can hand them a link to choose a password).
+    pub has_account: bool,
 }
 
 impl ResidentView {
@@ -448,6 +451,7 @@ impl ResidentView {
             findable_by_employers: row.findable_by_employers,
             coach_id: row.coach_id,
             fictitious: row.fictitious,
+            has_account: row.user_id.is_some(),
         }
     }
 }

@@ -38,7 +38,7 @@ pub use outbox::{OutboxEntry, OutboxLag, OutboxListener};
 pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
-pub use sessions::{Credentials, SessionRow};
+pub use sessions::{Credentials, ResetTarget, SessionRow};
 pub use users::{TokenOwner, TokenRow, UserContact, UserRow};
 
 #[derive(Debug, thiserror::Error)]

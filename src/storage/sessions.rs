@@ -1,7 +1,7 @@
 //! Web login: passwords (argon2id hashes, computed by `auth`), server-side
 //! sessions and the failed-login counts behind the rate limits.
 
-use super::db::{Query, Time};
+use super::db::{Query, Time, lock_row};
 use super::{Store, StoreError, TokenOwner};
 
 /// Who a login name belongs to, and the stored password hash.
@@ -164,5 +164,103 @@ impl Store {
             .execute(self)
             .await?;
         Ok(())
+    }
+}
+
+/// The account a live reset link is for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResetTarget {
+    pub user_id: String,
+    pub name: String,
+    /// The login name now, if the account has one.
+    pub login: Option<String>,
+}
+
+impl Store {
+    /// Stores a reset link's code hash; the user's older links stop working.
+    pub async fn issue_password_reset(
+        &self,
+        code_hash: &str,
+        user_id: &str,
+        issued_by: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        Query::new("DELETE FROM password_resets WHERE user_id = ? OR expires_at <= ?")
+            .bind(user_id)
+            .bind(Time(now))
+            .execute(&mut tx)
+            .await?;
+        Query::new(
+            "INSERT INTO password_resets (code_hash, user_id, issued_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(code_hash)
+        .bind(user_id)
+        .bind(issued_by)
+        .bind(Time(now))
+        .bind(Time(expires_at))
+        .execute(&mut tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn password_reset(&self, code_hash: &str, now: i64) -> Result<Option<ResetTarget>, StoreError> {
+        let row = Query::new(
+            "SELECT u.id, u.name, u.login FROM password_resets r JOIN users u ON u.id = r.user_id
+             WHERE r.code_hash = ? AND r.expires_at > ?",
+        )
+        .bind(code_hash)
+        .bind(Time(now))
+        .fetch_optional(self)
+        .await?;
+        Ok(row.map(|r| ResetTarget {
+            user_id: r.get("id"),
+            name: r.get("name"),
+            login: r.get("login"),
+        }))
+    }
+
+    /// Uses a live reset link: sets the login and password hash, ends the
+    /// account's sessions and spends the link, all at once. False when the
+    /// link is unknown, used or expired. A login name taken by someone else
+    /// is a unique violation, and the link stays usable.
+    pub async fn use_password_reset(
+        &self,
+        code_hash: &str,
+        now: i64,
+        login: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let user: Option<String> = Query::new(&lock_row(
+            &tx,
+            "SELECT user_id FROM password_resets WHERE code_hash = ? AND expires_at > ?",
+        ))
+        .bind(code_hash)
+        .bind(Time(now))
+        .scalar_optional(&mut tx)
+        .await?;
+        let Some(user) = user else {
+            return Ok(false);
+        };
+        Query::new("DELETE FROM password_resets WHERE user_id = ?")
+            .bind(&user)
+            .execute(&mut tx)
+            .await?;
+        Query::new("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
+            .bind(login)
+            .bind(password_hash)
+            .bind(&user)
+            .execute(&mut tx)
+            .await?;
+        Query::new("DELETE FROM web_sessions WHERE user_id = ?")
+            .bind(&user)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::page_error::PageError;
+use super::page_error::{ErrorText, PageError};
+use super::visitor::{LANG_COOKIE, Lang};
 use crate::error::AppError;
 
 const MAX_URI_BYTES: usize = 8 * 1024;
@@ -42,7 +43,16 @@ pub async fn uniform_errors(request: Request, next: Next) -> Response {
     if let Some(status) = oversized_head(&request) {
         return shaped(api, AppError::Http(status));
     }
+    let lang = visitor_lang(request.headers());
     let response = next.run(request).await;
+    if let Some(text) = response.extensions().get::<ErrorText>().cloned()
+        && lang != Lang::Nl
+    {
+        let (parts, _) = response.into_parts();
+        let mut translated = text.page(lang);
+        keep_headers(&parts.headers, translated.headers_mut());
+        return translated;
+    }
     if is_ours(&response) {
         return response;
     }
@@ -50,6 +60,14 @@ pub async fn uniform_errors(request: Request, next: Next) -> Response {
     let mut reshaped = shaped(api, AppError::Http(parts.status));
     keep_headers(&parts.headers, reshaped.headers_mut());
     reshaped
+}
+
+/// The language an error page is written in: the visitor's choice.
+fn visitor_lang(headers: &HeaderMap) -> Lang {
+    axum_extra::extract::CookieJar::from_headers(headers)
+        .get(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or(Lang::Nl)
 }
 
 fn oversized_head(request: &Request) -> Option<StatusCode> {

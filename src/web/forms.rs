@@ -25,8 +25,14 @@ impl FieldErrors {
     }
 
     /// The service layer's field errors, on the form's own field names.
-    pub fn from_service(errors: Vec<FieldError>) -> Self {
-        Self(errors.into_iter().map(|e| (e.field, e.message)).collect())
+    /// A service's field errors, each in the page's language.
+    pub fn from_service(lang: Lang, errors: Vec<FieldError>) -> Self {
+        Self(
+            errors
+                .into_iter()
+                .map(|e| (e.field, lang.pick(&e.message).to_string()))
+                .collect(),
+        )
     }
 }
 

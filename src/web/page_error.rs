@@ -41,37 +41,72 @@ impl PageError {
         }
     }
 
-    /// Title and explanation, Dutch and English: the error page does not
-    /// know the visitor's language.
-    fn text(&self) -> (&'static str, String) {
+    /// Title (Dutch, English) and explanation ("Nederlands / English"):
+    /// the page is written in the visitor's language by `ErrorText::page`.
+    fn text(&self) -> ((&'static str, &'static str), Vec<String>) {
+        let failed = ("Dat lukte niet", "That did not work");
         match self {
             Self::SignInNeeded | Self::App(AppError::Unauthorized) => (
-                "Inloggen nodig",
-                "Log in om deze pagina te zien. / Please log in to see this page.".into(),
+                ("Inloggen nodig", "Please log in"),
+                vec!["Log in om deze pagina te zien. / Please log in to see this page.".into()],
             ),
             Self::CsrfFailed => (
-                "Formulier verlopen",
-                "Het formulier kwam niet van deze pagina of is verlopen. Laad de pagina opnieuw en probeer het nog eens. / The form expired; reload the page and try again.".into(),
+                ("Formulier verlopen", "Form expired"),
+                vec!["Het formulier kwam niet van deze pagina of is verlopen. Laad de pagina opnieuw en probeer het nog eens. / The form expired; reload the page and try again.".into()],
             ),
             Self::App(AppError::Forbidden(_)) => (
-                "Geen toegang",
-                "U mag deze pagina niet zien. / You may not see this page.".into(),
+                ("Geen toegang", "No access"),
+                vec!["U mag deze pagina niet zien. / You may not see this page.".into()],
             ),
+            Self::App(AppError::NotFound(message)) if !message.is_empty() => {
+                (("Pagina niet gevonden", "Page not found"), vec![message.clone()])
+            }
             Self::App(AppError::NotFound(_) | AppError::Http(StatusCode::NOT_FOUND)) => (
-                "Pagina niet gevonden",
-                "Deze pagina bestaat niet (meer). Misschien is de vacature gesloten. / This page does not exist (any more).".into(),
+                ("Pagina niet gevonden", "Page not found"),
+                vec!["Deze pagina bestaat niet (meer). Misschien is de vacature gesloten. / This page does not exist (any more).".into()],
             ),
             Self::App(AppError::Internal(_)) | Self::Internal(_) => (
-                "Er ging iets mis",
-                "Er ging iets mis aan onze kant. Probeer het later nog eens. / Something went wrong on our side.".into(),
+                ("Er ging iets mis", "Something went wrong"),
+                vec!["Er ging iets mis aan onze kant. Probeer het later nog eens. / Something went wrong on our side. Please try again later.".into()],
             ),
             // The page has no fields to put them next to: list them.
             Self::App(AppError::Validation(errors)) => (
-                "Dat lukte niet",
-                errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+                failed,
+                errors.iter().map(|e| e.message.clone()).collect(),
             ),
-            Self::App(other) => ("Dat lukte niet", other.detail()),
+            Self::App(other) => (failed, vec![other.detail()]),
         }
+    }
+}
+
+/// What an error page says. It travels on the response, so that the
+/// error layer, which sees the visitor's language cookie, can write the
+/// page in that language; without it the page is Dutch.
+#[derive(Debug, Clone)]
+pub struct ErrorText {
+    status: StatusCode,
+    title: (&'static str, &'static str),
+    /// Messages written "Nederlands / English".
+    detail: Vec<String>,
+}
+
+impl ErrorText {
+    pub fn page(&self, lang: Lang) -> Response {
+        let title = lang.t(self.title.0, self.title.1);
+        let frame = Frame {
+            lang,
+            user: None,
+            path: "/",
+            title,
+        };
+        let body = html! {
+            h1 { (title) }
+            p.bl-lead { (self.detail.iter().map(|d| lang.pick(d)).collect::<Vec<_>>().join(" ")) }
+            p { a href="/" { (lang.t("Naar de startpagina", "Home")) } }
+        };
+        let mut response = (self.status, page(&frame, body)).into_response();
+        response.extensions_mut().insert(self.clone());
+        response
     }
 }
 
@@ -84,19 +119,12 @@ impl IntoResponse for PageError {
             }
             _ => {}
         }
-        let status = self.status();
         let (title, detail) = self.text();
-        let frame = Frame {
-            lang: Lang::Nl,
-            user: None,
-            path: "/",
+        ErrorText {
+            status: self.status(),
             title,
-        };
-        let body = html! {
-            h1 { (title) }
-            p.bl-lead { (detail) }
-            p { a href="/" { "Naar de startpagina / Home" } }
-        };
-        (status, page(&frame, body)).into_response()
+            detail,
+        }
+        .page(Lang::Nl)
     }
 }

@@ -49,6 +49,16 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// This language's half of a service message written "Nederlands. /
+    /// English." (the API keeps both); a message in one language as it is.
+    pub fn pick(self, message: &str) -> &str {
+        match (message.split_once(" / "), self) {
+            (Some((nl, _)), Lang::Nl) => nl.trim(),
+            (Some((_, en)), Lang::En) => en.trim(),
+            (None, _) => message,
+        }
+    }
 }
 
 /// A signed-in user and the CSRF token their forms must carry.

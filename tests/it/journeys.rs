@@ -649,3 +649,105 @@ async fn a_skill_saved_under_another_name_says_so_and_an_unknown_one_is_asked_fi
     assert_eq!(kept.status, StatusCode::SEE_OTHER);
     assert_eq!(skills().await, json!(["Orderpicken", "heftruk", "qqxxzz vvww"]));
 }
+
+#[tokio::test]
+async fn a_coach_hands_a_client_a_one_time_link_to_choose_a_new_password() {
+    let app = TestApp::spawn().await;
+    let coach = Person::new(&app, "coach", None, "coach.wachtwoord", "/coach").await;
+    let jobseeker = Person::new(&app, "jobseeker", None, "kwijt", "/profiel").await;
+    let mut body = resident_body("Hamid");
+    body["coach_id"] = json!(coach.id);
+    let client = app.create_resident(&jobseeker.token, &body).await;
+    let page = format!("/coach/klanten/{}", client["id"].as_str().unwrap());
+    assert!(
+        coach
+            .browser
+            .get(&page)
+            .await
+            .html
+            .contains("Maak een link voor een nieuw wachtwoord")
+    );
+    let issued = coach.submit(&page, &format!("{page}/wachtwoordlink"), &[]).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.html);
+    let at = issued.html.find("/wachtwoord/").expect("the link is shown");
+    let link: String = issued.html[at..].chars().take_while(|c| *c != '<').collect();
+    assert_eq!(link.len(), "/wachtwoord/".len() + 64, "{link}");
+
+    let visitor = Browser::new(&app);
+    let form = visitor.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.html.contains("value=\"kwijt\""), "the login name is kept");
+    let csrf = csrf_of(&form.html);
+    let new_password = "een-nieuw-lang-wachtwoord";
+    let mismatch = visitor
+        .post(
+            &link,
+            &[
+                ("csrf", &csrf),
+                ("login", "kwijt"),
+                ("password", new_password),
+                ("repeat", "iets-anders-lang"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mismatch
+            .html
+            .contains("De twee wachtwoorden zijn niet hetzelfde.")
+    );
+    let chosen = visitor
+        .post(
+            &link,
+            &[
+                ("csrf", &csrf),
+                ("login", "kwijt"),
+                ("password", new_password),
+                ("repeat", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.location.as_deref(), Some("/inloggen?wachtwoord=nieuw"));
+    assert_eq!(
+        jobseeker.browser.get("/profiel").await.status,
+        StatusCode::SEE_OTHER,
+        "the old session ended"
+    );
+    visitor.log_in("kwijt", new_password, "/profiel").await;
+    let again = Browser::new(&app).get(&link).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
+    assert!(again.html.contains("Deze link werkt niet (meer)"));
+    assert!(!again.html.contains("This link"), "a Dutch page in Dutch only");
+    let english = Browser::new(&app);
+    english.get("/taal?naar=en&terug=/").await;
+    let in_english = english.get(&link).await;
+    assert_eq!(in_english.status, StatusCode::NOT_FOUND);
+    assert!(
+        in_english.html.contains("<h1>Page not found</h1>")
+            && in_english.html.contains("This link no longer works"),
+        "{}",
+        in_english.html
+    );
+    assert!(
+        !in_english.html.contains("Deze link"),
+        "and an English one in English"
+    );
+
+    let other = Person::new(&app, "coach", None, "coach.vreemd", "/coach").await;
+    let refused = other
+        .submit("/coach", &format!("{page}/wachtwoordlink"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "not their client");
+    let own = app
+        .create_resident(&coach.token, &resident_body("Zonder Account"))
+        .await;
+    let own_page = format!("/coach/klanten/{}", own["id"].as_str().unwrap());
+    assert!(
+        coach
+            .browser
+            .get(&own_page)
+            .await
+            .html
+            .contains("nog geen eigen account")
+    );
+}

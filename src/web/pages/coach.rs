@@ -4,6 +4,7 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form as ListForm;
 use maud::{Markup, html};
@@ -222,6 +223,7 @@ async fn render_client(
         }
         (training_section(lang, &base, csrf, &found, &routes))
         (consent_section(lang, &base, csrf, &view))
+        (login_section(lang, &base, csrf, &view))
     };
     let path = base.clone();
     Ok(page(&Frame::of(visitor, &path, &view.name), body))
@@ -306,6 +308,68 @@ fn consent_section(lang: Lang, base: &str, csrf: &str, view: &ResidentView) -> M
             }
         }
     }
+}
+
+/// A one-time link for a client with an account to choose a password.
+fn login_section(lang: Lang, base: &str, csrf: &str, view: &ResidentView) -> Markup {
+    html! {
+        section.bl-section id="inloggen" {
+            h2 { (lang.t("Inloggen", "Logging in")) }
+            @if view.has_account {
+                p { (lang.t(
+                    "Is uw klant het wachtwoord kwijt? Maak een link. Daarmee kiest uw klant een nieuw wachtwoord. De link werkt één keer en 24 uur.",
+                    "Has your client lost the password? Make a link with which they choose a new one. It works once, for 24 hours.")) }
+                form.bl-form method="post" action={ (base) "/wachtwoordlink" } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button.bl-button.bl-button--secondary type="submit" { (lang.t("Maak een link voor een nieuw wachtwoord", "Make a new-password link")) }
+                }
+            } @else {
+                p.bl-muted { (lang.t(
+                    "Deze klant heeft nog geen eigen account. U werkt samen in dit profiel.",
+                    "This client has no account of their own yet. You work in this profile together.")) }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Issues the link and shows it once: only its hash is kept.
+pub async fn reset_link(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Markup, PageError> {
+    let signed_in = visitor.checked(&form.csrf)?;
+    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
+    let code = crate::residents::reset_link_for_client(&state, &signed_in.caller, &id).await?;
+    let lang = visitor.lang;
+    // The address the coach reached us at is the one the client can use.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if state.secure_cookies { "https" } else { "http" };
+    let link = format!("{scheme}://{host}{}", crate::auth::login::reset_path(&code));
+    let title = lang.t("Link voor een nieuw wachtwoord", "New-password link");
+    let body = html! {
+        p { a href=(client_base(&id)) { "← " (view.name) } }
+        h1 { (title) }
+        div.bl-alert.bl-alert--ok role="status" {
+            p { (lang.t("Geef deze link aan ", "Give this link to ")) strong { (view.name) } "." }
+            p { code.bl-code { (link) } }
+        }
+        p { (lang.t(
+            "De link werkt één keer en 24 uur. Een nieuwe link maakt deze ongeldig. Wij sturen geen e-mail: geef de link zelf, bijvoorbeeld in een bericht.",
+            "The link works once, for 24 hours. A new link replaces it. We send no e-mail: hand the link over yourself.")) }
+    };
+    Ok(page(&Frame::of(&visitor, &client_base(&id), title), body))
 }
 
 /// The client's training routes, and a form to record a step of one of the

@@ -258,7 +258,7 @@ pub async fn submit_answer(
         Ok(_) => Ok(Redirect::to(&format!("{}#contact", place.base)).into_response()),
         Err(AppError::Validation(errors)) => {
             let sharing = crate::contact::sharing(state, &signed_in.caller, request_id).await?;
-            let errors = FieldErrors::from_service(errors);
+            let errors = FieldErrors::from_service(visitor.lang, errors);
             Ok(render_answer(visitor, signed_in, place, &sharing, &form, &errors))
         }
         Err(other) => Err(other.into()),

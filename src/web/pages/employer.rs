@@ -464,7 +464,7 @@ async fn save(
                 visitor,
                 id,
                 &form,
-                &FieldErrors::from_service(errors),
+                &FieldErrors::from_service(visitor.lang, errors),
             ));
         }
     };
@@ -479,7 +479,7 @@ async fn save(
             visitor,
             id,
             &form,
-            &FieldErrors::from_service(errors),
+            &FieldErrors::from_service(visitor.lang, errors),
         )),
         Err(other) => Err(other.into()),
     }

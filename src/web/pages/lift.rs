@@ -43,7 +43,7 @@ pub async fn overview(
         Ok(request) => (request, FieldErrors::default()),
         Err(crate::error::AppError::Validation(list)) => (
             ReportRequest::parse(&LiftParams::default())?,
-            FieldErrors::from_service(list),
+            FieldErrors::from_service(lang, list),
         ),
         Err(other) => return Err(other.into()),
     };

@@ -3,12 +3,12 @@
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::auth::Role;
@@ -30,31 +30,68 @@ pub struct LoginForm {
     csrf: String,
 }
 
-pub async fn show(visitor: Visitor) -> Response {
-    render(&visitor, "", &FieldErrors::default(), StatusCode::OK)
+/// `?wachtwoord=nieuw` after a password was chosen through a reset link.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginNotice {
+    #[serde(default)]
+    wachtwoord: String,
+}
+
+pub async fn show(visitor: Visitor, Query(notice): Query<LoginNotice>) -> Response {
+    let new_password = notice.wachtwoord == "nieuw";
+    render(
+        &visitor,
+        "",
+        &FieldErrors::default(),
+        StatusCode::OK,
+        new_password,
+    )
 }
 
 /// The form, with its double-submit cookie set when the browser has none.
-fn render(visitor: &Visitor, login: &str, errors: &FieldErrors, status: StatusCode) -> Response {
-    let (token, is_new) = visitor.login_csrf();
+fn render(
+    visitor: &Visitor,
+    login: &str,
+    errors: &FieldErrors,
+    status: StatusCode,
+    new_password: bool,
+) -> Response {
     let lang = visitor.lang;
     let title = lang.t("Inloggen", "Log in");
-    let body = html! {
-        h1 { (title) }
-        (error_summary(lang, errors))
-        form.bl-form method="post" action="/inloggen" novalidate {
-            input type="hidden" name="csrf" value=(token);
-            (text_field(&login_name_field(lang), login, errors))
-            (text_field(&password_field(lang), "", errors))
-            div.bl-button-group {
-                button.bl-button.bl-button--primary type="submit" { (title) }
+    with_login_csrf(visitor, status, |token| {
+        let body = html! {
+            h1 { (title) }
+            @if new_password {
+                div.bl-alert.bl-alert--ok role="status" { p { (lang.t(
+                    "Uw nieuwe wachtwoord is bewaard. Log nu in.",
+                    "Your new password is saved. Log in now.")) } }
             }
-        }
-        p.bl-muted { (lang.t(
-            "Nog geen account? Uw werkcoach of de gemeente maakt er een voor u.",
-            "No account yet? Your job coach or the municipality creates one for you.")) }
-    };
-    let markup = page(&Frame::of(visitor, "/inloggen", title), body);
+            (error_summary(lang, errors))
+            form.bl-form method="post" action="/inloggen" novalidate {
+                input type="hidden" name="csrf" value=(token);
+                (text_field(&login_name_field(lang), login, errors))
+                (text_field(&password_field(lang), "", errors))
+                div.bl-button-group {
+                    button.bl-button.bl-button--primary type="submit" { (title) }
+                }
+            }
+            p.bl-muted { (lang.t(
+                "Nog geen account, of wachtwoord vergeten? Uw werkcoach of de gemeente maakt een link voor u om een wachtwoord te kiezen.",
+                "No account yet, or forgot your password? Your job coach or the municipality makes a link for you to choose a password.")) }
+        };
+        page(&Frame::of(visitor, "/inloggen", title), body)
+    })
+}
+
+/// A form page for visitors who are not signed in: its CSRF token is a
+/// double-submit cookie, set here when the browser has none.
+pub(super) fn with_login_csrf(
+    visitor: &Visitor,
+    status: StatusCode,
+    markup: impl FnOnce(&str) -> Markup,
+) -> Response {
+    let (token, is_new) = visitor.login_csrf();
+    let markup = markup(&token);
     let jar = CookieJar::new();
     let jar = if is_new {
         jar.add(visitor.cookie(LOGIN_CSRF_COOKIE, token))
@@ -64,7 +101,7 @@ fn render(visitor: &Visitor, login: &str, errors: &FieldErrors, status: StatusCo
     (status, jar, markup).into_response()
 }
 
-fn login_name_field(lang: Lang) -> crate::web::forms::Field {
+pub(super) fn login_name_field(lang: Lang) -> crate::web::forms::Field {
     crate::web::forms::Field {
         name: "login",
         label: lang.t("Gebruikersnaam", "User name"),
@@ -115,6 +152,7 @@ pub async fn submit(
             &form.login,
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,
+            false,
         ));
     }
     match login::login(&state.store, &form.login, &form.password, client, now_unix()).await {
@@ -133,7 +171,13 @@ pub async fn submit(
                     "We do not know this user name and password combination.",
                 ),
             );
-            Ok(render(&visitor, &form.login, &errors, StatusCode::UNAUTHORIZED))
+            Ok(render(
+                &visitor,
+                &form.login,
+                &errors,
+                StatusCode::UNAUTHORIZED,
+                false,
+            ))
         }
         Err(LoginError::Throttled) => {
             errors.add(
@@ -148,6 +192,7 @@ pub async fn submit(
                 &form.login,
                 &errors,
                 StatusCode::TOO_MANY_REQUESTS,
+                false,
             ))
         }
         Err(e) => Err(PageError::Internal(e.into())),

@@ -10,6 +10,7 @@ mod lift;
 mod listing;
 mod login;
 mod offers;
+mod password;
 mod profile;
 mod profile_form;
 mod widgets;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/coach/klanten/{id}", get(coach::client))
         .route("/coach/klanten/{id}/toestemming", post(coach::consent))
+        .route("/coach/klanten/{id}/wachtwoordlink", post(coach::reset_link))
         .route(
             "/coach/klanten/{id}/bewerken",
             get(coach::edit_form).post(coach::save),
@@ -94,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .route("/lift.csv", get(lift::download))
         .route("/lift/wijken/{code}", get(lift::wijk))
         .route("/inloggen", get(login::show).post(login::submit))
+        .route("/wachtwoord/{code}", get(password::show).post(password::submit))
         .route("/uitloggen", post(login::logout))
         .route("/taal", get(switch_language))
         // Pages may show personal data: no copy stays in a shared

@@ -207,7 +207,7 @@ pub async fn create(
             &state,
             &visitor,
             &form,
-            &FieldErrors::from_service(errors),
+            &FieldErrors::from_service(visitor.lang, errors),
         )),
         Err(other) => Err(other.into()),
     }

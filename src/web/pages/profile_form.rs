@@ -311,7 +311,7 @@ pub async fn save_edit(
                 visitor,
                 place,
                 &form,
-                &FieldErrors::from_service(errors),
+                &FieldErrors::from_service(visitor.lang, errors),
             ));
         }
     };
@@ -331,7 +331,7 @@ pub async fn save_edit(
             visitor,
             place,
             &form,
-            &FieldErrors::from_service(errors),
+            &FieldErrors::from_service(visitor.lang, errors),
         )),
         Err(other) => Err(other.into()),
     }
