@@ -621,3 +621,59 @@ async fn user_contact_sets_a_coachs_work_details_and_refuses_bad_ones() {
     ]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user"));
 }
+
+#[tokio::test]
+async fn user_reset_link_prints_a_link_that_opens_the_password_page_once() {
+    let app = TestApp::spawn().await;
+    let url = app.db.url.clone();
+    let out = succeeded(&[
+        "user",
+        "reset-link",
+        "--user",
+        "usr-coach-01",
+        "--base-url",
+        &app.base,
+        "--database-url",
+        &url,
+    ]);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let link = printed
+        .lines()
+        .last()
+        .expect("the link on the last line")
+        .to_string();
+    let path = link
+        .strip_prefix(&app.base)
+        .unwrap_or_else(|| panic!("an address on this server: {printed}"));
+    let browser = crate::web::Browser::new(&app);
+    let form = browser.get(path).await;
+    assert_eq!(form.status, 200, "{}", form.html);
+    assert!(form.html.contains("Kies een wachtwoord"));
+    let csrf = crate::web::csrf_of(&form.html);
+    let password = "via-de-opdrachtregel";
+    let chosen = browser
+        .post(
+            path,
+            &[
+                ("csrf", &csrf),
+                ("login", "sanne.nieuw"),
+                ("password", password),
+                ("repeat", password),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.html);
+    browser.log_in("sanne.nieuw", password, "/coach").await;
+    assert_eq!(browser.get(path).await.status, 404, "spent");
+
+    let unknown = banenlift(&[
+        "user",
+        "reset-link",
+        "--user",
+        "usr-niemand",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("usr-niemand"));
+}
