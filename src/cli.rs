@@ -355,7 +355,7 @@ async fn make_report(
     let report = crate::lift::report(services, &auth::Caller::command_line(), request).await?;
     Ok(match format {
         ReportFormat::Table => crate::lift::export::to_table(&report),
-        ReportFormat::Csv => crate::lift::export::to_csv(&report)?,
+        ReportFormat::Csv => crate::lift::export::to_csv(&report, crate::lift::export::CsvDialect::Tools)?,
         ReportFormat::Json => serde_json::to_string_pretty(&report)?,
     })
 }

@@ -4,9 +4,37 @@
 use super::figures::{Cell, Figure, Figures};
 use super::{CITY_CODE, LiftReport};
 
+/// How a CSV is written: for tools (commas, decimal points), or for a
+/// spreadsheet set to Dutch, which Excel opens right with a double click
+/// (semicolons, decimal commas, and a UTF-8 byte-order mark so that
+/// "Laakkwartier – é" is not read as Windows-1252).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvDialect {
+    Tools,
+    DutchExcel,
+}
+
+impl CsvDialect {
+    /// `format=csv` or `format=excel`; `None` for anything else.
+    pub fn from_format(format: &str) -> Option<Self> {
+        match format {
+            "csv" => Some(CsvDialect::Tools),
+            "excel" => Some(CsvDialect::DutchExcel),
+            _ => None,
+        }
+    }
+}
+
 /// One row per area, then the city total and the city average.
-pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+pub fn to_csv(report: &LiftReport, dialect: CsvDialect) -> Result<String, csv::Error> {
+    let delimiter = if dialect == CsvDialect::DutchExcel {
+        b';'
+    } else {
+        b','
+    };
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(Vec::new());
     let mut header = vec!["code", "naam", "stadsdeel", "prioriteit"];
     header.extend(Figure::ALL.iter().map(|f| f.key()));
     header.push("meest_ontbrekende_vaardigheden");
@@ -19,6 +47,7 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
             .collect();
         let priority = if area.priority { "ja" } else { "nee" };
         out.write_record(row(
+            dialect,
             &area.code,
             &area.name,
             &area.stadsdeel,
@@ -28,6 +57,7 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
         ))?;
     }
     out.write_record(row(
+        dialect,
         CITY_CODE,
         "Den Haag (totaal)",
         "",
@@ -36,6 +66,7 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
         "",
     ))?;
     out.write_record(row(
+        dialect,
         CITY_CODE,
         "Gemiddelde per gebied / stad",
         "",
@@ -44,10 +75,15 @@ pub fn to_csv(report: &LiftReport) -> Result<String, csv::Error> {
         "",
     ))?;
     let bytes = out.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(match dialect {
+        CsvDialect::Tools => text.into_owned(),
+        CsvDialect::DutchExcel => format!("\u{feff}{text}"),
+    })
 }
 
 fn row(
+    dialect: CsvDialect,
     code: &str,
     name: &str,
     stadsdeel: &str,
@@ -61,15 +97,17 @@ fn row(
         stadsdeel.to_string(),
         priority.to_string(),
     ];
-    cells.extend(figures.0.iter().map(|(_, cell)| csv_value(cell)));
+    cells.extend(figures.0.iter().map(|(_, cell)| csv_value(cell, dialect)));
     cells.push(skills.to_string());
     cells
 }
 
-/// Numbers with a decimal point for tools; "<5" where suppressed.
-fn csv_value(cell: &Cell) -> String {
+/// Numbers with a decimal point for tools, a decimal comma for Dutch
+/// Excel; "<5" where suppressed.
+fn csv_value(cell: &Cell, dialect: CsvDialect) -> String {
     match cell.value {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) if dialect == CsvDialect::DutchExcel => format!("{v:.1}").replace('.', ","),
         Some(v) => format!("{v:.1}"),
         None => cell.display.clone(),
     }

@@ -61,6 +61,8 @@ pub struct LiftParams {
     pub format: Option<String>,
     /// The figure the map colours by (page only).
     pub figure: Option<String>,
+    /// The figure the table is sorted by, or "naam" (page only).
+    pub sorteer: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]

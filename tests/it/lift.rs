@@ -2,6 +2,7 @@
 //! database: a hand-built scenario with known counts, suppression, period
 //! boundaries, roles and the map's SVG.
 
+use banenlift::lift::figures::Figure;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -370,4 +371,58 @@ fn svg_with_class(html: &str, class: &str) -> String {
         .unwrap_or_else(|| panic!("an svg with class {class}"));
     let end = start + html[start..].find("</svg>").expect("closing tag") + "</svg>".len();
     html[start..end].to_string()
+}
+
+/// The table sorts by any column, titles carry units, and the Excel
+/// download opens in Dutch Excel: semicolons, decimal commas and a BOM.
+#[tokio::test]
+async fn the_lift_table_sorts_by_column_and_the_excel_csv_suits_dutch_excel() {
+    let app = TestApp::spawn().await;
+    let (login, password) = web_user(&app, "analyst", None, "analist.tabel").await;
+    let browser = Browser::new(&app);
+    browser.log_in(&login, &password, "/lift").await;
+    let page = browser.get("/lift?sorteer=hired").await.html;
+    assert!(
+        page.contains("Kaart: Aandeel met een passende vacature (in %)"),
+        "a title with its unit"
+    );
+    assert!(page.contains("aria-sort=\"descending\""));
+    assert!(page.contains("sorteer=naam#tabel-kop"), "every column sorts");
+    let table = &page[page.find("id=\"tabel-kop\"").unwrap()..];
+    let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    let hired_column = Figure::ALL.iter().position(|f| f.key() == "hired").unwrap();
+    let hired: Vec<Option<f64>> = body
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cell = row.split("<td>").nth(hired_column + 1).unwrap();
+            cell.split("</td>").next().unwrap().replace(',', ".").parse().ok()
+        })
+        .collect();
+    assert_eq!(hired.len(), 44);
+    let shown: Vec<f64> = hired.iter().map(|h| h.unwrap_or(f64::MIN)).collect();
+    assert!(shown.windows(2).all(|w| w[0] >= w[1]), "highest first: {hired:?}");
+
+    let excel = browser.get("/lift.csv?format=excel").await;
+    assert_eq!(excel.status, 200);
+    assert!(excel.html.starts_with('\u{feff}'), "a UTF-8 byte-order mark");
+    let mut rows = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(excel.html.trim_start_matches('\u{feff}').as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!(&header[0], "code");
+    let records: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), 46);
+    let numbers: Vec<&str> = records
+        .iter()
+        .flat_map(|r| r.iter().skip(4).take(Figure::ALL.len()))
+        .collect();
+    let decimal = |sep: char| {
+        numbers.iter().any(|n| {
+            n.split_once(sep)
+                .is_some_and(|(a, b)| !a.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit()))
+        })
+    };
+    assert!(decimal(','), "decimal commas: {numbers:?}");
+    assert!(!decimal('.'), "and no decimal points");
 }

@@ -8,6 +8,7 @@ use axum::{Json, Router};
 
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::lift::export::CsvDialect;
 use crate::lift::{LiftParams, ReportRequest, Trend};
 use crate::web::ApiQuery;
 use crate::web::AppState;
@@ -24,27 +25,28 @@ async fn report(
     ApiQuery(params): ApiQuery<LiftParams>,
 ) -> Result<Response, AppError> {
     let csv = match params.format.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "format",
-                "Kies json of csv. / Choose json or csv.",
-            ));
-        }
+        None | Some("") | Some("json") => None,
+        Some(format) => Some(CsvDialect::from_format(format).ok_or_else(|| {
+            AppError::invalid("format", "Kies json, csv of excel. / Choose json, csv or excel.")
+        })?),
     };
     let request = ReportRequest::parse(&params)?;
     let report = crate::lift::report(&state, &caller, request).await?;
-    if !csv {
+    let Some(dialect) = csv else {
         return Ok(Json(report).into_response());
-    }
-    let body = crate::lift::export::to_csv(&report).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(csv_response(body, &report.from, &report.to))
+    };
+    let body = crate::lift::export::to_csv(&report, dialect).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(csv_response(body, &report.from, &report.to, dialect))
 }
 
 /// A CSV download named after its period.
-pub fn csv_response(body: String, from: &str, to: &str) -> Response {
-    let disposition = format!("attachment; filename=\"liftrapport-{from}-{to}.csv\"");
+pub fn csv_response(body: String, from: &str, to: &str, dialect: CsvDialect) -> Response {
+    let suffix = if dialect == CsvDialect::DutchExcel {
+        "-excel"
+    } else {
+        ""
+    };
+    let disposition = format!("attachment; filename=\"liftrapport-{from}-{to}{suffix}.csv\"");
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

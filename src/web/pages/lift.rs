@@ -8,7 +8,8 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::error::AppError;
-use crate::lift::figures::{Figure, Figures};
+use crate::lift::export::CsvDialect;
+use crate::lift::figures::{Figure, Figures, Kind};
 use crate::lift::{AreaReport, Level, LiftParams, LiftReport, ReportRequest, check_reader, export};
 use crate::web::AppState;
 use crate::web::api::lift::csv_response;
@@ -16,6 +17,7 @@ use crate::web::charts::{Bar, MapArea, TrendPoint, WijkOutlines, bar_chart, line
 use crate::web::forms::{FieldErrors, error_summary, field_frame, field_id};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
+use crate::web::pages::listing::{Order, sort_header};
 use crate::web::visitor::{Lang, SignedIn, Visitor};
 
 const DEFAULT_FIGURE: Figure = Figure::WithMatchShare;
@@ -57,7 +59,7 @@ pub async fn overview(
         (filter_form(lang, &params, &report, figure, &errors))
         (period_note(lang, &report))
         (map_and_ranking(lang, &state.wijk_outlines, &report, figure))
-        (figures_table(lang, &report))
+        (figures_table(lang, &report, figure, TableSort::from_param(params.sorteer.as_deref())))
     };
     Ok(page(&Frame::of(&visitor, "/lift", title), body))
 }
@@ -69,10 +71,15 @@ pub async fn download(
     params: Result<Query<LiftParams>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let signed_in = reader(&visitor)?;
-    let request = ReportRequest::parse(&known_params(params)?)?;
+    let params = known_params(params)?;
+    let dialect = match params.format.as_deref() {
+        Some("excel") => CsvDialect::DutchExcel,
+        _ => CsvDialect::Tools,
+    };
+    let request = ReportRequest::parse(&params)?;
     let report = crate::lift::report(&state, &signed_in.caller, request).await?;
-    let body = export::to_csv(&report).map_err(|e| PageError::Internal(e.into()))?;
-    Ok(csv_response(body, &report.from, &report.to))
+    let body = export::to_csv(&report, dialect).map_err(|e| PageError::Internal(e.into()))?;
+    Ok(csv_response(body, &report.from, &report.to, dialect))
 }
 
 pub async fn wijk(
@@ -128,6 +135,21 @@ fn label(lang: Lang, figure: Figure) -> &'static str {
     lang.t(nl, en)
 }
 
+/// What a figure counts, for titles and legends.
+fn unit(lang: Lang, figure: Figure) -> &'static str {
+    match figure.kind() {
+        Kind::Persons => lang.t("aantal personen", "number of persons"),
+        Kind::Rate => lang.t("in %", "in %"),
+        Kind::Days => lang.t("in dagen", "in days"),
+        Kind::Offers => lang.t("aantal vacatures", "number of vacancies"),
+    }
+}
+
+/// A chart's visible title: the figure and its unit.
+fn titled(lang: Lang, figure: Figure) -> String {
+    format!("{} ({})", label(lang, figure), unit(lang, figure))
+}
+
 fn filter_form(
     lang: Lang,
     params: &LiftParams,
@@ -175,10 +197,12 @@ fn filter_form(
             (field_frame("figure", lang.t("Kleur de kaart naar", "Colour the map by"), None, errors, figures))
             button.bl-button type="submit" { (lang.t("Toon", "Show")) }
         }
-        p {
-            a href={ "/lift.csv?from=" (report.from) "&to=" (report.to) "&level=" (report.level.code()) "&threshold=" (report.threshold) } {
-                (lang.t("Download als CSV", "Download as CSV"))
-            }
+        @let download = format!("/lift.csv?from={}&to={}&level={}&threshold={}", report.from, report.to, report.level.code(), report.threshold);
+        ul.bl-downloads {
+            li { a href={ (download) "&format=excel" } { (lang.t("Download voor Excel", "Download for Excel")) } " "
+                span.bl-muted { (lang.t("(puntkomma's en decimale komma's, zoals Excel in het Nederlands verwacht)", "(semicolons and decimal commas, as Dutch Excel expects)")) } }
+            li { a href=(download) { (lang.t("Download als CSV", "Download as CSV")) } " "
+                span.bl-muted { (lang.t("(komma's, voor andere programma's)", "(commas, for other programs)")) } }
         }
     }
 }
@@ -206,7 +230,8 @@ fn value_of(figures: &Figures, figure: Figure) -> (Option<f64>, String) {
 }
 
 fn map_and_ranking(lang: Lang, outlines: &WijkOutlines, report: &LiftReport, figure: Figure) -> Markup {
-    let title = label(lang, figure);
+    let title = titled(lang, figure);
+    let title = title.as_str();
     let by_code = |code: &str| report.areas.iter().find(|a| a.code == code);
     let WijkOutlines { wijken, shapes } = outlines;
     let areas: Vec<MapArea<'_>> = wijken
@@ -268,20 +293,70 @@ fn map_and_ranking(lang: Lang, outlines: &WijkOutlines, report: &LiftReport, fig
     }
 }
 
+/// The order of the figures table: by area name, or by one figure,
+/// highest first (suppressed cells last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableSort {
+    Name,
+    By(Figure),
+}
+
+impl TableSort {
+    fn from_param(param: Option<&str>) -> Self {
+        param
+            .and_then(Figure::parse)
+            .map_or(TableSort::Name, TableSort::By)
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            TableSort::Name => "naam",
+            TableSort::By(figure) => figure.key(),
+        }
+    }
+}
+
 /// Every figure for every area: the text behind the map and the chart.
-fn figures_table(lang: Lang, report: &LiftReport) -> Markup {
+/// Each column header sorts by it; the area names stay in view while the
+/// wide table scrolls sideways.
+fn figures_table(lang: Lang, report: &LiftReport, figure: Figure, sorted: TableSort) -> Markup {
+    let mut areas: Vec<&AreaReport> = report.areas.iter().collect();
+    if let TableSort::By(by) = sorted {
+        areas.sort_by(|a, b| {
+            let (x, y) = (value_of(&a.figures, by).0, value_of(&b.figures, by).0);
+            y.unwrap_or(f64::MIN)
+                .total_cmp(&x.unwrap_or(f64::MIN))
+                .then(a.name.cmp(&b.name))
+        });
+    } else {
+        areas.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let href = |sort: TableSort| {
+        format!(
+            "/lift?from={}&to={}&level={}&threshold={}&figure={}&sorteer={}#tabel-kop",
+            report.from,
+            report.to,
+            report.level.code(),
+            report.threshold,
+            figure.key(),
+            sort.key()
+        )
+    };
+    let header = |sort: TableSort, text: &str, order: Order| {
+        sort_header(lang, text, &href(sort), (sort == sorted).then_some(order))
+    };
     html! {
         h2 id="tabel-kop" { (lang.t("Alle cijfers", "All figures")) }
         div.bl-table-wrapper role="region" aria-labelledby="tabel-kop" tabindex="0" {
-            table.bl-table {
+            table.bl-table.bl-table--sticky {
                 thead {
                     tr {
-                        th scope="col" { (lang.t("Gebied", "Area")) }
-                        @for f in Figure::ALL { th scope="col" { (label(lang, f)) } }
+                        (header(TableSort::Name, lang.t("Gebied", "Area"), Order::Ascending))
+                        @for f in Figure::ALL { (header(TableSort::By(f), &titled(lang, f), Order::Descending)) }
                     }
                 }
                 tbody {
-                    @for area in &report.areas {
+                    @for area in &areas {
                         tr {
                             th scope="row" {
                                 @if report.level == Level::Wijk {
@@ -292,6 +367,8 @@ fn figures_table(lang: Lang, report: &LiftReport) -> Markup {
                             @for (_, cell) in &area.figures.0 { td { (cell.display) } }
                         }
                     }
+                }
+                tfoot {
                     tr {
                         th scope="row" { (lang.t("Den Haag (totaal)", "The Hague (total)")) }
                         @for (_, cell) in &report.city.figures.0 { td { (cell.display) } }
@@ -359,9 +436,11 @@ fn trend_chart(lang: Lang, n: usize, figure: Figure, months: &[crate::lift::Tren
     // A year's mean of a running total would mean nothing: no line there.
     let average = (figure != Figure::Registered && !averages.is_empty())
         .then(|| averages.iter().sum::<f64>() / averages.len() as f64);
+    let title = titled(lang, figure);
     html! {
         figure.lift-trend-figure {
-            (line_chart(&format!("lift-trend-{n}"), label(lang, figure), &points, average))
+            figcaption.lift-trend-title { (title) }
+            (line_chart(&format!("lift-trend-{n}"), &title, &points, average))
         }
     }
 }
