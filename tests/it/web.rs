@@ -567,6 +567,22 @@ async fn a_jobseeker_makes_a_profile_picks_a_suggested_skill_and_sees_matches() 
     let download = browser.get("/profiel/gegevens").await;
     let export: Value = serde_json::from_str(&download.html).expect("a JSON download");
     assert_eq!(export["profile"]["resident"]["skills"][0], "Heftruck rijden");
+    let readable = browser.get("/profiel/gegevens/overzicht").await;
+    assert_eq!(readable.status, 200);
+    for shown in [
+        "<h1>Al mijn gegevens</h1>",
+        "<dd>Fatima</dd>",
+        "Heftruck rijden",
+        "Toestemming voor werkgevers",
+        "Wie bekeek je gegevens",
+        "Banen die we je lieten zien",
+    ] {
+        assert!(readable.html.contains(shown), "{shown} on the printable page");
+    }
+    assert!(
+        profile.html.contains("href=\"/profiel/gegevens/overzicht\""),
+        "linked next to the download"
+    );
     let erased = browser
         .post("/profiel/verwijderen", &[("csrf", &csrf), ("confirm", "true")])
         .await;

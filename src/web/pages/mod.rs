@@ -9,6 +9,7 @@ mod home;
 mod lift;
 mod listing;
 mod login;
+mod my_data;
 mod offers;
 mod password;
 mod profile;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
             get(profile::contact_request).post(profile::answer_contact),
         )
         .route("/profiel/gegevens", get(profile::download))
+        .route("/profiel/gegevens/overzicht", get(my_data::overview))
         .route("/profiel/verwijderen", post(profile::erase))
         .route("/coach", get(coach::caseload))
         .route(

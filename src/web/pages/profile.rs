@@ -113,7 +113,10 @@ async fn render(
         }
         section.bl-section id="gegevens" {
             h2 { (lang.t("Mijn gegevens", "My data")) }
-            p { a.bl-button.bl-button--secondary href="/profiel/gegevens" download="banenlift-gegevens.json" { (lang.t("Download mijn gegevens", "Download my data")) } }
+            p.bl-button-group {
+                a.bl-button.bl-button--secondary href="/profiel/gegevens/overzicht" { (lang.t("Bekijk of print al mijn gegevens", "View or print all my data")) }
+                a.bl-button.bl-button--secondary href="/profiel/gegevens" download="banenlift-gegevens.json" { (lang.t("Download mijn gegevens (JSON)", "Download my data (JSON)")) }
+            }
             form.bl-form method="post" action="/profiel/verwijderen" {
                 input type="hidden" name="csrf" value=(csrf);
                 (checkbox("confirm", lang.t("Ja, verwijder mijn profiel en mijn account. Dit kan niet terug.", "Yes, delete my profile and account. This cannot be undone."), false))

@@ -210,7 +210,7 @@ pub fn summary(lang: Lang, view: &ResidentView, edit: &str) -> Markup {
     }
 }
 
-fn travel_mode(lang: Lang, mode: &str) -> &'static str {
+pub fn travel_mode(lang: Lang, mode: &str) -> &'static str {
     match mode {
         "lopen" => lang.t("lopend", "walking"),
         "fiets" => lang.t("op de fiets", "by bike"),
