@@ -720,6 +720,20 @@ async fn an_employer_posts_a_vacancy_that_search_finds_and_asks_a_candidate_for_
         browser.get(&close).await.html.contains("Ja, sluit de vacature"),
         "asks first"
     );
+    let (rival, rival_password) = web_user(
+        &app,
+        "employer",
+        Some(crate::helpers::OTHER_EMPLOYER),
+        "werkgever.rivaal",
+    )
+    .await;
+    let other = Browser::new(&app);
+    other.log_in(&rival, &rival_password, "/werkgever").await;
+    assert_eq!(
+        other.get(&close).await.status,
+        404,
+        "not another employer's to close"
+    );
     let closed = browser.post(&close, &[("csrf", &csrf)]).await;
     assert_eq!(
         closed.location.as_deref(),

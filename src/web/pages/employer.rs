@@ -508,8 +508,12 @@ pub async fn confirm_close(
     visitor: Visitor,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    let (signed_in, _) = employer(&visitor)?;
+    let (signed_in, organisation) = employer(&visitor)?;
     let vacancy = crate::offers::get::<VacancyRow>(&state, &id).await?;
+    // Another employer's vacancy has nothing to close here.
+    if vacancy.organisation_id != organisation {
+        return Err(PageError::not_found());
+    }
     let lang = visitor.lang;
     let title = lang.t("Vacature sluiten?", "Close the vacancy?");
     let body = html! {
