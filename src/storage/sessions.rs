@@ -2,7 +2,7 @@
 //! sessions and the failed-login counts behind the rate limits.
 
 use super::db::{Query, Time, lock_row};
-use super::{Store, StoreError, TokenOwner};
+use super::{Store, StoreError, TokenOwner, Tx};
 
 /// Who a login name belongs to, and the stored password hash.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,19 +30,9 @@ impl Store {
         password_hash: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let changed = Query::new("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
-            .bind(login)
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut tx)
-            .await?;
-        // A new password ends every open session of the account.
-        Query::new("DELETE FROM web_sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut tx)
-            .await?;
+        let changed = set_login(&mut tx, user_id, login, password_hash).await?;
         tx.commit().await?;
-        Ok(changed > 0)
+        Ok(changed)
     }
 
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
@@ -250,17 +240,24 @@ impl Store {
             .bind(&user)
             .execute(&mut tx)
             .await?;
-        Query::new("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
-            .bind(login)
-            .bind(password_hash)
-            .bind(&user)
-            .execute(&mut tx)
-            .await?;
-        Query::new("DELETE FROM web_sessions WHERE user_id = ?")
-            .bind(&user)
-            .execute(&mut tx)
-            .await?;
+        set_login(&mut tx, &user, login, password_hash).await?;
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Sets a login and password hash; false when there is no such user. A new
+/// password ends every open session of the account.
+async fn set_login(tx: &mut Tx, user_id: &str, login: &str, password_hash: &str) -> Result<bool, StoreError> {
+    let changed = Query::new("UPDATE users SET login = ?, password_hash = ? WHERE id = ?")
+        .bind(login)
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Query::new("DELETE FROM web_sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(changed > 0)
 }
