@@ -225,7 +225,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let user: Option<String> = Query::new(&lock_row(
+        let user: Option<String> = Query::new(lock_row(
             &tx,
             "SELECT user_id FROM password_resets WHERE code_hash = ? AND expires_at > ?",
         ))

@@ -97,13 +97,11 @@ pub struct RenamedParams {
 impl RenamedParams {
     /// The notice, if the profile does hold the skill the link names.
     pub fn notice(self, view: &ResidentView) -> Option<SkillNotice> {
-        let held = view.skills.iter().any(|s| *s == self.als);
-        (held && !self.vaardigheid.is_empty()).then(|| {
-            SkillNotice::Renamed(Renamed {
-                typed: self.vaardigheid,
-                saved_as: self.als,
-            })
-        })
+        let held = view.skills.contains(&self.als);
+        (held && !self.vaardigheid.is_empty()).then_some(SkillNotice::Renamed(Renamed {
+            typed: self.vaardigheid,
+            saved_as: self.als,
+        }))
     }
 }
 
