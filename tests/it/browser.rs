@@ -321,6 +321,11 @@ async fn jobseeker_adds_a_skill(flow: &mut Flow<'_>) {
         .unwrap();
     assert!(!reasons.is_empty(), "matches come with reasons");
     flow.screenshot("2-werkzoekende-matches").await;
+    flow.open("/profiel/gegevens/overzicht").await;
+    assert_eq!(flow.text("h1").await, "Al mijn gegevens");
+    assert!(flow.text("main").await.contains("Heftruck rijden"));
+    flow.check().await;
+    flow.screenshot("2-mijn-gegevens").await;
     flow.log_out().await;
 }
 
@@ -335,7 +340,42 @@ async fn coach_records_an_application(flow: &mut Flow<'_>) {
     .unwrap();
     flow.log_in("browser.sanne", "sanne-wachtwoord-lang").await;
     assert_eq!(flow.client.current_url().await.unwrap().path(), "/coach");
-    flow.click("table.bl-table tbody tr:first-child a").await;
+    flow.client
+        .set_window_size(PHONE_SIZE.0, PHONE_SIZE.1)
+        .await
+        .unwrap();
+    flow.check().await;
+    flow.screenshot("3-telefoon-klanten").await;
+    flow.click("a.bl-sort[href='/coach?sorteer=verzoeken']").await;
+    let sorted = flow
+        .find(Locator::Css("th[aria-sort='descending']"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sorted.contains("Open verzoeken"), "{sorted}");
+    flow.client.set_window_size(1280, 900).await.unwrap();
+    flow.click("a[href='/coach/klanten/nieuw']").await;
+    flow.type_into("veld-name", "Bram").await;
+    flow.choose("veld-wijk", FATIMAS_WIJK).await;
+    flow.type_into("veld-hours_min", "24").await;
+    flow.type_into("veld-hours_max", "38").await;
+    flow.choose("veld-travel_mode", "fiets").await;
+    flow.choose("veld-max_travel_minutes", "30").await;
+    flow.choose("veld-education", "geen").await;
+    flow.choose("veld-dutch_level", "A2").await;
+    flow.click("form.bl-form button[type=submit]").await;
+    assert_eq!(flow.text("h1").await, "Bram", "the new client's page");
+    flow.type_into("veld-skill", "heftruk").await;
+    flow.click("form[action$='/vaardigheden#vaardigheden'] button.bl-button--primary")
+        .await;
+    assert!(
+        flow.text("#vaardigheden")
+            .await
+            .contains("is bewaard als Heftruck rijden"),
+        "the rename is said"
+    );
+    flow.check().await;
     flow.screenshot("3-coach-klant").await;
     let first_match = "#matches ol li:first-child";
     let select = flow
@@ -521,6 +561,14 @@ async fn analyst_reads_the_lift_report(flow: &mut Flow<'_>) {
     flow.click("form.bl-filters button[type=submit]").await;
     let url = flow.client.current_url().await.unwrap();
     assert!(url.query().is_some_and(|q| q.contains("figure=hired")), "{url}");
+    flow.click("table a.bl-sort[href*='sorteer=applied#']").await;
+    let url = flow.client.current_url().await.unwrap();
+    assert!(
+        url.query().is_some_and(|q| q.contains("sorteer=applied")),
+        "{url}"
+    );
+    flow.check().await;
+    flow.screenshot("6-analist-tabel-gesorteerd").await;
     flow.click("table a[href='/lift/wijken/WK051836']").await;
     assert!(flow.text("h1").await.starts_with("Moerwijk"));
     flow.check().await;

@@ -587,6 +587,10 @@ async fn a_jobseeker_makes_a_profile_picks_a_suggested_skill_and_sees_matches() 
         .post("/profiel/verwijderen", &[("csrf", &csrf), ("confirm", "true")])
         .await;
     assert_eq!(erased.status, StatusCode::SEE_OTHER);
+    let told = browser
+        .get(erased.location.as_deref().expect("to the start page"))
+        .await;
+    assert!(told.html.contains("Je profiel en je account zijn verwijderd"));
     let after = Browser::new(&app);
     let form = after.get("/inloggen").await;
     let refused = after

@@ -1,7 +1,8 @@
 //! `/`: a search box, a wijk or postcode, and what Banenlift is.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use maud::{Markup, html};
+use serde::Deserialize;
 
 use crate::web::AppState;
 use crate::web::forms::field_id;
@@ -9,10 +10,26 @@ use crate::web::layout::{Frame, page};
 use crate::web::pages::offers::wijk_options;
 use crate::web::visitor::Visitor;
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Markup {
+/// `?verwijderd=ja` right after a profile and its account were erased.
+#[derive(Debug, Default, Deserialize)]
+pub struct HomeNotice {
+    #[serde(default)]
+    verwijderd: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(notice): Query<HomeNotice>,
+) -> Markup {
     let lang = visitor.lang;
     let title = lang.t("Werk en opleiding dichtbij", "Work and training nearby");
     let body = html! {
+        @if notice.verwijderd == "ja" {
+            div.bl-alert.bl-alert--ok role="status" { p { (lang.t(
+                "Je profiel en je account zijn verwijderd, met alles wat we over je bewaarden.",
+                "Your profile and account were deleted, with everything we kept about you.")) } }
+        }
         section.bl-hero {
             h1 { (title) }
             p.bl-lead { (lang.t(

@@ -384,5 +384,5 @@ pub async fn erase(
     crate::residents::delete(&state, &signed_in.caller, &view.id).await?;
     // The account went with the profile, and its sessions with it.
     let jar = CookieJar::new().remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((jar, Redirect::to("/")).into_response())
+    Ok((jar, Redirect::to("/?verwijderd=ja")).into_response())
 }
