@@ -346,6 +346,19 @@ async fn coach_records_an_application(flow: &mut Flow<'_>) {
         .unwrap();
     flow.check().await;
     flow.screenshot("3-telefoon-klanten").await;
+    let fits = flow
+        .client
+        .execute(
+            "const page = document.documentElement; return page.scrollWidth <= page.clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        json!(true),
+        "the wide caseload table scrolls inside its frame, not the page"
+    );
     flow.click("a.bl-sort[href='/coach?sorteer=verzoeken']").await;
     let sorted = flow
         .find(Locator::Css("th[aria-sort='descending']"))
