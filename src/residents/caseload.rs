@@ -68,7 +68,6 @@ pub struct CaseloadEntry {
     pub id: String,
     pub name: String,
     pub wijk: WijkRef,
-    pub skills: i64,
     pub findable_by_employers: bool,
     pub last_step: Option<LastStep>,
     /// Unix seconds: the later of the last use of the profile and the last
@@ -141,7 +140,6 @@ fn entry(row: CaseloadRow, geo: &crate::geo::Geo) -> CaseloadEntry {
         wijk: WijkRef::new(&row.wijk_code, geo),
         id: row.id,
         name: row.name,
-        skills: row.skills,
         findable_by_employers: row.findable_by_employers,
         last_step: row.last_step,
         last_activity,
@@ -181,7 +179,6 @@ mod tests {
                 name: wijk.into(),
                 stadsdeel: String::new(),
             },
-            skills: 0,
             findable_by_employers: false,
             last_step: step.map(|at| LastStep {
                 status: "gesolliciteerd".into(),

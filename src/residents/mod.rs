@@ -179,9 +179,20 @@ pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ResidentVi
     Ok(ResidentView::new(row, &svc.context()))
 }
 
+/// A reset link issued for a client: its one-time code, and the name of the
+/// client to hand it to.
+pub struct ClientResetLink {
+    pub code: String,
+    pub client_name: String,
+}
+
 /// A one-time link code with which a coach's client chooses a (new) login
 /// and password: only for the coach's own clients who have an account.
-pub async fn reset_link_for_client(svc: &Services, caller: &Caller, id: &str) -> Result<String, AppError> {
+pub async fn reset_link_for_client(
+    svc: &Services,
+    caller: &Caller,
+    id: &str,
+) -> Result<ClientResetLink, AppError> {
     if caller.role != Role::Coach {
         return Err(AppError::Forbidden(
             "Alleen de coach van deze klant. / Only this client's coach.".into(),
@@ -193,9 +204,13 @@ pub async fn reset_link_for_client(svc: &Services, caller: &Caller, id: &str) ->
             "Deze klant heeft nog geen eigen account. De gemeente maakt dat aan. / This client has no account yet.".into(),
         )
     })?;
-    crate::auth::login::issue_reset(&svc.store, &user, &caller.user_id)
+    let code = crate::auth::login::issue_reset(&svc.store, &user, &caller.user_id)
         .await
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(ClientResetLink {
+        code,
+        client_name: row.name,
+    })
 }
 
 fn is_own(caller: &Caller, row: &ResidentRow) -> bool {

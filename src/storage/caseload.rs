@@ -12,7 +12,6 @@ pub struct CaseloadRow {
     pub id: String,
     pub name: String,
     pub wijk_code: String,
-    pub skills: i64,
     pub findable_by_employers: bool,
     /// Unix seconds: when the client or coach last worked with the profile.
     pub last_active_at: i64,
@@ -33,7 +32,6 @@ impl Store {
     pub async fn caseload(&self, coach_id: &str) -> Result<Vec<CaseloadRow>, StoreError> {
         let rows = Query::new(
             "SELECT r.id, r.name, r.wijk_code, r.findable_by_employers, r.last_active_at,
-                (SELECT COUNT(*) FROM resident_skills s WHERE s.resident_id = r.id) AS skills,
                 (SELECT COUNT(*) FROM contact_requests c
                  WHERE c.resident_id = r.id AND c.status = 'open') AS open_requests
              FROM residents r WHERE r.coach_id = ? ORDER BY r.id",
@@ -50,7 +48,6 @@ impl Store {
                     last_step: last.remove(&id),
                     name: r.get("name"),
                     wijk_code: r.get("wijk_code"),
-                    skills: r.get("skills"),
                     findable_by_employers: r.get("findable_by_employers"),
                     last_active_at: r.time("last_active_at"),
                     open_requests: r.get("open_requests"),

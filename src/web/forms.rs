@@ -36,6 +36,14 @@ impl FieldErrors {
     }
 }
 
+/// A form that carries nothing but its CSRF token: a button that does one
+/// thing (close, reopen, log out, "ik heb gesolliciteerd").
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// A text-like input's fixed description.
 pub struct Field {
     pub name: &'static str,

@@ -24,7 +24,7 @@ use crate::residents::profile::ResidentView;
 use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::format::unix_date;
-use crate::web::forms::{FieldErrors, checkbox, field_id, select_field};
+use crate::web::forms::{CsrfOnly, FieldErrors, checkbox, field_id, select_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::pages::employer::render_candidates;
@@ -332,12 +332,6 @@ fn login_section(lang: Lang, base: &str, csrf: &str, view: &ResidentView) -> Mar
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// Issues the link and shows it once: only its hash is kept.
 pub async fn reset_link(
     State(state): State<AppState>,
@@ -347,8 +341,7 @@ pub async fn reset_link(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Markup, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
-    let view = crate::residents::get(&state, &signed_in.caller, &id).await?;
-    let code = crate::residents::reset_link_for_client(&state, &signed_in.caller, &id).await?;
+    let issued = crate::residents::reset_link_for_client(&state, &signed_in.caller, &id).await?;
     let lang = visitor.lang;
     // The address the coach reached us at is the one the client can use.
     let host = headers
@@ -356,13 +349,16 @@ pub async fn reset_link(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
     let scheme = if state.secure_cookies { "https" } else { "http" };
-    let link = format!("{scheme}://{host}{}", crate::auth::login::reset_path(&code));
+    let link = format!(
+        "{scheme}://{host}{}",
+        crate::auth::login::reset_path(&issued.code)
+    );
     let title = lang.t("Link voor een nieuw wachtwoord", "New-password link");
     let body = html! {
-        p { a href=(client_base(&id)) { "← " (view.name) } }
+        p { a href=(client_base(&id)) { "← " (issued.client_name) } }
         h1 { (title) }
         div.bl-alert.bl-alert--ok role="status" {
-            p { (lang.t("Geef deze link aan ", "Give this link to ")) strong { (view.name) } "." }
+            p { (lang.t("Geef deze link aan ", "Give this link to ")) strong { (issued.client_name) } "." }
             p { code.bl-code { (link) } }
         }
         p { (lang.t(

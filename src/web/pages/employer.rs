@@ -19,7 +19,7 @@ use crate::residents::matches::{CandidatesResponse, DEFAULT_LIMIT, candidates};
 use crate::storage::VacancyRow;
 use crate::web::AppState;
 use crate::web::forms::{
-    Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field, textarea,
+    CsrfOnly, Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field, textarea,
 };
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
@@ -483,12 +483,6 @@ async fn save(
         )),
         Err(other) => Err(other.into()),
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn close(

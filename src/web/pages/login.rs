@@ -15,7 +15,7 @@ use crate::auth::Role;
 use crate::auth::login::{self, LoginError};
 use crate::storage::now_unix;
 use crate::web::AppState;
-use crate::web::forms::{FieldErrors, error_summary, text_field};
+use crate::web::forms::{CsrfOnly, FieldErrors, error_summary, text_field};
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
 use crate::web::visitor::{LOGIN_CSRF_COOKIE, Lang, SESSION_COOKIE, Visitor};
@@ -210,16 +210,10 @@ fn start_page(role: Option<Role>) -> &'static str {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<LogoutForm>,
+    Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     visitor.checked(&form.csrf)?;
     if let Some(id) = visitor.session_id() {

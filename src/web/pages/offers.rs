@@ -28,7 +28,7 @@ use crate::validate::dialable;
 use crate::web::AppState;
 use crate::web::format::{decimal, long_date, paragraphs};
 use crate::web::forms::{
-    Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
+    CsrfOnly, Field, FieldErrors, checkbox, code_options, error_summary, select_field, text_field,
 };
 use crate::web::layout::{Frame, page};
 use crate::web::page_error::PageError;
@@ -1006,12 +1006,6 @@ fn record_step(visitor: &Visitor, action: &str, explain: &str, button: &str) -> 
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct StepForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// The signed-in jobseeker's own profile id; a jobseeker without a
 /// profile makes one first.
 async fn own_resident(state: &AppState, signed_in: &SignedIn) -> Result<Option<String>, PageError> {
@@ -1028,7 +1022,7 @@ pub async fn record_applied(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<StepForm>,
+    Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
     let Some(resident_id) = own_resident(&state, signed_in).await? else {
@@ -1048,7 +1042,7 @@ pub async fn record_signed_up(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<StepForm>,
+    Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     let signed_in = visitor.checked(&form.csrf)?;
     let Some(resident_id) = own_resident(&state, signed_in).await? else {
