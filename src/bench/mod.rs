@@ -173,6 +173,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     let store = Store::connect(&url).await?;
     report.add("database", store.backend());
     let source = DocSource::load(&store).await?;
+    let started = Instant::now();
     let mut load = store.begin_load().await?;
     fixtures::load_residents(
         &mut load,
@@ -182,6 +183,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     )
     .await?;
     load.commit().await?;
+    report.add(
+        "residents import (skills normalised, into the database)",
+        format!(
+            "{:.0} profiles/s",
+            size.residents as f64 / started.elapsed().as_secs_f64()
+        ),
+    );
     let caseload = Caseload::create(&store).await?;
     let index_dir = work.join("index");
     let mut rebuild_seconds = Vec::new();
@@ -358,6 +366,19 @@ async fn in_process(
     report.add(
         "our layer's overhead (median latency ratio)",
         format!("{:.2}×", median(ratios)),
+    );
+
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        for typed in queries::typed_skills(QUERY_MIX, seed) {
+            let started = Instant::now();
+            state.vocabulary.suggest(&typed, 10);
+            samples.push(started.elapsed());
+        }
+    }
+    report.add(
+        format!("skill suggestions, in-process ({QUERY_MIX} typed words, as `GET /api/v1/skills?q=`)"),
+        ms(percentiles(samples)),
     );
 
     let mut samples = Vec::new();

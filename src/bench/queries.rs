@@ -100,6 +100,22 @@ fn one(i: usize, rng: &mut StdRng) -> SearchParams {
     params
 }
 
+/// What people type into the skills field while filling in a profile: a
+/// word of the mix, its first letters while still typing, or a slip.
+pub fn typed_skills(count: usize, seed: u64) -> Vec<String> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..count)
+        .map(|i| {
+            let word = WORDS[rng.random_range(0..WORDS.len())];
+            match i % 3 {
+                0 => word.to_string(),
+                1 => word.chars().take(5).collect(),
+                _ => typo(word, &mut rng),
+            }
+        })
+        .collect()
+}
+
 /// One letter dropped from a long word: the kind of slip people make.
 fn typo(word: &str, rng: &mut StdRng) -> String {
     let chars: Vec<char> = word.chars().collect();

@@ -1,6 +1,7 @@
 //! The skills vocabulary: Dutch labels with aliases and common misspellings,
 //! loaded once. Offers may name a skill by id, label or alias.
 
+mod names;
 pub mod taxonomy;
 
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use crate::search::schema::{tokens, words_analyzer};
 use crate::search::{NamedSkill, SkillNames};
 use crate::storage::SkillRow;
+use names::{NameIndex, words_sorted};
 
 pub use taxonomy::Taxonomy;
 
@@ -47,6 +49,8 @@ pub struct Vocabulary {
     /// Every folded label, alias and misspelling with its skill, for fuzzy
     /// matching without folding per request.
     names: Vec<(usize, String)>,
+    /// Over `names`, to find the few a typed word may be close to.
+    index: NameIndex,
 }
 
 impl crate::validate::SkillResolver for Vocabulary {
@@ -77,10 +81,12 @@ impl Vocabulary {
                 }
             }
         }
+        let index = NameIndex::new(names.iter().map(|(_, name)| name.as_str()));
         Self {
             skills,
             by_name,
             names,
+            index,
         }
     }
 
@@ -105,12 +111,24 @@ impl Vocabulary {
         if wanted.is_empty() {
             return Vec::new();
         }
+        let candidates = self.index.candidates(&wanted);
+        self.suggest_among(&wanted, candidates.into_iter().map(|n| n as usize), limit)
+    }
+
+    /// `suggest` over the names at `candidates` (positions in `names`).
+    fn suggest_among(
+        &self,
+        wanted: &str,
+        candidates: impl Iterator<Item = usize>,
+        limit: usize,
+    ) -> Vec<Suggestion> {
         let mut best: HashMap<usize, (MatchKind, f64)> = HashMap::new();
-        if let Some(&(i, kind)) = self.by_name.get(&wanted) {
+        if let Some(&(i, kind)) = self.by_name.get(wanted) {
             best.insert(i, (kind, 1.0));
         }
-        for (i, name) in &self.names {
-            let similarity = similarity(&wanted, name);
+        for n in candidates {
+            let (i, name) = &self.names[n];
+            let similarity = similarity(wanted, name);
             if similarity < MIN_SIMILARITY {
                 continue;
             }
@@ -184,12 +202,7 @@ fn contained(typed: &str, name: &str) -> f64 {
 
 fn whole_word_similarity(typed: &str, name: &str) -> f64 {
     let whole = strsim::normalized_damerau_levenshtein(typed, name);
-    let sorted = |text: &str| {
-        let mut words: Vec<&str> = text.split(' ').collect();
-        words.sort_unstable();
-        words.join(" ")
-    };
-    let reordered = strsim::normalized_damerau_levenshtein(&sorted(typed), &sorted(name));
+    let reordered = strsim::normalized_damerau_levenshtein(&words_sorted(typed), &words_sorted(name));
     let typed_len = typed.chars().count();
     let prefix = if typed_len >= 4 && name.starts_with(typed) {
         0.8 + 0.2 * typed_len as f64 / name.chars().count() as f64
@@ -276,6 +289,75 @@ mod tests {
         );
         assert!(v.suggest("xqzvw", 5).is_empty());
         assert!(v.suggest("   ", 5).is_empty());
+    }
+
+    /// The city's vocabulary, read straight from the fixture file.
+    fn city_vocabulary() -> Vocabulary {
+        let mut reader = csv::Reader::from_reader(include_str!("../../fixtures/skills.csv").as_bytes());
+        let list = |cell: &str| -> Vec<String> {
+            cell.split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let skills = reader
+            .records()
+            .map(|record| {
+                let r = record.expect("skills.csv reads");
+                let mut row = skill(&r[0], &r[1], &[], &[]);
+                row.aliases = list(&r[2]);
+                row.misspellings = list(&r[3]);
+                row
+            })
+            .collect();
+        Vocabulary::new(skills)
+    }
+
+    /// Typed words as people type them: each name with a letter dropped,
+    /// doubled, swapped or changed, cut short, its words turned round,
+    /// said inside a phrase, plus words that are no skill at all.
+    fn typed_words(v: &Vocabulary) -> Vec<String> {
+        let mut typed = vec!["xqzvw".to_string(), "ik".into(), "a".into(), "de baas".into()];
+        for (n, (_, name)) in v.names.iter().enumerate().step_by(150) {
+            let chars: Vec<char> = name.chars().collect();
+            let at = n % chars.len().max(1);
+            let with = |edit: &dyn Fn(&mut Vec<char>)| {
+                let mut c = chars.clone();
+                edit(&mut c);
+                c.into_iter().collect::<String>()
+            };
+            typed.push(with(&|c| {
+                c.remove(at);
+            }));
+            typed.push(with(&|c| c.insert(at, c[at])));
+            typed.push(with(&|c| c[at] = 'q'));
+            if at + 1 < chars.len() {
+                typed.push(with(&|c| c.swap(at, at + 1)));
+            }
+            typed.push(chars[..chars.len().div_ceil(2)].iter().collect());
+            typed.push(words_sorted(name).split(' ').rev().collect::<Vec<_>>().join(" "));
+            typed.push(format!("ik kan goed {name} en koken"));
+        }
+        typed
+    }
+
+    #[test]
+    fn the_name_index_gives_the_same_suggestions_as_comparing_every_name() {
+        let v = city_vocabulary();
+        let typed = typed_words(&v);
+        assert!(typed.len() > 400, "{} typed words", typed.len());
+        let mut fuzzy = 0;
+        for word in typed {
+            let wanted = fold(&word);
+            if wanted.is_empty() {
+                continue;
+            }
+            let every_name = v.suggest_among(&wanted, 0..v.names.len(), 10);
+            fuzzy += usize::from(every_name.iter().any(|s| s.kind == MatchKind::Fuzzy));
+            assert_eq!(v.suggest(&word, 10), every_name, "{word}");
+        }
+        assert!(fuzzy > 150, "only {fuzzy} words had a fuzzy suggestion");
     }
 
     #[test]
