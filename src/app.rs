@@ -64,6 +64,9 @@ impl App {
         if outdated {
             opened.indexer.mark_rebuilding();
         }
+        // Before serving: matching reads only this table, never the database.
+        let open = source.load_open_offers().await?;
+        tracing::info!(offers = open, "loaded the matching tables");
         let index_notify = Arc::new(Notify::new());
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = vec![
@@ -82,6 +85,7 @@ impl App {
             geo: source.geo,
             vocabulary: source.vocabulary,
             taxonomy: source.taxonomy,
+            open: source.open,
             policy,
             index_notify,
         };

@@ -109,6 +109,34 @@ pub struct BenchArgs {
     /// so that a bench never writes into a production database by accident.
     #[arg(long)]
     pub database_url: Option<String>,
+    /// Measure one phase only, for example to take a profile of it. With
+    /// `--dir`, a later phase reuses the database and index an earlier
+    /// run of the same size and seed left there.
+    #[arg(long, value_enum)]
+    pub only: Option<BenchPhase>,
+}
+
+/// The bench's phases, in the order a full run measures them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchPhase {
+    /// Offers through the import path into the database and the index.
+    Ingest,
+    /// Residents' profiles imported, skills normalised.
+    Residents,
+    /// The index rebuilt from the database.
+    Rebuild,
+    /// Search in-process, ours and raw tantivy.
+    Search,
+    /// Skill suggestions for typed words.
+    Skills,
+    /// One resident's matches.
+    Matches,
+    /// Candidates for a vacancy.
+    Candidates,
+    /// The lift report's match summaries, every resident.
+    Refresh,
+    /// Throughput, write → searchable and memory over HTTP.
+    Http,
 }
 
 #[derive(Debug, Clone, Args)]

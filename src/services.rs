@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use crate::geo::Geo;
 use crate::matching::ScoringPolicy;
+use crate::matching::open::OpenOffers;
 use crate::reference::Context;
 use crate::search::SearchIndex;
 use crate::skills::{Taxonomy, Vocabulary};
@@ -20,6 +21,8 @@ pub struct Services {
     pub geo: Arc<Geo>,
     pub vocabulary: Arc<Vocabulary>,
     pub taxonomy: Arc<Taxonomy>,
+    /// Open offers in memory for matching, fed by the index sync.
+    pub open: Arc<OpenOffers>,
     /// How matches weigh the social lift toward the priority wijken.
     pub policy: Arc<ScoringPolicy>,
     /// Wakes the index sync after a write.

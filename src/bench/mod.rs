@@ -10,13 +10,15 @@ use std::time::{Duration, Instant};
 
 use crate::app::{App, StartOptions};
 use crate::auth::{Caller, Role, create_user};
-use crate::config::{BenchArgs, BenchSize, GenerateArgs};
+use crate::config::{BenchArgs, BenchPhase, BenchSize, GenerateArgs};
 use crate::fixtures::{self, OfferSet};
+use crate::lift::summaries;
 use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
 use crate::offers::query::search;
 use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchOptions, candidates, matches};
 use crate::search::{OfferKind, SearchIndex};
+use crate::services::Services;
 use crate::storage::{ConsentBy, Store, VacancyRow};
 use crate::web::params::search_request;
 
@@ -126,52 +128,158 @@ fn ms(p: Percentiles) -> String {
     format!("p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", p.p50, p.p95, p.p99)
 }
 
+/// Which phases this run measures: all of them, or the one `--only` names.
+#[derive(Debug, Clone, Copy)]
+struct Plan(Option<BenchPhase>);
+
+impl Plan {
+    fn includes(self, phase: BenchPhase) -> bool {
+        self.0.is_none_or(|only| only == phase)
+    }
+
+    /// A run of a later phase alone may start from the database and index
+    /// an earlier run left in `--dir`; ingest and the residents' import
+    /// measure loading, so they always start empty.
+    fn may_reuse(self) -> bool {
+        self.0
+            .is_some_and(|only| !matches!(only, BenchPhase::Ingest | BenchPhase::Residents))
+    }
+}
+
 pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     let size = Size::of(args.size);
     let runs = args.runs.max(1);
+    let plan = Plan(args.only);
     let dir = args
         .dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("banenlift-bench-{}", std::process::id())));
     std::fs::create_dir_all(&dir)?;
     let mut report = Report { rows: Vec::new() };
-    eprintln!("generating {} data in {}", size.name, dir.display());
+    // What the data and the loaded database depend on, so a reused
+    // directory is never taken for another size, seed or database.
+    let key = format!(
+        "{} {} {}",
+        size.name,
+        args.seed,
+        args.database_url.as_deref().unwrap_or("sqlite")
+    );
     let data = dir.join("data");
-    crate::generate::write(&GenerateArgs {
-        vacancies: size.vacancies,
-        trainings: size.trainings,
-        residents: size.residents,
-        demo_year: false,
-        seed: args.seed,
-        out: data.clone(),
-    })?;
-    let set = OfferSet::from_dir(&data)?;
+    let loaded_marker = dir.join("loaded");
+    let reuse = plan.may_reuse() && std::fs::read_to_string(&loaded_marker).is_ok_and(|k| k == key);
+    let work = dir.join("run");
+    let url = database_url(&args, &work);
+    if reuse {
+        eprintln!(
+            "reusing the {} data, database and index in {}",
+            size.name,
+            dir.display()
+        );
+    } else {
+        std::fs::remove_file(&loaded_marker).or_else(ignore_missing)?;
+        eprintln!("generating {} data in {}", size.name, dir.display());
+        crate::generate::write(&GenerateArgs {
+            vacancies: size.vacancies,
+            trainings: size.trainings,
+            residents: size.residents,
+            demo_year: false,
+            seed: args.seed,
+            out: data.clone(),
+        })?;
+        load_all(&args, &size, plan, &data, &work, &mut report).await?;
+        std::fs::write(&loaded_marker, &key)?;
+    }
+    let store = Store::connect(&url).await?;
+    report.add("database", store.backend());
+    let caseload = Caseload::create(&store).await?;
+    let index_dir = work.join("index");
+    if plan.includes(BenchPhase::Rebuild) {
+        let source = DocSource::load(&store).await?;
+        let mut rebuild_seconds = Vec::new();
+        for _ in 0..runs {
+            let opened = SearchIndex::open(&index_dir, source.vocabulary.skill_names())?;
+            let started = Instant::now();
+            drop(rebuild(&source, opened.indexer).await?);
+            rebuild_seconds.push(started.elapsed().as_secs_f64());
+        }
+        report.add(
+            "full index rebuild from the database",
+            format!("{:.1} s", median(rebuild_seconds)),
+        );
+        report.add(
+            "index size on disk",
+            format!("{:.1} MB", dir_size(&index_dir) as f64 / 1e6),
+        );
+    }
+    store.close().await;
+
+    in_process(&url, &index_dir, runs, args.seed, &caseload, plan, &mut report).await?;
+    if plan.includes(BenchPhase::Http) {
+        http::over_http(
+            &url,
+            &index_dir,
+            size.http_seconds,
+            args.seed,
+            &caseload,
+            &mut report,
+        )
+        .await?;
+    }
+    if args.dir.is_none() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    Ok(report.markdown(&size, runs))
+}
+
+fn ignore_missing(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+/// Offers (timed over `runs` fresh SQLite files, or once into a given
+/// database) and then residents, into `work`; reports what the plan
+/// includes.
+async fn load_all(
+    args: &BenchArgs,
+    size: &Size,
+    plan: Plan,
+    data: &Path,
+    work: &Path,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let set = OfferSet::from_dir(data)?;
     let rows = (set.vacancies.len() + set.trainings.len()) as f64;
     // A given database is loaded once; SQLite files are made per run.
-    let ingest_runs = if matches!(args.size, BenchSize::National) || args.database_url.is_some() {
+    let ingest_runs = if !plan.includes(BenchPhase::Ingest)
+        || matches!(args.size, BenchSize::National)
+        || args.database_url.is_some()
+    {
         1
     } else {
-        runs
+        args.runs.max(1)
     };
     let (mut ingest_rates, mut database_shares) = (Vec::new(), Vec::new());
-    for run in 0..ingest_runs {
-        let work = dir.join(format!("run{run}"));
-        let (database, index) = ingest(&work, &database_url(&args, &work), &set).await?;
+    for _ in 0..ingest_runs {
+        // Each run starts from nothing: the directory is the bench's own.
+        std::fs::remove_dir_all(work).or_else(ignore_missing)?;
+        let (database, index) = ingest(work, &database_url(args, work), &set).await?;
         ingest_rates.push(rows / (database + index));
         database_shares.push(100.0 * database / (database + index));
     }
-    report.add(
-        "bulk ingest into database and index",
-        format!(
-            "{:.0} offers/s ({:.0}% of the time in the database)",
-            median(ingest_rates),
-            median(database_shares)
-        ),
-    );
-    let work = dir.join(format!("run{}", ingest_runs - 1));
-    let url = database_url(&args, &work);
-    let store = Store::connect(&url).await?;
-    report.add("database", store.backend());
+    if plan.includes(BenchPhase::Ingest) {
+        report.add(
+            "bulk ingest into database and index",
+            format!(
+                "{:.0} offers/s ({:.0}% of the time in the database)",
+                median(ingest_rates),
+                median(database_shares)
+            ),
+        );
+    }
+    let store = Store::connect(&database_url(args, work)).await?;
     let source = DocSource::load(&store).await?;
     let started = Instant::now();
     let mut load = store.begin_load().await?;
@@ -183,46 +291,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     )
     .await?;
     load.commit().await?;
-    report.add(
-        "residents import (skills normalised, into the database)",
-        format!(
-            "{:.0} profiles/s",
-            size.residents as f64 / started.elapsed().as_secs_f64()
-        ),
-    );
-    let caseload = Caseload::create(&store).await?;
-    let index_dir = work.join("index");
-    let mut rebuild_seconds = Vec::new();
-    for _ in 0..runs {
-        let opened = SearchIndex::open(&index_dir, source.vocabulary.skill_names())?;
-        let started = Instant::now();
-        drop(rebuild(&source, opened.indexer).await?);
-        rebuild_seconds.push(started.elapsed().as_secs_f64());
+    if plan.includes(BenchPhase::Residents) {
+        report.add(
+            "residents import (skills normalised, into the database)",
+            format!(
+                "{:.0} profiles/s",
+                size.residents as f64 / started.elapsed().as_secs_f64()
+            ),
+        );
     }
-    report.add(
-        "full index rebuild from the database",
-        format!("{:.1} s", median(rebuild_seconds)),
-    );
-    report.add(
-        "index size on disk",
-        format!("{:.1} MB", dir_size(&index_dir) as f64 / 1e6),
-    );
     store.close().await;
-
-    in_process(&url, &index_dir, runs, args.seed, &caseload, &mut report).await?;
-    http::over_http(
-        &url,
-        &index_dir,
-        size.http_seconds,
-        args.seed,
-        &caseload,
-        &mut report,
-    )
-    .await?;
-    if args.dir.is_none() {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    Ok(report.markdown(&size, runs))
+    Ok(())
 }
 
 /// A coach with the first residents as clients: only a resident's own coach
@@ -323,6 +402,7 @@ async fn in_process(
     runs: usize,
     seed: u64,
     caseload: &Caseload,
+    plan: Plan,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let app = App::start(&StartOptions {
@@ -336,6 +416,26 @@ async fn in_process(
     })
     .await?;
     let state = app.services.clone();
+    if plan.includes(BenchPhase::Search) {
+        search_phase(&state, runs, seed, report).await?;
+    }
+    if plan.includes(BenchPhase::Skills) {
+        skills_phase(&state, runs, seed, report);
+    }
+    if plan.includes(BenchPhase::Matches) {
+        matches_phase(&state, caseload, report).await?;
+    }
+    if plan.includes(BenchPhase::Candidates) {
+        candidates_phase(&state, report).await?;
+    }
+    if plan.includes(BenchPhase::Refresh) {
+        refresh_phase(&state, report).await?;
+    }
+    app.stop().await;
+    Ok(())
+}
+
+async fn search_phase(state: &Services, runs: usize, seed: u64, report: &mut Report) -> anyhow::Result<()> {
     let mix = queries::mix(QUERY_MIX, seed);
     let (mut ours, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
@@ -344,7 +444,7 @@ async fn in_process(
         for params in &mix {
             let started = Instant::now();
             let request = search_request(&state.geo, OfferKind::Vacancy, params)?;
-            search(&state, OfferKind::Vacancy, request.clone()).await?;
+            search(state, OfferKind::Vacancy, request.clone()).await?;
             ours_run.push(started.elapsed());
             let started = Instant::now();
             state.search.raw_search(&request)?;
@@ -367,7 +467,10 @@ async fn in_process(
         "our layer's overhead (median latency ratio)",
         format!("{:.2}×", median(ratios)),
     );
+    Ok(())
+}
 
+fn skills_phase(state: &Services, runs: usize, seed: u64, report: &mut Report) {
     let mut samples = Vec::new();
     for _ in 0..runs {
         for typed in queries::typed_skills(QUERY_MIX, seed) {
@@ -380,12 +483,14 @@ async fn in_process(
         format!("skill suggestions, in-process ({QUERY_MIX} typed words, as `GET /api/v1/skills?q=`)"),
         ms(percentiles(samples)),
     );
+}
 
+async fn matches_phase(state: &Services, caseload: &Caseload, report: &mut Report) -> anyhow::Result<()> {
     let mut samples = Vec::new();
     for id in &caseload.residents {
         let started = Instant::now();
         matches(
-            &state,
+            state,
             &caseload.coach,
             id,
             MatchOptions {
@@ -403,6 +508,10 @@ async fn in_process(
         ),
         ms(percentiles(samples)),
     );
+    Ok(())
+}
+
+async fn candidates_phase(state: &Services, report: &mut Report) -> anyhow::Result<()> {
     let vacancies = state.store.offers_after::<VacancyRow>("", 100).await?;
     let mut samples = Vec::new();
     for v in &vacancies {
@@ -413,7 +522,7 @@ async fn in_process(
             organisation_id: Some(v.organisation_id.clone()),
         };
         let started = Instant::now();
-        candidates(&state, &employer, &v.id, 50).await?;
+        candidates(state, &employer, &v.id, 50).await?;
         samples.push(started.elapsed());
     }
     report.add(
@@ -423,6 +532,19 @@ async fn in_process(
         ),
         ms(percentiles(samples)),
     );
-    app.stop().await;
+    Ok(())
+}
+
+/// The lift report's summaries for every resident, as the server's daily
+/// task computes them.
+async fn refresh_phase(state: &Services, report: &mut Report) -> anyhow::Result<()> {
+    let residents = state.store.count_residents().await?;
+    let started = Instant::now();
+    summaries::recompute_all(state).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    report.add(
+        format!("lift report: every resident matched ({residents} residents)"),
+        format!("{seconds:.1} s ({:.0} residents/s)", residents as f64 / seconds),
+    );
     Ok(())
 }

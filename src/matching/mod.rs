@@ -5,6 +5,7 @@
 //! Inputs are only what a job needs. Name, age, gender, origin, religion and
 //! health are not fields of `Profile`, so they cannot influence a score.
 
+pub mod open;
 pub mod policy;
 pub mod travel;
 

@@ -9,6 +9,7 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use super::Offer;
 use crate::geo::Geo;
+use crate::matching::open::OpenOffers;
 use crate::outbox::OutboxPosition;
 use crate::reference::Context;
 use crate::search::{IndexChange, Indexer, OfferDoc, OfferKind};
@@ -31,6 +32,8 @@ pub struct DocSource {
     pub geo: Arc<Geo>,
     pub vocabulary: Arc<Vocabulary>,
     pub taxonomy: Arc<Taxonomy>,
+    /// The open offers for matching, kept in step with the index.
+    pub open: Arc<OpenOffers>,
 }
 
 impl DocSource {
@@ -43,6 +46,7 @@ impl DocSource {
                 store.occupations().await?,
                 store.essential_skills().await?,
             )),
+            open: Arc::default(),
             store: store.clone(),
         })
     }
@@ -55,10 +59,48 @@ impl DocSource {
         }
     }
 
+    /// The documents of these offers, updating the matching table on the
+    /// way: it may run ahead of the index (a failed round is applied again),
+    /// never behind, so every offer the index finds is in it.
     async fn docs_of<O: Offer>(&self, ids: &[String]) -> anyhow::Result<Vec<OfferDoc>> {
         let rows = self.store.offers_by_ids::<O>(ids).await?;
         let ctx = self.context();
-        Ok(rows.iter().filter_map(|r| r.doc(&ctx)).collect())
+        let mut open: HashMap<String, Option<O::Open>> = ids.iter().map(|id| (id.clone(), None)).collect();
+        let docs = rows
+            .iter()
+            .filter_map(|row| {
+                let doc = row.doc(&ctx)?;
+                open.insert(row.id().to_string(), Some(row.open_entry(&ctx)));
+                Some(doc)
+            })
+            .collect();
+        O::table(&self.open).apply(open);
+        Ok(docs)
+    }
+
+    /// Reads every open offer into the matching tables; returns how many.
+    pub async fn load_open_offers(&self) -> anyhow::Result<usize> {
+        Ok(self.load_open::<VacancyRow>().await? + self.load_open::<TrainingRow>().await?)
+    }
+
+    /// Reads every open offer of a kind, a page at a time.
+    async fn load_open<O: Offer>(&self) -> anyhow::Result<usize> {
+        let ctx = self.context();
+        let mut open = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = self.store.offers_after::<O>(&after, REBUILD_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id().to_string();
+            open.extend(
+                page.iter()
+                    .filter(|row| row.doc(&ctx).is_some())
+                    .map(|row| row.open_entry(&ctx)),
+            );
+        }
+        let count = open.len();
+        O::table(&self.open).replace_all(open);
+        Ok(count)
     }
 
     /// The current documents of these offers; `None` for those that left.
@@ -196,8 +238,9 @@ pub fn spawn_sync(
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut reload_table = false;
         loop {
-            match sync_round(&source, indexer, outdated).await {
+            match sync_round(&source, indexer, outdated, &mut reload_table).await {
                 Ok(back) => indexer = back,
                 Err(error) => {
                     tracing::error!(
@@ -220,12 +263,19 @@ pub fn spawn_sync(
 /// A rebuild if needed, then the outbox drained until nothing is left. The
 /// error is fatal (the writer was lost); failed reads are logged and left
 /// to the next round.
-async fn sync_round(source: &DocSource, mut indexer: Indexer, outdated: bool) -> anyhow::Result<Indexer> {
+async fn sync_round(
+    source: &DocSource,
+    mut indexer: Indexer,
+    outdated: bool,
+    reload_table: &mut bool,
+) -> anyhow::Result<Indexer> {
     match needs_rebuild(source, &indexer, outdated).await {
         Ok(true) => match rebuild(source, indexer).await {
             Ok((back, count)) => {
                 tracing::info!(documents = count, "rebuilt the search index from the database");
                 indexer = back;
+                // Whatever made the index fall behind left the table behind too.
+                *reload_table = true;
             }
             Err(error) => return Err(error.context("rebuilding the index")),
         },
@@ -236,6 +286,20 @@ async fn sync_round(source: &DocSource, mut indexer: Indexer, outdated: bool) ->
                 "index sync round failed; retrying on the next poll"
             );
             return Ok(indexer);
+        }
+    }
+    if *reload_table {
+        match source.load_open_offers().await {
+            Ok(count) => {
+                tracing::info!(offers = count, "reloaded the matching tables");
+                *reload_table = false;
+            }
+            Err(error) => {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "matching table not reloaded; retrying on the next poll"
+                );
+            }
         }
     }
     loop {

@@ -6,6 +6,7 @@ pub mod query;
 pub mod training;
 pub mod vacancy;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{Caller, Role};
@@ -13,12 +14,13 @@ use crate::codes::{self, Code};
 use crate::dates::{date_day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
+use crate::matching::open::{Keyed, OpenOffers, OpenTable, OpenTraining};
 use crate::outbox::OutboxPosition;
 use crate::reference::Context;
 use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
-use crate::storage::{Store, StoredOffer, TrainingRow, VacancyRow};
+use crate::storage::{Store, StoredOffer, VacancyRow};
 use crate::validate::{Checker, Reach};
 
 /// How long a write waits for its change to become searchable before it
@@ -153,7 +155,7 @@ pub async fn trainings_teaching(
     near: Point,
     radius_km: f64,
     limit: usize,
-) -> Result<Vec<TrainingRow>, AppError> {
+) -> Result<Vec<Arc<OpenTraining>>, AppError> {
     if skill_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -176,7 +178,7 @@ pub async fn trainings_teaching(
     let ids = tokio::task::spawn_blocking(move || index.candidate_ids(&skill_ids, &[], &request))
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(svc.store.offers_by_ids::<TrainingRow>(&ids).await?)
+    Ok(svc.open.trainings.get_many(&ids))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -248,6 +250,7 @@ pub async fn vacancies_of(
 pub trait Offer: StoredOffer {
     type Input;
     type View;
+    type Open: Keyed;
     /// The role that posts and manages this kind (besides an admin).
     const OWNER: Role;
     const ID_PREFIX: &'static str;
@@ -271,6 +274,9 @@ pub trait Offer: StoredOffer {
     fn view(self, ctx: &Context<'_>) -> Self::View;
     /// The searchable document of an open offer; `None` once it is closed.
     fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc>;
+    /// What matching keeps of the offer in memory while it is open.
+    fn open_entry(&self, ctx: &Context<'_>) -> Self::Open;
+    fn table(open: &OpenOffers) -> &OpenTable<Self::Open>;
 }
 
 pub async fn get<O: Offer>(svc: &Services, id: &str) -> Result<O::View, AppError> {

@@ -8,6 +8,8 @@ use crate::auth::Role;
 use crate::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
 use crate::dates::{day_number, today};
 use crate::error::AppError;
+use crate::geo::Point;
+use crate::matching::open::{OpenOffers, OpenTable, OpenTraining};
 use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::TrainingRow;
@@ -277,6 +279,7 @@ impl TrainingView {
 impl Offer for TrainingRow {
     type Input = TrainingInput;
     type View = TrainingView;
+    type Open = OpenTraining;
     const OWNER: Role = Role::Provider;
     const ID_PREFIX: &'static str = "trn";
     const MOVED: &'static str =
@@ -316,6 +319,26 @@ impl Offer for TrainingRow {
 
     fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc> {
         training_doc(self, ctx)
+    }
+
+    fn open_entry(&self, _: &Context<'_>) -> OpenTraining {
+        OpenTraining {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            provider: self.organisation_name.clone(),
+            wijk_code: self.wijk_code.clone(),
+            point: Point {
+                lat: self.lat,
+                lon: self.lon,
+            },
+            skills: self.skills.clone(),
+            duration_weeks: self.duration_weeks,
+            cost: self.cost.clone(),
+        }
+    }
+
+    fn table(open: &OpenOffers) -> &OpenTable<OpenTraining> {
+        &open.trainings
     }
 }
 

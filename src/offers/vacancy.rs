@@ -1,5 +1,7 @@
 //! A vacancy: the body an employer sends, its checks, and what readers get.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Offer, parse_ordinal};
@@ -7,8 +9,12 @@ use crate::auth::Role;
 use crate::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
 use crate::dates::{day_number, today};
 use crate::error::AppError;
+use crate::geo::Point;
+use crate::matching::OfferFacts;
+use crate::matching::open::{OpenOffers, OpenTable, OpenVacancy};
 use crate::reference::{Context, SkillRef, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
+use crate::skills::{Taxonomy, fold};
 use crate::storage::VacancyRow;
 use crate::validate::{Checker, Reach};
 
@@ -256,6 +262,7 @@ impl VacancyView {
 impl Offer for VacancyRow {
     type Input = VacancyInput;
     type View = VacancyView;
+    type Open = OpenVacancy;
     const OWNER: Role = Role::Employer;
     const ID_PREFIX: &'static str = "vac";
     const MOVED: &'static str =
@@ -296,6 +303,70 @@ impl Offer for VacancyRow {
 
     fn doc(&self, ctx: &Context<'_>) -> Option<OfferDoc> {
         vacancy_doc(self, ctx)
+    }
+
+    fn open_entry(&self, ctx: &Context<'_>) -> OpenVacancy {
+        open_vacancy(self, ctx.taxonomy, false)
+    }
+
+    fn table(open: &OpenOffers) -> &OpenTable<OpenVacancy> {
+        &open.vacancies
+    }
+}
+
+/// An employer listing fewer skills than this gets the occupation's
+/// essential skills filled in as "expected".
+const FEW_SKILLS: usize = 3;
+
+/// What the scorer needs of a vacancy. Its folded text is only built when
+/// free-text skills will be looked for in it.
+fn vacancy_facts(v: &VacancyRow, taxonomy: &Taxonomy, with_text: bool) -> OfferFacts {
+    let listed: HashSet<&String> = v.skills_required.iter().chain(&v.skills_optional).collect();
+    let expected = match v.occupation_uri.as_deref().and_then(|u| taxonomy.get(u)) {
+        Some(occupation) if listed.len() < FEW_SKILLS => occupation
+            .essential
+            .iter()
+            .filter(|s| !listed.contains(s))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    OfferFacts {
+        point: Point {
+            lat: v.lat,
+            lon: v.lon,
+        },
+        wijk_code: v.wijk_code.clone(),
+        required: v.skills_required.clone(),
+        optional: v.skills_optional.clone(),
+        expected,
+        text: if with_text {
+            vacancy_text(&v.title, &v.description)
+        } else {
+            String::new()
+        },
+        sector: v.sector.clone(),
+        occupation_uri: v.occupation_uri.clone(),
+        hours: (v.hours_min, v.hours_max),
+        education: Education::parse(&v.education).unwrap_or(Education::Geen),
+        dutch_level: DutchLevel::parse(&v.dutch_level).unwrap_or(DutchLevel::A1),
+        closes_day: v.closes_on.as_deref().and_then(day_number),
+        alliance: v.organisation_alliance,
+    }
+}
+
+/// The folded title and description, where free-text skills are looked for.
+pub fn vacancy_text(title: &str, description: &str) -> String {
+    fold(&format!("{title} {description}"))
+}
+
+/// A vacancy as the matching table and a match's reasons read it.
+pub fn open_vacancy(v: &VacancyRow, taxonomy: &Taxonomy, with_text: bool) -> OpenVacancy {
+    OpenVacancy {
+        id: v.id.clone(),
+        title: v.title.clone(),
+        employer: v.organisation_name.clone(),
+        facts: vacancy_facts(v, taxonomy, with_text),
     }
 }
 

@@ -2,7 +2,8 @@
 //! database (never by scoring everything), score them with `matching`, and
 //! explain each result in plain Dutch with training routes for the gaps.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -12,15 +13,17 @@ use crate::codes::{Code, DutchLevel, Education};
 use crate::dates::{date_day_number, day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
+use crate::matching::open::{OpenTraining, OpenVacancy};
 use crate::matching::{
-    self, Component, Direction, LiftBoost, LiftKind, OfferFacts, Profile, Scored, TravelMode, dutch_number,
+    self, Component, Direction, LiftBoost, LiftKind, Profile, Scored, TravelMode, dutch_number,
 };
+use crate::offers::vacancy::{open_vacancy, vacancy_text};
 use crate::privacy::{self, Purpose};
 use crate::reference::SkillRef;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
 use crate::skills::fold;
-use crate::storage::{CandidateScope, MatchSummaryRow, ResidentRow, TrainingRow, VacancyRow};
+use crate::storage::{CandidateScope, MatchSummaryRow, ResidentRow, VacancyRow};
 
 /// Bumped when scoring changes, so logs and audits can say which version
 /// produced a list.
@@ -37,9 +40,6 @@ const GATHER_RESIDENTS: i64 = 200;
 const GATHER_TRAININGS: usize = 60;
 /// Trainings further than this are not proposed as a route.
 const TRAINING_RADIUS_KM: f64 = 15.0;
-/// An employer listing fewer skills than this gets the occupation's
-/// essential skills filled in as "expected".
-const FEW_SKILLS: usize = 3;
 const ROUTES_PER_MATCH: usize = 3;
 const MAX_BIJNA: usize = 10;
 
@@ -156,7 +156,7 @@ pub async fn matches(
         .take(limit)
         .map(|(v, s)| {
             let routes = training_routes(svc, &s.missing_required, &trainings, home);
-            match_view(svc, &profile, v, s, routes, reader)
+            match_view(svc, &profile, &v, s, routes, reader)
         })
         .collect();
     Ok(MatchesResponse {
@@ -174,15 +174,14 @@ async fn scored_vacancies(
     resident: &ResidentRow,
     profile: &Profile,
     relaxed: bool,
-) -> Result<Vec<(VacancyRow, Scored)>, AppError> {
+) -> Result<Vec<(Arc<OpenVacancy>, Scored)>, AppError> {
     let vacancies = gather_vacancies(svc, resident, profile, relaxed).await?;
-    let mut scored: Vec<(VacancyRow, Scored)> = vacancies
+    let mut scored: Vec<(Arc<OpenVacancy>, Scored)> = vacancies
         .into_iter()
         .filter_map(|v| {
-            let facts = vacancy_facts(svc, &v, !profile.free_skills.is_empty());
             matching::score(
                 profile,
-                &facts,
+                &v.facts,
                 &svc.policy,
                 Direction::VacanciesForResident,
                 relaxed,
@@ -219,10 +218,10 @@ pub async fn summary(svc: &Services, resident: &ResidentRow) -> Result<MatchSumm
 /// and the bijna-match candidates, gathered near home through the index.
 async fn trainings_for_gaps(
     svc: &Services,
-    scored: &[(VacancyRow, Scored)],
+    scored: &[(Arc<OpenVacancy>, Scored)],
     limit: usize,
     home: Point,
-) -> Result<Vec<TrainingRow>, AppError> {
+) -> Result<Vec<Arc<OpenTraining>>, AppError> {
     let gaps = scored
         .iter()
         .enumerate()
@@ -269,43 +268,6 @@ pub fn to_profile(r: &ResidentRow) -> Profile {
     }
 }
 
-/// What the scorer needs of a vacancy. Its folded text is only built when
-/// free-text skills will be looked for in it.
-pub fn vacancy_facts(svc: &Services, v: &VacancyRow, with_text: bool) -> OfferFacts {
-    let listed: HashSet<&String> = v.skills_required.iter().chain(&v.skills_optional).collect();
-    let expected = match v.occupation_uri.as_deref().and_then(|u| svc.taxonomy.get(u)) {
-        Some(occupation) if listed.len() < FEW_SKILLS => occupation
-            .essential
-            .iter()
-            .filter(|s| !listed.contains(s))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    OfferFacts {
-        point: Point {
-            lat: v.lat,
-            lon: v.lon,
-        },
-        wijk_code: v.wijk_code.clone(),
-        required: v.skills_required.clone(),
-        optional: v.skills_optional.clone(),
-        expected,
-        text: if with_text {
-            fold(&format!("{} {}", v.title, v.description))
-        } else {
-            String::new()
-        },
-        sector: v.sector.clone(),
-        occupation_uri: v.occupation_uri.clone(),
-        hours: (v.hours_min, v.hours_max),
-        education: Education::parse(&v.education).unwrap_or(Education::Geen),
-        dutch_level: DutchLevel::parse(&v.dutch_level).unwrap_or(DutchLevel::A1),
-        closes_day: v.closes_on.as_deref().and_then(day_number),
-        alliance: v.organisation_alliance,
-    }
-}
-
 /// Candidates through the index: the resident's skills, free-text skills and
 /// occupations as words (any may match), within reach and the hard limits;
 /// plus the nearest vacancies in each wanted sector.
@@ -314,7 +276,7 @@ async fn gather_vacancies(
     r: &ResidentRow,
     p: &Profile,
     relaxed: bool,
-) -> Result<Vec<VacancyRow>, AppError> {
+) -> Result<Vec<Arc<OpenVacancy>>, AppError> {
     let mut skill_ids: Vec<String> = p.skills.iter().cloned().collect();
     skill_ids.sort();
     let mut words: Vec<String> = r
@@ -386,7 +348,30 @@ async fn gather_vacancies(
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
-    Ok(svc.store.offers_by_ids::<VacancyRow>(&ids).await?)
+    let mut found = svc.open.vacancies.get_many(&ids);
+    if !p.free_skills.is_empty() {
+        with_texts(svc, &mut found).await?;
+    }
+    Ok(found)
+}
+
+/// Free-text skills are looked for in the vacancies' texts, which the
+/// matching table leaves out: these few are read from the database.
+async fn with_texts(svc: &Services, vacancies: &mut [Arc<OpenVacancy>]) -> Result<(), AppError> {
+    let ids: Vec<String> = vacancies.iter().map(|v| v.id.clone()).collect();
+    let texts: HashMap<String, String> = svc
+        .store
+        .vacancy_texts(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, title, description)| (id, vacancy_text(&title, &description)))
+        .collect();
+    for v in vacancies {
+        if let Some(text) = texts.get(&v.id) {
+            Arc::make_mut(v).facts.text.clone_from(text);
+        }
+    }
+    Ok(())
 }
 
 fn skill_refs(svc: &Services, ids: &[String]) -> Vec<SkillRef> {
@@ -401,15 +386,15 @@ fn skill_refs(svc: &Services, ids: &[String]) -> Vec<SkillRef> {
         .collect()
 }
 
-fn vacancy_ref(svc: &Services, v: &VacancyRow) -> VacancyRef {
+fn vacancy_ref(svc: &Services, v: &OpenVacancy) -> VacancyRef {
     VacancyRef {
         id: v.id.clone(),
         title: v.title.clone(),
-        employer: v.organisation_name.clone(),
-        wijk: v.wijk_code.clone(),
+        employer: v.employer.clone(),
+        wijk: v.facts.wijk_code.clone(),
         wijk_name: svc
             .geo
-            .find_wijk(&v.wijk_code)
+            .find_wijk(&v.facts.wijk_code)
             .map(|w| w.name.clone())
             .unwrap_or_default(),
     }
@@ -420,7 +405,7 @@ fn vacancy_ref(svc: &Services, v: &VacancyRow) -> VacancyRef {
 fn training_routes(
     svc: &Services,
     missing: &[String],
-    trainings: &[TrainingRow],
+    trainings: &[Arc<OpenTraining>],
     home: Point,
 ) -> Vec<TrainingRoute> {
     if missing.is_empty() {
@@ -433,7 +418,7 @@ fn training_routes(
             (!covers.is_empty()).then(|| TrainingRoute {
                 id: t.id.clone(),
                 title: t.title.clone(),
-                provider: t.organisation_name.clone(),
+                provider: t.provider.clone(),
                 wijk_name: svc
                     .geo
                     .find_wijk(&t.wijk_code)
@@ -441,10 +426,7 @@ fn training_routes(
                     .unwrap_or_default(),
                 coverage: covers.len() as f64 / missing.len() as f64,
                 covers: skill_refs(svc, &covers),
-                distance_km: round1(home.distance_km(Point {
-                    lat: t.lat,
-                    lon: t.lon,
-                })),
+                distance_km: round1(home.distance_km(t.point)),
                 duration_weeks: t.duration_weeks,
                 cost: t.cost.clone(),
             })
@@ -463,8 +445,8 @@ fn training_routes(
 
 fn bijna_matches(
     svc: &Services,
-    scored: &[(VacancyRow, Scored)],
-    trainings: &[TrainingRow],
+    scored: &[(Arc<OpenVacancy>, Scored)],
+    trainings: &[Arc<OpenTraining>],
     home: Point,
 ) -> Vec<BijnaMatch> {
     scored
@@ -508,14 +490,14 @@ fn shown_components(components: &[Component]) -> Vec<Component> {
 fn match_view(
     svc: &Services,
     p: &Profile,
-    v: VacancyRow,
+    v: &OpenVacancy,
     s: Scored,
     routes: Vec<TrainingRoute>,
     reader: Reader,
 ) -> MatchView {
-    let reasons = reasons(svc, p, &v, &s, &routes, reader);
+    let reasons = reasons(svc, p, v, &s, &routes, reader);
     MatchView {
-        vacancy: vacancy_ref(svc, &v),
+        vacancy: vacancy_ref(svc, v),
         score: round1(s.score),
         components: shown_components(&s.components),
         matched_skills: skill_refs(svc, &s.matched_skills),
@@ -570,13 +552,14 @@ impl Reader {
 fn reasons(
     svc: &Services,
     p: &Profile,
-    v: &VacancyRow,
+    v: &OpenVacancy,
     s: &Scored,
     routes: &[TrainingRoute],
     reader: Reader,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let asked = v.skills_required.len() + v.skills_optional.len();
+    let facts = &v.facts;
+    let asked = facts.required.len() + facts.optional.len();
     if p.skills.is_empty() && p.free_skills.is_empty() {
         out.push(
             reader
@@ -633,7 +616,7 @@ fn reasons(
         Some(_) if s.components.iter().any(|c| c.name == "hours" && c.value > 0.0) => {
             out.push(format!(
                 "De uren passen: {} tot {} uur per week.",
-                v.hours_min, v.hours_max
+                facts.hours.0, facts.hours.1
             ));
         }
         Some(_) => {}
@@ -646,21 +629,24 @@ fn reasons(
                 .to_string(),
         ),
     }
-    out.push(match Education::parse(&v.education) {
-        Some(Education::Geen) | None => "Geen diploma nodig.".to_string(),
-        Some(level) => format!(
+    out.push(match facts.education {
+        Education::Geen => "Geen diploma nodig.".to_string(),
+        level => format!(
             "Gevraagd: {}; {}.",
             level.label(),
             reader.says("dat heb je", "dat niveau is er")
         ),
     });
-    out.push(format!("Nederlands op niveau {} is genoeg.", v.dutch_level));
-    if p.sectors_wanted.contains(&v.sector) {
+    out.push(format!(
+        "Nederlands op niveau {} is genoeg.",
+        facts.dutch_level.code()
+    ));
+    if p.sectors_wanted.contains(&facts.sector) {
         let lead = reader.says(
             "Dit is werk in een sector die je zoekt",
             "Zoekt werk in deze sector",
         );
-        out.push(format!("{lead} ({}).", v.sector));
+        out.push(format!("{lead} ({}).", facts.sector));
     }
     out.extend(s.near_misses.iter().map(|m| format!("Bijna: {m}")));
     out.extend(s.lift_boosts.iter().filter_map(|b| lift_reason(b, reader)));
@@ -777,7 +763,8 @@ pub async fn candidates(
             ));
         }
     };
-    let facts = vacancy_facts(svc, &vacancy, true);
+    let open = open_vacancy(&vacancy, &svc.taxonomy, true);
+    let facts = &open.facts;
     let skills: Vec<String> = facts
         .required
         .iter()
@@ -806,7 +793,7 @@ pub async fn candidates(
             let profile = to_profile(&r);
             let s = matching::score(
                 &profile,
-                &facts,
+                facts,
                 &svc.policy,
                 Direction::CandidatesForVacancy,
                 false,
@@ -850,7 +837,7 @@ pub async fn candidates(
             let (contact_status, shared) = contact.map(|c| (c.status, c.shared)).unzip();
             let (contact_route, contact_detail) = shared.flatten().map(|s| (s.route, s.detail)).unzip();
             CandidateView {
-                reasons: reasons(svc, &p, &vacancy, &s, &[], reader),
+                reasons: reasons(svc, &p, &open, &s, &[], reader),
                 wijk_name: svc
                     .geo
                     .find_wijk(&r.wijk_code)

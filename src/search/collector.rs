@@ -212,6 +212,8 @@ struct Columns {
     lon: Arc<dyn ColumnValues<f64>>,
     posted_day: Arc<dyn ColumnValues<i64>>,
     closes_day: Arc<dyn ColumnValues<i64>>,
+    /// Each document's id, by doc id.
+    ids: Vec<String>,
 }
 
 /// Each segment's columns, opened once: segments never change, and opening
@@ -231,6 +233,20 @@ impl ColumnCache {
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, columns.clone());
         Ok(columns)
+    }
+
+    /// The ids of these hits. Read from the segment's own copy: looking
+    /// them up in the id column's compressed dictionary on every query
+    /// showed in the profile.
+    pub fn ids(&self, searcher: &tantivy::Searcher, hits: &[DocAddress]) -> tantivy::Result<Vec<String>> {
+        let mut ids = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let columns = self.get(searcher.segment_reader(hit.segment_ord))?;
+            if let Some(id) = columns.ids.get(hit.doc_id as usize) {
+                ids.push(id.clone());
+            }
+        }
+        Ok(ids)
     }
 
     /// Forgets segments that merges or deletes have retired.
@@ -265,8 +281,32 @@ impl Columns {
             lon: values(ff.f64("lon")?, f64::NAN),
             posted_day: values(ff.i64("posted_day")?, 0),
             closes_day: values(ff.i64("closes_day")?, i64::MAX),
+            ids: ids_by_doc(reader)?,
         })
     }
+}
+
+/// The id column's terms, walked once in order (a term's ordinal is its
+/// place in the dictionary), moved to the document that holds each.
+fn ids_by_doc(reader: &SegmentReader) -> tantivy::Result<Vec<String>> {
+    let Some(column) = reader.fast_fields().str("id")? else {
+        return Ok(Vec::new());
+    };
+    let mut terms = Vec::new();
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok((0..reader.max_doc())
+        .map(|doc| {
+            column
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| terms.get_mut(ord as usize))
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
+        .collect())
 }
 
 /// A column's values by document. Every document has each of our fields, so

@@ -16,7 +16,7 @@ use serde::Serialize;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{DocId, TantivyDocument, TantivyError};
+use tantivy::{DocAddress, TantivyDocument, TantivyError};
 
 pub use collector::{FacetCounts, Filters, Near, Sort};
 pub use document::{OfferDoc, OfferKind};
@@ -224,34 +224,8 @@ impl SearchIndex {
             scored,
         };
         let collected = searcher.search(&*query, &collector)?;
-        self.ids_of(&searcher, &collected.top)
-    }
-
-    /// The ids of many hits: per segment, their term ordinals in order, so
-    /// each compressed dictionary block is read once rather than once per hit.
-    fn ids_of(&self, searcher: &tantivy::Searcher, top: &[Candidate]) -> Result<Vec<String>, SearchError> {
-        let mut by_segment: std::collections::BTreeMap<u32, Vec<DocId>> = Default::default();
-        for candidate in top {
-            by_segment
-                .entry(candidate.address.segment_ord)
-                .or_default()
-                .push(candidate.address.doc_id);
-        }
-        let mut ids = Vec::with_capacity(top.len());
-        for (segment, docs) in by_segment {
-            let Some(column) = searcher.segment_reader(segment).fast_fields().str("id")? else {
-                continue;
-            };
-            let mut ords: Vec<u64> = docs
-                .iter()
-                .filter_map(|doc| column.term_ords(*doc).next())
-                .collect();
-            ords.sort_unstable();
-            column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-                ids.push(String::from_utf8_lossy(bytes).into_owned());
-            })?;
-        }
-        Ok(ids)
+        let hits: Vec<DocAddress> = collected.top.iter().map(|c| c.address).collect();
+        Ok(self.columns.ids(&searcher, &hits)?)
     }
 
     /// Is the word, as stemmed for ranking, in any searched field or in the

@@ -190,6 +190,18 @@ impl Store {
         self.offers_from(rows).await
     }
 
+    /// The title and description of these vacancies, by id: only what a
+    /// free-text skill is looked for in, without the rest of the row.
+    pub async fn vacancy_texts(&self, ids: &[String]) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut query = Query::new("SELECT id, title, description FROM vacancies WHERE id IN (");
+        query.push_id_list(ids);
+        let rows = query.fetch_all(self).await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("id"), r.get("title"), r.get("description")))
+            .collect())
+    }
+
     /// Offers with an id after `after`, in id order: keyset pages for
     /// rebuilding the index in bounded memory.
     pub async fn offers_after<R: StoredOffer>(&self, after: &str, limit: i64) -> Result<Vec<R>, StoreError> {

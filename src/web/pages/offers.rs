@@ -834,7 +834,7 @@ pub async fn vacancy(
             } @else {
                 ul {
                     @for t in &trainings {
-                        li { a href={ "/opleidingen/" (t.id) } { (t.title) } " — " (t.organisation_name) }
+                        li { a href={ "/opleidingen/" (t.id) } { (t.title) } " — " (t.provider) }
                     }
                 }
             }
