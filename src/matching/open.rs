@@ -103,14 +103,6 @@ impl<T: Keyed> OpenTable<T> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.read().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     // A panic while holding the lock cannot leave a half-written map (each
     // write is one insert, remove or swap), so a poisoned lock is still sound.
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Map<T>> {
@@ -166,8 +158,9 @@ mod tests {
         let ids = ["c", "b", "a"].map(String::from);
         let titles: Vec<String> = table.get_many(&ids).iter().map(|v| v.title.clone()).collect();
         assert_eq!(titles, ["Chauffeur", "Chef-kok"]);
-        assert_eq!(table.len(), 2);
-        table.replace_all(Vec::new());
-        assert!(table.is_empty());
+        table.replace_all(vec![vacancy("d", "Kapper")]);
+        let all = ["a", "c", "d"].map(String::from);
+        let left: Vec<String> = table.get_many(&all).iter().map(|v| v.id.clone()).collect();
+        assert_eq!(left, ["d"], "a full reload replaces everything");
     }
 }

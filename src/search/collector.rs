@@ -193,27 +193,59 @@ pub struct OfferSegmentCollector {
     heap: BinaryHeap<Reverse<Candidate>>,
 }
 
+/// A segment's fast fields, read once into one array of plain values by
+/// document: the collector checks every matching document, and reading
+/// sixteen bit-packed columns through dynamic calls per document was most
+/// of a query's time in the profile.
 struct Columns {
-    kind: U64Col,
-    sector: U64Col,
-    contract: U64Col,
-    education: U64Col,
-    dutch_level: U64Col,
-    training_kind: U64Col,
-    cost: U64Col,
-    hours_min: U64Col,
-    hours_max: U64Col,
-    bbl: U64Col,
-    banenafspraak: U64Col,
-    stadsdeel: U64Col,
-    wijk: U64Col,
-    tiebreak: U64Col,
-    lat: Arc<dyn ColumnValues<f64>>,
-    lon: Arc<dyn ColumnValues<f64>>,
-    posted_day: Arc<dyn ColumnValues<i64>>,
-    closes_day: Arc<dyn ColumnValues<i64>>,
+    docs: Vec<DocFacts>,
     /// Each document's id, by doc id.
     ids: Vec<String>,
+}
+
+/// One document's filter, facet and ranking values. Codes and hours are
+/// narrowed to `u32` (`NO_CODE` to `u32::MAX`), days to `i32`: all far
+/// inside those ranges, and widened back exactly before any comparison.
+#[derive(Debug, Clone, Copy)]
+struct DocFacts {
+    lat: f64,
+    lon: f64,
+    tiebreak: u64,
+    closes_day: i32,
+    posted_day: i32,
+    kind: u32,
+    sector: u32,
+    contract: u32,
+    education: u32,
+    dutch_level: u32,
+    training_kind: u32,
+    cost: u32,
+    hours_min: u32,
+    hours_max: u32,
+    stadsdeel: u32,
+    wijk: u32,
+    bbl: bool,
+    banenafspraak: bool,
+}
+
+fn narrow(code: u64) -> u32 {
+    if code == NO_CODE {
+        u32::MAX
+    } else {
+        code.min(u64::from(u32::MAX - 1)) as u32
+    }
+}
+
+fn widen(code: u32) -> u64 {
+    if code == u32::MAX {
+        NO_CODE
+    } else {
+        u64::from(code)
+    }
+}
+
+fn narrow_day(day: i64) -> i32 {
+    day.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
 /// Each segment's columns, opened once: segments never change, and opening
@@ -262,25 +294,39 @@ impl Columns {
     fn open(reader: &SegmentReader) -> tantivy::Result<Self> {
         let ff = reader.fast_fields();
         let u = |name: &str| -> tantivy::Result<U64Col> { Ok(values(ff.u64(name)?, NO_CODE)) };
+        let (kind, sector, contract, education) = (u("kind")?, u("sector")?, u("contract")?, u("education")?);
+        let (dutch_level, training_kind, cost) = (u("dutch_level")?, u("training_kind")?, u("cost")?);
+        let (hours_min, hours_max, bbl, banenafspraak) =
+            (u("hours_min")?, u("hours_max")?, u("bbl")?, u("banenafspraak")?);
+        let (stadsdeel, wijk, tiebreak) = (u("stadsdeel")?, u("wijk")?, u("tiebreak")?);
+        let lat = values(ff.f64("lat")?, f64::NAN);
+        let lon = values(ff.f64("lon")?, f64::NAN);
+        let posted_day = values(ff.i64("posted_day")?, 0);
+        let closes_day = values(ff.i64("closes_day")?, i64::MAX);
+        let docs = (0..reader.max_doc())
+            .map(|doc| DocFacts {
+                lat: lat.get_val(doc),
+                lon: lon.get_val(doc),
+                tiebreak: tiebreak.get_val(doc),
+                closes_day: narrow_day(closes_day.get_val(doc)),
+                posted_day: narrow_day(posted_day.get_val(doc)),
+                kind: narrow(kind.get_val(doc)),
+                sector: narrow(sector.get_val(doc)),
+                contract: narrow(contract.get_val(doc)),
+                education: narrow(education.get_val(doc)),
+                dutch_level: narrow(dutch_level.get_val(doc)),
+                training_kind: narrow(training_kind.get_val(doc)),
+                cost: narrow(cost.get_val(doc)),
+                hours_min: narrow(hours_min.get_val(doc)),
+                hours_max: narrow(hours_max.get_val(doc)),
+                stadsdeel: narrow(stadsdeel.get_val(doc)),
+                wijk: narrow(wijk.get_val(doc)),
+                bbl: bbl.get_val(doc) == 1,
+                banenafspraak: banenafspraak.get_val(doc) == 1,
+            })
+            .collect();
         Ok(Self {
-            kind: u("kind")?,
-            sector: u("sector")?,
-            contract: u("contract")?,
-            education: u("education")?,
-            dutch_level: u("dutch_level")?,
-            training_kind: u("training_kind")?,
-            cost: u("cost")?,
-            hours_min: u("hours_min")?,
-            hours_max: u("hours_max")?,
-            bbl: u("bbl")?,
-            banenafspraak: u("banenafspraak")?,
-            stadsdeel: u("stadsdeel")?,
-            wijk: u("wijk")?,
-            tiebreak: u("tiebreak")?,
-            lat: values(ff.f64("lat")?, f64::NAN),
-            lon: values(ff.f64("lon")?, f64::NAN),
-            posted_day: values(ff.i64("posted_day")?, 0),
-            closes_day: values(ff.i64("closes_day")?, i64::MAX),
+            docs,
             ids: ids_by_doc(reader)?,
         })
     }
@@ -362,57 +408,60 @@ impl Collector for OfferCollector<'_> {
 }
 
 impl OfferSegmentCollector {
-    fn passes_filters(&self, doc: DocId) -> bool {
-        let c = &self.columns;
+    fn facts(&self, doc: DocId) -> &DocFacts {
+        &self.columns.docs[doc as usize]
+    }
+
+    fn passes_filters(&self, d: &DocFacts) -> bool {
         let f = &self.filters;
-        let equals = |want: Option<u64>, col: &U64Col| want.is_none_or(|w| col.get_val(doc) == w);
-        let at_most = |max: Option<u64>, col: &U64Col| {
+        let equals = |want: Option<u64>, code: u32| want.is_none_or(|w| widen(code) == w);
+        let at_most = |max: Option<u64>, code: u32| {
             max.is_none_or(|m| {
-                let v = col.get_val(doc);
+                let v = widen(code);
                 v != NO_CODE && v <= m
             })
         };
-        let flag = |want: Option<bool>, col: &U64Col| want.is_none_or(|w| (col.get_val(doc) == 1) == w);
-        c.kind.get_val(doc) == f.kind
-            && c.closes_day.get_val(doc) >= f.today
-            && equals(f.sector, &c.sector)
-            && equals(f.contract, &c.contract)
-            && equals(f.training_kind, &c.training_kind)
-            && equals(f.cost, &c.cost)
-            && f.hours_min.is_none_or(|h| c.hours_max.get_val(doc) >= h)
-            && f.hours_max.is_none_or(|h| c.hours_min.get_val(doc) <= h)
-            && at_most(f.max_education, &c.education)
-            && at_most(f.max_dutch_level, &c.dutch_level)
-            && flag(f.banenafspraak, &c.banenafspraak)
-            && flag(f.bbl, &c.bbl)
+        let flag = |want: Option<bool>, value: bool| want.is_none_or(|w| value == w);
+        widen(d.kind) == f.kind
+            && i64::from(d.closes_day) >= f.today
+            && equals(f.sector, d.sector)
+            && equals(f.contract, d.contract)
+            && equals(f.training_kind, d.training_kind)
+            && equals(f.cost, d.cost)
+            && f.hours_min.is_none_or(|h| widen(d.hours_max) >= h)
+            && f.hours_max.is_none_or(|h| widen(d.hours_min) <= h)
+            && at_most(f.max_education, d.education)
+            && at_most(f.max_dutch_level, d.dutch_level)
+            && flag(f.banenafspraak, d.banenafspraak)
+            && flag(f.bbl, d.bbl)
     }
 
     /// `Some(distance)` when a location is asked, `Some(None)` when not, and
     /// `None` when the document lies outside the radius.
-    fn distance(&self, doc: DocId) -> Option<Option<f64>> {
+    fn distance(&self, d: &DocFacts) -> Option<Option<f64>> {
         let Some((point, radius, bbox)) = self.near else {
             return Some(None);
         };
-        let (lat, lon) = (self.columns.lat.get_val(doc), self.columns.lon.get_val(doc));
-        if bbox.is_some_and(|b| !b.contains(lat, lon)) {
+        if bbox.is_some_and(|b| !b.contains(d.lat, d.lon)) {
             return None;
         }
-        let distance = point.distance_km(Point { lat, lon });
+        let distance = point.distance_km(Point {
+            lat: d.lat,
+            lon: d.lon,
+        });
         match radius {
             Some(r) if distance > r => None,
             _ => Some(Some(distance)),
         }
     }
 
-    fn count_facets(&mut self, doc: DocId) {
-        let c = &self.columns;
-        let f = &mut self.facets;
-        bump(&mut f.sector, c.sector.get_val(doc));
-        bump(&mut f.contract, c.contract.get_val(doc));
-        bump(&mut f.education, c.education.get_val(doc));
-        bump(&mut f.stadsdeel, c.stadsdeel.get_val(doc));
-        bump(&mut f.training_kind, c.training_kind.get_val(doc));
-        bump(&mut f.cost, c.cost.get_val(doc));
+    fn count_facets(facets: &mut FacetCounts, d: &DocFacts) {
+        bump(&mut facets.sector, widen(d.sector));
+        bump(&mut facets.contract, widen(d.contract));
+        bump(&mut facets.education, widen(d.education));
+        bump(&mut facets.stadsdeel, widen(d.stadsdeel));
+        bump(&mut facets.training_kind, widen(d.training_kind));
+        bump(&mut facets.cost, widen(d.cost));
     }
 
     fn rank(&self, score: Score, distance_km: Option<f64>, posted_day: i64) -> (f64, f64) {
@@ -429,27 +478,25 @@ impl SegmentCollector for OfferSegmentCollector {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if !self.passes_filters(doc) {
+        let d = *self.facts(doc);
+        if !self.passes_filters(&d) {
             return;
         }
-        let Some(distance_km) = self.distance(doc) else {
+        let Some(distance_km) = self.distance(&d) else {
             return;
         };
         self.total += 1;
-        self.count_facets(doc);
+        Self::count_facets(&mut self.facets, &d);
         if self.keep == 0 {
             return;
         }
-        let posted_day = self.columns.posted_day.get_val(doc);
-        let rank = self.rank(score, distance_km, posted_day);
-        let c = &self.columns;
-        let tiebreak = c.tiebreak.get_val(doc);
+        let rank = self.rank(score, distance_km, i64::from(d.posted_day));
         let full = self.heap.len() >= self.keep;
         if full
             && self
                 .heap
                 .peek()
-                .is_some_and(|Reverse(worst)| worst.beats(rank, tiebreak))
+                .is_some_and(|Reverse(worst)| worst.beats(rank, d.tiebreak))
         {
             return;
         }
@@ -457,12 +504,12 @@ impl SegmentCollector for OfferSegmentCollector {
             address: DocAddress::new(self.segment, doc),
             score,
             distance_km,
-            wijk: c.wijk.get_val(doc),
-            hours_min: c.hours_min.get_val(doc),
-            hours_max: c.hours_max.get_val(doc),
-            education: c.education.get_val(doc),
+            wijk: widen(d.wijk),
+            hours_min: widen(d.hours_min),
+            hours_max: widen(d.hours_max),
+            education: widen(d.education),
             rank,
-            tiebreak,
+            tiebreak: d.tiebreak,
         };
         if full {
             self.heap.pop();

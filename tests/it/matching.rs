@@ -468,3 +468,56 @@ async fn reasons_are_written_for_their_reader_and_employers_get_no_wijk_bonus() 
         "a coach still sees the policy at work"
     );
 }
+
+/// Matching reads open vacancies from memory, not from the database: a
+/// new, changed or closed vacancy must reach a resident's matches as soon
+/// as the write returns, as it reaches search.
+#[tokio::test]
+async fn a_posted_changed_or_closed_vacancy_reaches_matches_at_once() {
+    let app = TestApp::spawn().await;
+    let coach = app.token("coach", None).await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let resident = app.create_resident(&coach, &resident_body("Samira")).await;
+    let body = vacancy_body(
+        "Heftruckchauffeur Binckhorst",
+        "Je rijdt met de heftruck en pakt orders in ons magazijn.",
+    );
+    let (status, created) = app
+        .send(Method::POST, "/api/v1/vacancies", Some(&employer), Some(&body))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/vacancies/{id}");
+    let reasons_of = |matches: &Value| -> Option<Vec<String>> {
+        let found = matches["matches"]
+            .as_array()?
+            .iter()
+            .find(|m| m["vacancy"]["id"] == id.as_str())?;
+        Some(strings_at(&found["reasons"], ""))
+    };
+    let first = app.matches(&resident, &coach, "limit=100").await;
+    let reasons = reasons_of(&first).expect("the new vacancy is matched");
+    assert!(
+        reasons.contains(&"De uren passen: 24 tot 36 uur per week.".to_string()),
+        "{reasons:?}"
+    );
+
+    let mut changed = body.clone();
+    changed["hours_min"] = json!(28);
+    changed["hours_max"] = json!(32);
+    let (status, updated) = app
+        .send(Method::PUT, &path, Some(&employer), Some(&changed))
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    let second = app.matches(&resident, &coach, "limit=100").await;
+    let reasons = reasons_of(&second).expect("the changed vacancy is still matched");
+    assert!(
+        reasons.contains(&"De uren passen: 28 tot 32 uur per week.".to_string()),
+        "the change reached matching: {reasons:?}"
+    );
+
+    let (status, _) = app.send(Method::DELETE, &path, Some(&employer), None).await;
+    assert_eq!(status, 204);
+    let third = app.matches(&resident, &coach, "limit=100").await;
+    assert!(reasons_of(&third).is_none(), "a closed vacancy is not matched");
+}
