@@ -121,28 +121,13 @@ impl<T: Keyed> OpenTable<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::{DutchLevel, Education};
 
     fn vacancy(id: &str, title: &str) -> OpenVacancy {
         OpenVacancy {
             id: id.to_string(),
             title: title.to_string(),
             employer: "Werkgever".to_string(),
-            facts: OfferFacts {
-                point: Point { lat: 52.07, lon: 4.3 },
-                wijk_code: "WK051828".to_string(),
-                required: vec!["s1".to_string()],
-                optional: Vec::new(),
-                expected: Vec::new(),
-                text: String::new(),
-                sector: "zorg".to_string(),
-                occupation_uri: None,
-                hours: (24, 32),
-                education: Education::Geen,
-                dutch_level: DutchLevel::A2,
-                closes_day: None,
-                alliance: false,
-            },
+            facts: crate::matching::tests::offer(),
         }
     }
 

@@ -24,7 +24,7 @@ fn profile() -> Profile {
     }
 }
 
-fn offer() -> OfferFacts {
+pub(super) fn offer() -> OfferFacts {
     OfferFacts {
         point: Point::new(52.0750, 4.3100).unwrap(),
         wijk_code: "WK051828".into(),

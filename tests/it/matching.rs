@@ -480,7 +480,7 @@ async fn a_posted_changed_or_closed_vacancy_reaches_matches_at_once() {
     let resident = app.create_resident(&coach, &resident_body("Samira")).await;
     let body = vacancy_body(
         "Heftruckchauffeur Binckhorst",
-        "Je rijdt met de heftruck en pakt orders in ons magazijn.",
+        "Je rijdt met de heftruck en pakt orders in ons magazijn. Soms moet je een bakfiets repareren.",
     );
     let (status, created) = app
         .send(Method::POST, "/api/v1/vacancies", Some(&employer), Some(&body))
@@ -499,6 +499,11 @@ async fn a_posted_changed_or_closed_vacancy_reaches_matches_at_once() {
     let reasons = reasons_of(&first).expect("the new vacancy is matched");
     assert!(
         reasons.contains(&"De uren passen: 24 tot 36 uur per week.".to_string()),
+        "{reasons:?}"
+    );
+    // A free-text skill is looked for in the text, which the table leaves out.
+    assert!(
+        reasons.contains(&"De vacature noemt ook wat in het profiel staat: bakfiets repareren.".to_string()),
         "{reasons:?}"
     );
 
