@@ -114,6 +114,15 @@ pub struct BenchArgs {
     /// run of the same size and seed left there.
     #[arg(long, value_enum)]
     pub only: Option<BenchPhase>,
+    /// Also run the same searches through SQLite FTS5 and PostgreSQL's
+    /// full-text search, and print them side by side with ours and raw
+    /// tantivy.
+    #[arg(long)]
+    pub compare: bool,
+    /// The PostgreSQL server for `--compare`; the bench creates and drops
+    /// a scratch database `banenlift_bench_fulltext` on it.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    pub compare_postgres_url: String,
 }
 
 /// The bench's phases, in the order a full run measures them.
@@ -127,6 +136,9 @@ pub enum BenchPhase {
     Rebuild,
     /// Search in-process, ours and raw tantivy.
     Search,
+    /// The same searches through SQLite FTS5 and PostgreSQL full-text
+    /// search too (`--compare`).
+    Compare,
     /// Skill suggestions for typed words.
     Skills,
     /// One resident's matches.

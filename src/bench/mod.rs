@@ -2,6 +2,7 @@
 //! search (ours and raw tantivy), matching, HTTP throughput, write-to-search
 //! latency and server memory, on generated data of a chosen size.
 
+mod compare;
 mod http;
 mod queries;
 
@@ -17,7 +18,7 @@ use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
 use crate::offers::query::search;
 use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchOptions, candidates, matches};
-use crate::search::{OfferKind, SearchIndex};
+use crate::search::{OfferKind, SearchIndex, effective_words};
 use crate::services::Services;
 use crate::storage::{ConsentBy, Store, VacancyRow};
 use crate::web::params::search_request;
@@ -30,6 +31,8 @@ struct Size {
     trainings: usize,
     residents: usize,
     http_seconds: u64,
+    /// How long the refresh phase runs before it projects the rest.
+    refresh_budget: Option<Duration>,
 }
 
 impl Size {
@@ -41,6 +44,7 @@ impl Size {
                 trainings: 500,
                 residents: 2_000,
                 http_seconds: 1,
+                refresh_budget: None,
             },
             BenchSize::City => Size {
                 name: "city",
@@ -48,6 +52,7 @@ impl Size {
                 trainings: 10_000,
                 residents: 100_000,
                 http_seconds: 5,
+                refresh_budget: None,
             },
             BenchSize::National => Size {
                 name: "national",
@@ -55,6 +60,7 @@ impl Size {
                 trainings: 50_000,
                 residents: 1_000_000,
                 http_seconds: 5,
+                refresh_budget: Some(Duration::from_secs(180)),
             },
         }
     }
@@ -95,9 +101,10 @@ fn median_percentiles(runs: Vec<Percentiles>) -> Percentiles {
     }
 }
 
-/// Rows of the printed table: figure, value.
+/// Rows of the printed table (figure, value), and tables of their own.
 struct Report {
     rows: Vec<(String, String)>,
+    tables: Vec<String>,
 }
 
 impl Report {
@@ -105,6 +112,19 @@ impl Report {
         let (figure, value) = (figure.into(), value.into());
         eprintln!("  {figure}: {value}");
         self.rows.push((figure, value));
+    }
+
+    /// A markdown table under a heading of its own, after the figures.
+    fn table(&mut self, title: String, header: &[&str], rows: Vec<Vec<String>>) {
+        let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+        let mut table = format!("\n{title}:\n\n");
+        table.push_str(&line(header.iter().map(|h| h.to_string()).collect()));
+        table.push_str(&line(header.iter().map(|_| "---".to_string()).collect()));
+        for row in rows {
+            table.push_str(&line(row));
+        }
+        eprint!("{table}");
+        self.tables.push(table);
     }
 
     fn markdown(&self, size: &Size, runs: usize) -> String {
@@ -120,6 +140,9 @@ impl Report {
         for (figure, value) in &self.rows {
             out.push_str(&format!("| {figure} | {value} |\n"));
         }
+        for table in &self.tables {
+            out.push_str(table);
+        }
         out
     }
 }
@@ -128,20 +151,27 @@ fn ms(p: Percentiles) -> String {
     format!("p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", p.p50, p.p95, p.p99)
 }
 
-/// Which phases this run measures: all of them, or the one `--only` names.
+/// Which phases this run measures: all of them, or the one `--only` names;
+/// the side-by-side comparison only when asked for.
 #[derive(Debug, Clone, Copy)]
-struct Plan(Option<BenchPhase>);
+struct Plan {
+    only: Option<BenchPhase>,
+    compare: bool,
+}
 
 impl Plan {
     fn includes(self, phase: BenchPhase) -> bool {
-        self.0.is_none_or(|only| only == phase)
+        match self.only {
+            Some(only) => only == phase,
+            None => phase != BenchPhase::Compare || self.compare,
+        }
     }
 
     /// A run of a later phase alone may start from the database and index
     /// an earlier run left in `--dir`; ingest and the residents' import
     /// measure loading, so they always start empty.
     fn may_reuse(self) -> bool {
-        self.0
+        self.only
             .is_some_and(|only| !matches!(only, BenchPhase::Ingest | BenchPhase::Residents))
     }
 }
@@ -149,13 +179,19 @@ impl Plan {
 pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     let size = Size::of(args.size);
     let runs = args.runs.max(1);
-    let plan = Plan(args.only);
+    let plan = Plan {
+        only: args.only,
+        compare: args.compare,
+    };
     let dir = args
         .dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("banenlift-bench-{}", std::process::id())));
     std::fs::create_dir_all(&dir)?;
-    let mut report = Report { rows: Vec::new() };
+    let mut report = Report {
+        rows: Vec::new(),
+        tables: Vec::new(),
+    };
     // What the data and the loaded database depend on, so a reused
     // directory is never taken for another size, seed or database.
     let key = format!(
@@ -213,7 +249,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<String> {
     }
     store.close().await;
 
-    in_process(&url, &index_dir, runs, args.seed, &caseload, plan, &mut report).await?;
+    in_process(&args, &size, &url, &work, &caseload, plan, &mut report).await?;
     if plan.includes(BenchPhase::Http) {
         http::over_http(
             &url,
@@ -397,17 +433,18 @@ fn dir_size(dir: &Path) -> u64 {
 /// Search, raw tantivy, matches and candidates through the service
 /// functions the handlers call, one at a time.
 async fn in_process(
+    args: &BenchArgs,
+    size: &Size,
     url: &str,
-    index_dir: &Path,
-    runs: usize,
-    seed: u64,
+    work: &Path,
     caseload: &Caseload,
     plan: Plan,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    let (runs, seed) = (args.runs.max(1), args.seed);
     let app = App::start(&StartOptions {
         database_url: url.to_string(),
-        index_dir: index_dir.to_path_buf(),
+        index_dir: work.join("index"),
         demo: false,
         lift_scale: 1.0,
         priority_wijken: Vec::new(),
@@ -419,6 +456,9 @@ async fn in_process(
     if plan.includes(BenchPhase::Search) {
         search_phase(&state, runs, seed, report).await?;
     }
+    if plan.includes(BenchPhase::Compare) {
+        compare::compare_phase(&state, work, &args.compare_postgres_url, runs, seed, report).await?;
+    }
     if plan.includes(BenchPhase::Skills) {
         skills_phase(&state, runs, seed, report);
     }
@@ -429,7 +469,7 @@ async fn in_process(
         candidates_phase(&state, report).await?;
     }
     if plan.includes(BenchPhase::Refresh) {
-        refresh_phase(&state, report).await?;
+        refresh_phase(&state, size.refresh_budget, report).await?;
     }
     app.stop().await;
     Ok(())
@@ -446,8 +486,13 @@ async fn search_phase(state: &Services, runs: usize, seed: u64, report: &mut Rep
             let request = search_request(&state.geo, OfferKind::Vacancy, params)?;
             search(state, OfferKind::Vacancy, request.clone()).await?;
             ours_run.push(started.elapsed());
+            // The words our layer settled on, untimed: the same queries.
+            let corrections = state.search.search(&request)?.corrections;
+            let words = effective_words(&request.text, &corrections);
             let started = Instant::now();
-            state.search.raw_search(&request)?;
+            state
+                .search
+                .raw_search(&words, &request.filters, request.near, request.limit)?;
             raw_run.push(started.elapsed());
         }
         let (o, r) = (percentiles(ours_run), percentiles(raw_run));
@@ -460,7 +505,7 @@ async fn search_phase(state: &Services, runs: usize, seed: u64, report: &mut Rep
         ms(median_percentiles(ours)),
     );
     report.add(
-        "same mix, raw tantivy (TopDocs + Count, filters as clauses)",
+        "same mix, raw tantivy (filters in a collector, fast-field facets, top k)",
         ms(median_percentiles(raw)),
     );
     report.add(
@@ -536,15 +581,30 @@ async fn candidates_phase(state: &Services, report: &mut Report) -> anyhow::Resu
 }
 
 /// The lift report's summaries for every resident, as the server's daily
-/// task computes them.
-async fn refresh_phase(state: &Services, report: &mut Report) -> anyhow::Result<()> {
+/// task computes them. At national size a full pass would take hours, so it
+/// runs for a fixed time and the full pass is projected from its rate.
+async fn refresh_phase(
+    state: &Services,
+    budget: Option<Duration>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let residents = state.store.count_residents().await?;
     let started = Instant::now();
-    summaries::recompute_all(state).await?;
+    let left = summaries::recompute_all(state, budget).await?;
     let seconds = started.elapsed().as_secs_f64();
+    let done = residents.saturating_sub(left as i64);
+    let rate = done as f64 / seconds;
+    let figure = if left == 0 {
+        format!("{seconds:.1} s ({rate:.0} residents/s)")
+    } else {
+        format!(
+            "projected {:.0} s ({rate:.0} residents/s over {done} residents in {seconds:.0} s)",
+            residents as f64 / rate.max(1e-9)
+        )
+    };
     report.add(
         format!("lift report: every resident matched ({residents} residents)"),
-        format!("{seconds:.1} s ({:.0} residents/s)", residents as f64 / seconds),
+        figure,
     );
     Ok(())
 }

@@ -21,6 +21,7 @@ use tantivy::{DocAddress, TantivyDocument, TantivyError};
 pub use collector::{FacetCounts, Filters, Near, Sort};
 pub use document::{OfferDoc, OfferKind};
 pub use index::{IndexChange, Indexer, Opened, SearchIndex};
+pub use raw::{RawResults, effective_words};
 pub use skill_names::{NamedSkill, SkillNames};
 
 use collector::{Candidate, OfferCollector};

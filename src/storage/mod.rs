@@ -10,6 +10,7 @@ mod batch;
 mod caseload;
 mod contact;
 mod db;
+mod fulltext;
 mod idempotency;
 mod jobs;
 mod lift;
@@ -30,6 +31,7 @@ use sqlite::SqlitePool;
 
 pub use caseload::{CaseloadRow, LastStep};
 pub use contact::{ContactRequestRow, ContactState, SharedContact};
+pub use fulltext::{FullTextBaseline, FullTextDoc, FullTextQuery};
 pub use idempotency::{Claim, StoredAnswer};
 pub use lift::{ImportedOutcome, MatchSummaryRow, OutcomeFact, ResidentFact, VacancyPlace};
 pub use load::BulkLoad;

@@ -677,3 +677,58 @@ async fn user_reset_link_prints_a_link_that_opens_the_password_page_once() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("usr-niemand"));
 }
+
+/// The side-by-side table: one row per engine, every engine finding
+/// vacancies for the same mix, raw tantivy exactly as many as ours, and the
+/// PostgreSQL baseline's scratch database gone afterwards.
+#[tokio::test]
+async fn bench_compare_puts_four_engines_side_by_side_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let postgres = database::admin_url();
+    let child = Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args(["bench", "--size", "smoke", "--runs", "1", "--only", "compare"])
+        .args(["--compare-postgres-url", &postgres, "--dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = stdout.split_once("Side by side").expect("the comparison table").1;
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| engine") && !l.starts_with("| ---"))
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    let engines: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(engines.len(), 4, "{table}");
+    for (engine, prefix) in engines
+        .iter()
+        .zip(["Banenlift", "raw tantivy", "SQLite FTS5", "PostgreSQL"])
+    {
+        assert!(engine.starts_with(prefix), "{engine} in {table}");
+    }
+    let hits: Vec<f64> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+    assert!(hits.iter().all(|&h| h > 0.0), "{table}");
+    assert_eq!(hits[0], hits[1], "raw tantivy does the same work: {table}");
+    // Milliseconds and ratios are numbers, whatever they are.
+    for row in &rows {
+        for cell in &row[1..5] {
+            cell.parse::<f64>()
+                .unwrap_or_else(|_| panic!("{cell} in {table}"));
+        }
+    }
+
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&postgres).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+        .bind(format!("banenlift_bench_fulltext_{pid}"))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the scratch database is dropped");
+}

@@ -22,7 +22,7 @@ pub fn on_postgres() -> bool {
     }
 }
 
-fn admin_url() -> String {
+pub fn admin_url() -> String {
     std::env::var("BANENLIFT_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
