@@ -120,7 +120,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub compare: bool,
     /// The PostgreSQL server for `--compare`; the bench creates and drops
-    /// a scratch database `banenlift_bench_fulltext` on it.
+    /// a scratch database `banenlift_bench_fulltext_<pid>` on it.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     pub compare_postgres_url: String,
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Mean earth radius used by the haversine formula.
-const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Point {

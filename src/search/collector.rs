@@ -90,7 +90,7 @@ impl FacetCounts {
     }
 }
 
-fn add_counts(into: &mut Vec<u64>, from: &[u64]) {
+pub(super) fn add_counts(into: &mut Vec<u64>, from: &[u64]) {
     if into.len() < from.len() {
         into.resize(from.len(), 0);
     }

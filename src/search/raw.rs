@@ -15,17 +15,22 @@ use tantivy::index::SegmentReader;
 use tantivy::query::Occur;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal};
 
+use super::collector::add_counts;
 use super::schema::{NO_CODE, tokens};
 use super::{Correction, Filters, Near, STOP_WORDS, SearchError, SearchIndex, words_analyzer};
 use crate::geo::{BoundingBox, Point};
 
-/// What the baseline returns: the total and the ids of the first page.
-/// Facet counts are computed and dropped, as a page would render them.
+/// What the baseline returns: the total, the ids of the first page and
+/// the counts per code of the six facet fields, merged over segments as
+/// ours are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawResults {
     pub total: u64,
     pub ids: Vec<String>,
+    pub facets: Facets,
 }
+
+type Facets = [Vec<u64>; 6];
 
 /// The words a search ends up with: the text's words without stop words,
 /// each typo replaced as our layer corrected it. Every engine the bench
@@ -57,7 +62,7 @@ impl SearchIndex {
             limit: limit.max(1),
             scored: !words.is_empty(),
         };
-        let (total, top) = searcher.search(&*query, &collector)?;
+        let Fruit { total, facets, top } = searcher.search(&*query, &collector)?;
         let mut ids = Vec::with_capacity(top.len());
         let mut id = String::new();
         for (_, address) in top {
@@ -69,11 +74,18 @@ impl SearchIndex {
                 ids.push(id.clone());
             }
         }
-        Ok(RawResults { total, ids })
+        Ok(RawResults { total, ids, facets })
     }
 }
 
 type Col<T> = Arc<dyn ColumnValues<T>>;
+
+/// A segment's (or, merged, the search's) count, facets and best hits.
+struct Fruit {
+    total: u64,
+    facets: Facets,
+    top: Vec<(Score, DocAddress)>,
+}
 type Near3 = (Point, Option<(f64, BoundingBox)>);
 
 struct RawCollector {
@@ -133,7 +145,7 @@ struct RawSegmentCollector {
     limit: usize,
     columns: RawColumns,
     total: u64,
-    facets: [Vec<u64>; 6],
+    facets: Facets,
     /// The best `limit` so far, worst on top.
     heap: BinaryHeap<Reverse<(Ranked, DocId)>>,
 }
@@ -154,7 +166,7 @@ impl Ord for Ranked {
 }
 
 impl Collector for RawCollector {
-    type Fruit = (u64, Vec<(Score, DocAddress)>);
+    type Fruit = Fruit;
     type Child = RawSegmentCollector;
 
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
@@ -174,12 +186,22 @@ impl Collector for RawCollector {
         self.scored
     }
 
-    fn merge_fruits(&self, fruits: Vec<(u64, Vec<(Score, DocAddress)>)>) -> tantivy::Result<Self::Fruit> {
-        let total = fruits.iter().map(|(n, _)| n).sum();
-        let mut top: Vec<(Score, DocAddress)> = fruits.into_iter().flat_map(|(_, top)| top).collect();
-        top.sort_by(|a, b| b.0.total_cmp(&a.0));
-        top.truncate(self.limit);
-        Ok((total, top))
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut merged = Fruit {
+            total: 0,
+            facets: Facets::default(),
+            top: Vec::new(),
+        };
+        for fruit in fruits {
+            merged.total += fruit.total;
+            for (into, from) in merged.facets.iter_mut().zip(&fruit.facets) {
+                add_counts(into, from);
+            }
+            merged.top.extend(fruit.top);
+        }
+        merged.top.sort_by(|a, b| b.0.total_cmp(&a.0));
+        merged.top.truncate(self.limit);
+        Ok(merged)
     }
 }
 
@@ -218,7 +240,7 @@ impl RawSegmentCollector {
 }
 
 impl SegmentCollector for RawSegmentCollector {
-    type Fruit = (u64, Vec<(Score, DocAddress)>);
+    type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         if !self.passes(doc) {
@@ -256,12 +278,16 @@ impl SegmentCollector for RawSegmentCollector {
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(self) -> Fruit {
         let top = self
             .heap
             .into_iter()
             .map(|Reverse((Ranked(score), doc))| (score, DocAddress::new(self.segment, doc)))
             .collect();
-        (self.total, top)
+        Fruit {
+            total: self.total,
+            facets: self.facets,
+            top,
+        }
     }
 }

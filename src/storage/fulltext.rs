@@ -2,17 +2,21 @@
 //! the same vacancies in SQLite FTS5 (porter and unicode61, ranked by bm25)
 //! and in PostgreSQL (`dutch` text search, a GIN index, `ts_rank`), each set
 //! up as its manual advises. Never part of the service: each lives in a
-//! database of its own, without our migrations, and is dropped afterwards.
+//! database of its own (a file, or a scratch database on the server),
+//! without our migrations, and is removed afterwards.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use super::db::{On, Query, Tx, Values};
 use super::{MAX_VARIABLES, Pool, StoreError};
+use crate::geo::{EARTH_RADIUS_KM, Point};
 
 /// One vacancy as the baselines hold it. Codes are the index's ordinals;
 /// `None` is stored as NULL.
@@ -53,8 +57,13 @@ pub struct FullTextQuery {
     pub limit: i64,
 }
 
-/// Kilometres per degree of latitude.
-const KM_PER_DEGREE: f64 = 111.2;
+/// Kilometres per degree of latitude, on the sphere `geo` measures on.
+const KM_PER_DEGREE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+
+/// Ranked with `ts_rank`'s weights for D, C, B and A (at most 1 each):
+/// description 1, organisation 1.2, skills 2 and title 3 relative to each
+/// other, as our index and FTS5's bm25 weigh the fields.
+const PG_ORDER: &str = " ORDER BY ts_rank('{0.333, 0.4, 0.667, 1}', f.document, q) DESC";
 
 /// Columns beside the text, in the order both tables hold them.
 const FACT_COLUMNS: &str =
@@ -64,15 +73,22 @@ const TEXTS_PER_ROW: usize = 4;
 
 pub struct FullTextBaseline {
     pool: Pool,
-    /// PostgreSQL: the server to drop the baseline's database on, and its name.
-    scratch: Option<(sqlx::PgPool, String)>,
+    scratch: Scratch,
+}
+
+/// What `remove` takes away.
+enum Scratch {
+    /// The SQLite file (with its WAL files).
+    File(PathBuf),
+    /// The server the scratch database is on, and the database's name.
+    Database(sqlx::PgPool, String),
 }
 
 impl FullTextBaseline {
     /// A new SQLite file at `path` with an FTS5 table and a table of facts
     /// by rowid.
     pub async fn sqlite(path: &Path) -> Result<Self, StoreError> {
-        let _ = std::fs::remove_file(path);
+        remove_sqlite_files(path);
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -87,16 +103,21 @@ impl FullTextBaseline {
                 .connect_with(options)
                 .await?,
         );
+        // Contentless: the text is searched but never read back, and the
+        // manual advises against storing a second copy then.
         for sql in [
             "CREATE VIRTUAL TABLE offers_text USING fts5(title, skills, organisation, description, \
-             tokenize = 'porter unicode61 remove_diacritics 2')",
+             content = '', tokenize = 'porter unicode61 remove_diacritics 2')",
             "CREATE TABLE offers_facts (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, sector INTEGER, \
              contract INTEGER, education INTEGER, dutch_level INTEGER NOT NULL, hours_min INTEGER NOT NULL, \
              hours_max INTEGER NOT NULL, closes_day INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL)",
         ] {
             Query::new(sql).execute(On::Pool(&pool)).await?;
         }
-        Ok(Self { pool, scratch: None })
+        Ok(Self {
+            pool,
+            scratch: Scratch::File(path.to_path_buf()),
+        })
     }
 
     /// A fresh database `name` on the server at `admin_url`, with one table
@@ -114,10 +135,16 @@ impl FullTextBaseline {
         Query::new(format!("CREATE DATABASE \"{name}\""))
             .execute(On::Pool(&admin_pool))
             .await?;
+        // Short queries gain nothing from JIT compilation, which the planner
+        // may pick for a large count; ranking many hits wants more than the
+        // default 4 MB of work memory.
+        let options = admin_options
+            .database(name)
+            .options([("jit", "off"), ("work_mem", "64MB")]);
         let pool = Pool::Postgres(
             PgPoolOptions::new()
                 .max_connections(1)
-                .connect_with(admin_options.database(name))
+                .connect_with(options)
                 .await?,
         );
         // The weighted vector is a stored generated column, as the manual's
@@ -136,7 +163,7 @@ impl FullTextBaseline {
         .await?;
         Ok(Self {
             pool,
-            scratch: Some((admin, name.to_string())),
+            scratch: Scratch::Database(admin, name.to_string()),
         })
     }
 
@@ -149,13 +176,26 @@ impl FullTextBaseline {
 
     /// Adds documents, in batches as large as a statement takes.
     pub async fn insert(&self, docs: &[FullTextDoc]) -> Result<(), StoreError> {
+        // The rowid is bound once more per row.
         let per_row = FACTS_PER_ROW + TEXTS_PER_ROW + 1;
         for chunk in docs.chunks(MAX_VARIABLES / per_row) {
             match &self.pool {
-                Pool::Sqlite(_) => self.load_sqlite(chunk).await?,
-                Pool::Postgres(_) => self.load_postgres(chunk).await?,
+                Pool::Sqlite(pool) => insert_sqlite(pool, chunk).await?,
+                Pool::Postgres(_) => self.insert_postgres(chunk).await?,
             }
         }
+        Ok(())
+    }
+
+    async fn insert_postgres(&self, docs: &[FullTextDoc]) -> Result<(), StoreError> {
+        let mut query = Query::new(format!(
+            "INSERT INTO offers_text (title, skills, organisation, description, {FACT_COLUMNS}) VALUES "
+        ));
+        query.push_values(docs, |v, d| {
+            bind_text(v, d);
+            bind_facts(v, d);
+        });
+        query.execute(On::Pool(&self.pool)).await?;
         Ok(())
     }
 
@@ -179,102 +219,70 @@ impl FullTextBaseline {
         Ok(())
     }
 
-    async fn load_sqlite(&self, docs: &[FullTextDoc]) -> Result<(), StoreError> {
-        let Pool::Sqlite(pool) = &self.pool else {
-            unreachable!("load_sqlite on PostgreSQL")
-        };
-        let mut tx = Tx::Sqlite(pool.begin().await?);
-        let first_rowid: i64 = Query::new("SELECT COALESCE(MAX(rowid), 0) + 1 FROM offers_facts")
-            .scalar(&mut tx)
-            .await?;
-        let numbered: Vec<(i64, &FullTextDoc)> = (first_rowid..).zip(docs).collect();
-        let mut text =
-            Query::new("INSERT INTO offers_text (rowid, title, skills, organisation, description) VALUES ");
-        text.push_values(&numbered, |v, (rowid, d)| {
-            v.push_bind(*rowid);
-            bind_text(v, d);
-        });
-        text.execute(&mut tx).await?;
-        let mut facts = Query::new(format!(
-            "INSERT INTO offers_facts (rowid, {FACT_COLUMNS}) VALUES "
-        ));
-        facts.push_values(&numbered, |v, (rowid, d)| {
-            v.push_bind(*rowid);
-            bind_facts(v, d);
-        });
-        facts.execute(&mut tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn load_postgres(&self, docs: &[FullTextDoc]) -> Result<(), StoreError> {
-        let mut query = Query::new(format!(
-            "INSERT INTO offers_text (title, skills, organisation, description, {FACT_COLUMNS}) VALUES "
-        ));
-        query.push_values(docs, |v, d| {
-            bind_text(v, d);
-            bind_facts(v, d);
-        });
-        query.execute(On::Pool(&self.pool)).await?;
-        Ok(())
-    }
-
     /// The total and the ids of the best `limit`.
     pub async fn search(&self, q: &FullTextQuery) -> Result<(u64, Vec<String>), StoreError> {
-        let mut query = match self.pool {
-            Pool::Sqlite(_) => {
-                // bm25 only works in the query that scans the text table,
-                // so it ranks there and the facts are joined outside.
-                let mut query = Query::new(
-                    "SELECT f.id, count(*) OVER () AS total FROM (SELECT rowid, \
-                     bm25(offers_text, 3.0, 2.0, 1.2, 1.0) AS score FROM offers_text WHERE offers_text MATCH ",
-                );
-                // Each word a quoted string: FTS5 reads no syntax in it, and
-                // words side by side must all match.
-                let quoted: Vec<String> = q
-                    .words
-                    .iter()
-                    .map(|w| format!("\"{}\"", w.replace('"', "")))
-                    .collect();
-                query
-                    .push_bind(quoted.join(" "))
-                    .push(") AS t JOIN offers_facts f ON f.rowid = t.rowid WHERE TRUE");
-                query
-            }
-            Pool::Postgres(_) => {
-                let mut query = Query::new(
-                    "SELECT f.id, count(*) OVER () AS total FROM offers_text f, plainto_tsquery('dutch', ",
-                );
-                query
-                    .push_bind(q.words.join(" "))
-                    .push(") AS q WHERE f.document @@ q");
-                query
-            }
+        let (mut query, order) = match self.pool {
+            Pool::Sqlite(_) => sqlite_head(&q.words),
+            Pool::Postgres(_) => postgres_head(&q.words),
         };
         push_filters(&mut query, q);
-        query.push(match self.pool {
-            Pool::Sqlite(_) => " ORDER BY t.score LIMIT ",
-            Pool::Postgres(_) => " ORDER BY ts_rank(f.document, q) DESC LIMIT ",
-        });
-        query.push_bind(q.limit.max(1));
+        query.push(order).push(" LIMIT ").push_bind(q.limit.max(1));
         let rows = query.fetch_all(On::Pool(&self.pool)).await?;
         let total = rows.first().map_or(0, |r| r.get::<i64>("total").max(0) as u64);
         Ok((total, rows.iter().map(|r| r.get("id")).collect()))
     }
 
-    /// Closes the pool and drops PostgreSQL's scratch database.
+    /// Closes the pool and removes the file or the scratch database.
     pub async fn remove(self) -> Result<(), StoreError> {
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
-        if let Some((admin, name)) = self.scratch {
-            Query::new(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(On::Pool(&Pool::Postgres(admin.clone())))
-                .await?;
-            admin.close().await;
+        match self.scratch {
+            Scratch::File(path) => remove_sqlite_files(&path),
+            Scratch::Database(admin, name) => {
+                Query::new(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(On::Pool(&Pool::Postgres(admin.clone())))
+                    .await?;
+                admin.close().await;
+            }
         }
         Ok(())
+    }
+}
+
+/// One batch into both SQLite tables, under rowids that join them.
+async fn insert_sqlite(pool: &SqlitePool, docs: &[FullTextDoc]) -> Result<(), StoreError> {
+    let mut tx = Tx::Sqlite(pool.begin().await?);
+    let first_rowid: i64 = Query::new("SELECT COALESCE(MAX(rowid), 0) + 1 FROM offers_facts")
+        .scalar(&mut tx)
+        .await?;
+    let numbered: Vec<(i64, &FullTextDoc)> = (first_rowid..).zip(docs).collect();
+    let mut text =
+        Query::new("INSERT INTO offers_text (rowid, title, skills, organisation, description) VALUES ");
+    text.push_values(&numbered, |v, (rowid, d)| {
+        v.push_bind(*rowid);
+        bind_text(v, d);
+    });
+    text.execute(&mut tx).await?;
+    let mut facts = Query::new(format!(
+        "INSERT INTO offers_facts (rowid, {FACT_COLUMNS}) VALUES "
+    ));
+    facts.push_values(&numbered, |v, (rowid, d)| {
+        v.push_bind(*rowid);
+        bind_facts(v, d);
+    });
+    facts.execute(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The file and the WAL files beside it; missing ones are fine.
+fn remove_sqlite_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
     }
 }
 
@@ -298,9 +306,50 @@ fn bind_facts(v: &mut Values<'_>, d: &FullTextDoc) {
         .push_bind(d.lon);
 }
 
-/// The filters and the radius: a box the index could use, then the
-/// distance on a flat map (within 0.1% of the great circle at city scale,
-/// and neither SQL dialect is promised trigonometry).
+/// FTS5's query up to its filters, and its order. bm25 works only in the
+/// query that scans the text table, so it ranks there, and `CROSS JOIN`
+/// keeps that scan outermost whatever SQLite's planner would pick. Without
+/// words every vacancy is a hit, as in our search.
+fn sqlite_head(words: &[String]) -> (Query, &'static str) {
+    // Each word a quoted string (a quote doubled inside): FTS5 reads no
+    // syntax in it, and words side by side must all match.
+    let quoted: Vec<String> = words
+        .iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if quoted.is_empty() {
+        let query = Query::new("SELECT f.id, count(*) OVER () AS total FROM offers_facts f WHERE TRUE");
+        return (query, " ORDER BY f.rowid");
+    }
+    let mut query = Query::new(
+        "SELECT f.id, count(*) OVER () AS total FROM (SELECT rowid, \
+         bm25(offers_text, 3.0, 2.0, 1.2, 1.0) AS score FROM offers_text WHERE offers_text MATCH ",
+    );
+    query
+        .push_bind(quoted.join(" "))
+        .push(") AS t CROSS JOIN offers_facts f ON f.rowid = t.rowid WHERE TRUE");
+    (query, " ORDER BY t.score")
+}
+
+/// PostgreSQL's query up to its filters, and its order.
+fn postgres_head(words: &[String]) -> (Query, &'static str) {
+    if words.is_empty() {
+        let query = Query::new("SELECT f.id, count(*) OVER () AS total FROM offers_text f WHERE TRUE");
+        return (query, " ORDER BY f.id");
+    }
+    let mut query =
+        Query::new("SELECT f.id, count(*) OVER () AS total FROM offers_text f, plainto_tsquery('dutch', ");
+    query
+        .push_bind(words.join(" "))
+        .push(") AS q WHERE f.document @@ q");
+    (query, PG_ORDER)
+}
+
+/// The filters and the radius: the box our collector checks first, then
+/// the distance on a flat map (within 0.1% of the great circle at city
+/// scale; neither SQL dialect is promised trigonometry). Neither table has
+/// an index on place: FTS5 and GIN pick the candidates by word.
 fn push_filters(query: &mut Query, q: &FullTextQuery) {
     query.push(" AND f.closes_day >= ").push_bind(q.today);
     let mut clause = |sql: &str, value: Option<i64>| {
@@ -315,13 +364,12 @@ fn push_filters(query: &mut Query, q: &FullTextQuery) {
     clause(" AND f.hours_max >= ", q.hours_min);
     clause(" AND f.hours_min <= ", q.hours_max);
     if let Some((lat, lon, radius)) = q.near {
-        let dlat = radius / KM_PER_DEGREE;
+        let bbox = Point { lat, lon }.bounding_box(radius);
         let km_per_lon = KM_PER_DEGREE * lat.to_radians().cos();
-        let dlon = radius / km_per_lon;
-        query.push(" AND f.lat BETWEEN ").push_bind(lat - dlat);
-        query.push(" AND ").push_bind(lat + dlat);
-        query.push(" AND f.lon BETWEEN ").push_bind(lon - dlon);
-        query.push(" AND ").push_bind(lon + dlon);
+        query.push(" AND f.lat BETWEEN ").push_bind(bbox.min_lat);
+        query.push(" AND ").push_bind(bbox.max_lat);
+        query.push(" AND f.lon BETWEEN ").push_bind(bbox.min_lon);
+        query.push(" AND ").push_bind(bbox.max_lon);
         query.push(" AND (f.lat - ").push_bind(lat);
         query.push(") * (f.lat - ").push_bind(lat);
         query.push(") * ").push_bind(KM_PER_DEGREE * KM_PER_DEGREE);
