@@ -136,8 +136,8 @@ pub enum BenchPhase {
     Rebuild,
     /// Search in-process, ours and raw tantivy.
     Search,
-    /// The same searches through SQLite FTS5 and PostgreSQL full-text
-    /// search too (`--compare`).
+    /// The search phase, and the same searches through SQLite FTS5 and
+    /// PostgreSQL full-text search beside it (`--compare`).
     Compare,
     /// Skill suggestions for typed words.
     Skills,

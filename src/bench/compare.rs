@@ -1,6 +1,7 @@
-//! `bench --compare`: the same vacancies and the same query mix through
-//! Banenlift, raw tantivy as its examples advise, SQLite FTS5 and
-//! PostgreSQL's full-text search, in one table.
+//! The search phase: the query mix through Banenlift and through raw
+//! tantivy as its examples advise; and with `--compare`, the same vacancies
+//! and mix through SQLite FTS5 and PostgreSQL's full-text search too, in
+//! one table with the first two.
 //!
 //! Fairness: every engine gets the same words (the mix's words without stop
 //! words, typos replaced by what our layer corrected them to), the same
@@ -13,12 +14,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::{Percentiles, QUERY_MIX, Report, median, median_percentiles, percentiles, queries};
-use crate::offers::indexing::{DocSource, read_all_docs};
+use super::{Percentiles, QUERY_MIX, Report, median, median_percentiles, ms, percentiles, queries};
+use crate::offers::indexing::{DocSource, read_docs_of};
 use crate::offers::query::search;
 use crate::search::{OfferDoc, OfferKind, SearchRequest, effective_words};
 use crate::services::Services;
-use crate::storage::{FullTextBaseline, FullTextDoc, FullTextQuery};
+use crate::storage::{FullTextBaseline, FullTextDoc, FullTextQuery, VacancyRow};
 use crate::web::params::search_request;
 
 /// The scratch database the PostgreSQL baseline creates and drops, one per
@@ -42,40 +43,71 @@ struct EngineRun {
     mean_hits: f64,
 }
 
+/// The mix, and how Banenlift and raw tantivy answered it.
+pub struct Searches {
+    mix: Vec<Prepared>,
+    ours: EngineRun,
+    raw: EngineRun,
+}
+
+impl Searches {
+    pub async fn measure(state: &Services, runs: usize, seed: u64) -> anyhow::Result<Self> {
+        let mix = prepare(state, seed, QUERY_MIX)?;
+        let ours = measure(runs, &mix, async |q: &Prepared| {
+            let results = search(state, OfferKind::Vacancy, q.request.clone()).await?;
+            Ok(results.total)
+        })
+        .await?;
+        let raw = measure(runs, &mix, async |q: &Prepared| {
+            let r = &q.request;
+            Ok(state
+                .search
+                .raw_search(&q.words, &r.filters, r.near, r.limit)?
+                .total)
+        })
+        .await?;
+        Ok(Self { mix, ours, raw })
+    }
+
+    pub fn report(&self, report: &mut Report) {
+        report.add(
+            format!("search latency, in-process ({QUERY_MIX} queries, facets and snippets)"),
+            ms(self.ours.latency),
+        );
+        report.add(
+            "same mix, raw tantivy (filters in a collector, fast-field facets, top k)",
+            ms(self.raw.latency),
+        );
+        report.add(
+            "our layer's overhead (ratio of the p50s)",
+            format!("{:.2}×", self.ours.latency.p50 / self.raw.latency.p50.max(1e-9)),
+        );
+    }
+}
+
+/// The mix of `searches` through the two baselines, in a table beside ours
+/// and raw tantivy's.
 pub async fn compare_phase(
     state: &Services,
     work: &Path,
     postgres_url: &str,
     runs: usize,
-    seed: u64,
+    searches: &Searches,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let mix = prepare(state, seed, QUERY_MIX)?;
-    let ours = measure(runs, &mix, async |q: &Prepared| {
-        let results = search(state, OfferKind::Vacancy, q.request.clone()).await?;
-        Ok(results.total)
-    })
-    .await?;
-    let raw = measure(runs, &mix, async |q: &Prepared| {
-        let r = &q.request;
-        Ok(state
-            .search
-            .raw_search(&q.words, &r.filters, r.near, r.limit)?
-            .total)
-    })
-    .await?;
+    let (mix, ours) = (&searches.mix, searches.ours);
     let mut rows = vec![
         ("Banenlift (in-process)".to_string(), ours),
         (
             "raw tantivy (collector filters, fast-field facets, top k)".into(),
-            raw,
+            searches.raw,
         ),
     ];
     let fts5 = FullTextBaseline::sqlite(&work.join("fts5.db")).await?;
     let pg = FullTextBaseline::postgres(postgres_url, &scratch_database()).await;
     // Both are removed whatever happened in between.
     let measured = match &pg {
-        Ok(pg) => baseline_rows(state, runs, &mix, &[&fts5, pg]).await,
+        Ok(pg) => baseline_rows(state, runs, mix, &[&fts5, pg]).await,
         Err(_) => Ok(Vec::new()),
     };
     fts5.remove().await?;
@@ -144,17 +176,13 @@ async fn load_baselines(state: &Services, baselines: &[&FullTextBaseline]) -> an
     let source = DocSource::load(&state.store).await?;
     let (tx, mut rx) = mpsc::channel::<Vec<OfferDoc>>(4);
     let reader = async {
-        let read = read_all_docs(&source, &tx).await;
+        let read = read_docs_of::<VacancyRow>(&source, &tx).await;
         drop(tx);
         read
     };
     let writer = async {
         while let Some(page) = rx.recv().await {
-            let docs: Vec<FullTextDoc> = page
-                .iter()
-                .filter(|d| d.kind == OfferKind::Vacancy)
-                .map(|d| fulltext_doc(state, d))
-                .collect();
+            let docs: Vec<FullTextDoc> = page.iter().map(|d| fulltext_doc(state, d)).collect();
             for baseline in baselines {
                 baseline.insert(&docs).await?;
             }

@@ -15,13 +15,11 @@ use crate::config::{BenchArgs, BenchPhase, BenchSize, GenerateArgs};
 use crate::fixtures::{self, OfferSet};
 use crate::lift::summaries;
 use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
-use crate::offers::query::search;
 use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchOptions, candidates, matches};
-use crate::search::{OfferKind, SearchIndex, effective_words};
+use crate::search::SearchIndex;
 use crate::services::Services;
 use crate::storage::{ConsentBy, Store, VacancyRow};
-use crate::web::params::search_request;
 
 const QUERY_MIX: usize = 240;
 
@@ -453,11 +451,13 @@ async fn in_process(
     })
     .await?;
     let state = app.services.clone();
-    if plan.includes(BenchPhase::Search) {
-        search_phase(&state, runs, seed, report).await?;
-    }
-    if plan.includes(BenchPhase::Compare) {
-        compare::compare_phase(&state, work, &args.compare_postgres_url, runs, seed, report).await?;
+    // The comparison's first two rows are the search phase's figures.
+    if plan.includes(BenchPhase::Search) || plan.includes(BenchPhase::Compare) {
+        let searches = compare::Searches::measure(&state, runs, seed).await?;
+        searches.report(report);
+        if plan.includes(BenchPhase::Compare) {
+            compare::compare_phase(&state, work, &args.compare_postgres_url, runs, &searches, report).await?;
+        }
     }
     if plan.includes(BenchPhase::Skills) {
         skills_phase(&state, runs, seed, report);
@@ -472,46 +472,6 @@ async fn in_process(
         refresh_phase(&state, size.refresh_budget, report).await?;
     }
     app.stop().await;
-    Ok(())
-}
-
-async fn search_phase(state: &Services, runs: usize, seed: u64, report: &mut Report) -> anyhow::Result<()> {
-    let mix = queries::mix(QUERY_MIX, seed);
-    let (mut ours, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let mut ours_run = Vec::new();
-        let mut raw_run = Vec::new();
-        for params in &mix {
-            let started = Instant::now();
-            let request = search_request(&state.geo, OfferKind::Vacancy, params)?;
-            search(state, OfferKind::Vacancy, request.clone()).await?;
-            ours_run.push(started.elapsed());
-            // The words our layer settled on, untimed: the same queries.
-            let corrections = state.search.search(&request)?.corrections;
-            let words = effective_words(&request.text, &corrections);
-            let started = Instant::now();
-            state
-                .search
-                .raw_search(&words, &request.filters, request.near, request.limit)?;
-            raw_run.push(started.elapsed());
-        }
-        let (o, r) = (percentiles(ours_run), percentiles(raw_run));
-        ratios.push(o.p50 / r.p50.max(1e-9));
-        ours.push(o);
-        raw.push(r);
-    }
-    report.add(
-        format!("search latency, in-process ({QUERY_MIX} queries, facets and snippets)"),
-        ms(median_percentiles(ours)),
-    );
-    report.add(
-        "same mix, raw tantivy (filters in a collector, fast-field facets, top k)",
-        ms(median_percentiles(raw)),
-    );
-    report.add(
-        "our layer's overhead (median latency ratio)",
-        format!("{:.2}×", median(ratios)),
-    );
     Ok(())
 }
 

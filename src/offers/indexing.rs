@@ -154,13 +154,17 @@ pub async fn rebuild(source: &DocSource, indexer: Indexer) -> anyhow::Result<(In
     Ok((indexer, count?))
 }
 
-/// Every open offer's document, a page at a time, as a rebuild reads them.
-pub async fn read_all_docs(source: &DocSource, tx: &mpsc::Sender<Vec<OfferDoc>>) -> anyhow::Result<()> {
+async fn read_all_docs(source: &DocSource, tx: &mpsc::Sender<Vec<OfferDoc>>) -> anyhow::Result<()> {
     read_docs_of::<VacancyRow>(source, tx).await?;
     read_docs_of::<TrainingRow>(source, tx).await
 }
 
-async fn read_docs_of<O: Offer>(source: &DocSource, tx: &mpsc::Sender<Vec<OfferDoc>>) -> anyhow::Result<()> {
+/// Every open offer's document of a kind, a page at a time, as a rebuild
+/// reads them.
+pub async fn read_docs_of<O: Offer>(
+    source: &DocSource,
+    tx: &mpsc::Sender<Vec<OfferDoc>>,
+) -> anyhow::Result<()> {
     let ctx = source.context();
     let mut after = String::new();
     loop {

@@ -99,7 +99,7 @@ pub(super) fn add_counts(into: &mut Vec<u64>, from: &[u64]) {
     }
 }
 
-fn bump(counts: &mut Vec<u64>, code: u64) {
+pub(super) fn bump(counts: &mut Vec<u64>, code: u64) {
     if code == NO_CODE {
         return;
     }

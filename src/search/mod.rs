@@ -162,8 +162,7 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
     ) -> Result<(Vec<String>, Vec<Correction>), SearchError> {
         // Only stop words left (say "de", or "AND(") means: browse everything.
-        let mut words = tokens(&mut words_analyzer(), text);
-        words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+        let mut words = query_words(text);
         let mut corrections = Vec::new();
         for word in &mut words {
             if word.chars().count() < MIN_CORRECTABLE_CHARS {
@@ -367,6 +366,13 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+/// The words of a query as the index reads them, without stop words.
+fn query_words(text: &str) -> Vec<String> {
+    let mut words = tokens(&mut words_analyzer(), text);
+    words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    words
 }
 
 /// The start of a description, HTML-escaped like a snippet, for hits that

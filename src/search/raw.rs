@@ -15,9 +15,9 @@ use tantivy::index::SegmentReader;
 use tantivy::query::Occur;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal};
 
-use super::collector::add_counts;
-use super::schema::{NO_CODE, tokens};
-use super::{Correction, Filters, Near, STOP_WORDS, SearchError, SearchIndex, words_analyzer};
+use super::collector::{add_counts, bump};
+use super::schema::NO_CODE;
+use super::{Correction, Filters, Near, SearchError, SearchIndex, query_words};
 use crate::geo::{BoundingBox, Point};
 
 /// What the baseline returns: the total, the ids of the first page and
@@ -36,8 +36,7 @@ type Facets = [Vec<u64>; 6];
 /// each typo replaced as our layer corrected it. Every engine the bench
 /// compares is given these.
 pub fn effective_words(text: &str, corrections: &[Correction]) -> Vec<String> {
-    let mut words = tokens(&mut words_analyzer(), text);
-    words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    let mut words = query_words(text);
     for word in &mut words {
         if let Some(c) = corrections.iter().find(|c| &c.from == word) {
             *word = c.to.clone();
@@ -256,14 +255,7 @@ impl SegmentCollector for RawSegmentCollector {
             &c.training_kind,
             &c.cost,
         ]) {
-            let code = column.get_val(doc);
-            if code != NO_CODE {
-                let i = code as usize;
-                if counts.len() <= i {
-                    counts.resize(i + 1, 0);
-                }
-                counts[i] += 1;
-            }
+            bump(counts, column.get_val(doc));
         }
         let ranked = Ranked(score);
         if self.heap.len() < self.limit {
