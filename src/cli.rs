@@ -64,7 +64,8 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
     let state = AppState::new(app.services.clone(), args.secure_cookies)
-        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()));
+        .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()))
+        .with_cors_origins(&args.cors_origins);
     serve_with_limits(listener, state, limits, shutdown_signal()).await?;
     app.stop().await;
     Ok(())

@@ -200,6 +200,11 @@ pub struct ServeArgs {
     /// report requests and `banenlift report`.
     #[arg(long, env = "BANENLIFT_LIFT_REFRESH_MINUTES", default_value_t = 60)]
     pub lift_refresh_minutes: u64,
+    /// Web origins (such as `https://data.example.nl`), comma separated,
+    /// whose pages may call the API from a browser. None by default, so
+    /// browsers refuse cross-origin calls.
+    #[arg(long = "cors-origin", env = "BANENLIFT_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
     #[command(flatten)]
     pub connections: ConnectionArgs,
 }
@@ -425,9 +430,50 @@ pub fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
         .map_err(|_| format!("'{text}' is no IP address or network (like 10.0.0.5 or 10.0.0.0/24)"))
 }
 
+/// A web origin as browsers send it: `scheme://host[:port]`, lower case,
+/// with no path, query or user.
+pub fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let refused = || format!("'{text}' is no web origin (like https://data.example.nl, without a path)");
+    let url = url::Url::parse(text).map_err(|_| refused())?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !plain {
+        return Err(refused());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
 #[cfg(test)]
-mod proxy_tests {
-    use super::parse_proxy;
+mod parse_tests {
+    use super::{parse_origin, parse_proxy};
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            parse_origin(" https://Data.Example.nl/ ").unwrap(),
+            "https://data.example.nl"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
+        for refused in [
+            "data.example.nl",
+            "ftp://example.nl",
+            "https://example.nl/api",
+            "https://example.nl/?a=1",
+            "https://user@example.nl",
+            "*",
+        ] {
+            assert!(parse_origin(refused).is_err(), "{refused}");
+        }
+    }
 
     #[test]
     fn proxies_are_addresses_or_networks() {

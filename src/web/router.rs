@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -22,6 +24,12 @@ use crate::storage::now_unix;
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a browser may keep a CORS preflight's answer.
+const CORS_MAX_AGE: Duration = Duration::from_secs(3600);
+pub const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+/// The API contract's version. Its major is the `v1` in `/api/v1`: additions
+/// raise the minor, and a breaking change gets a new major under a new path.
+pub const API_VERSION_NUMBER: &str = "1.0.0";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -30,6 +38,10 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         super::idempotency::idempotent_posts,
     ));
+    let api = match cors(&state.cors_origins) {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
     Router::new()
         .route("/health", get(health))
         .nest("/api/v1", api)
@@ -55,8 +67,39 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(axum::middleware::from_fn(super::error_shape::uniform_errors))
+        .layer(axum::middleware::from_fn(api_version))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// NL API Design Rules (API-57): every API answer, errors included, names
+/// the full version of the API it comes from.
+async fn api_version(request: Request, next: Next) -> Response {
+    let api = is_api_path(request.uri().path());
+    let mut response = next.run(request).await;
+    if api {
+        response
+            .headers_mut()
+            .insert(API_VERSION, HeaderValue::from_static(API_VERSION_NUMBER));
+    }
+    response
+}
+
+/// Cross-origin calls from browsers, only from the configured origins. The
+/// API authenticates with bearer tokens, not cookies, so no credentials.
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static(super::idempotency::HEADER),
+            ])
+            .expose_headers([API_VERSION, header::LOCATION])
+            .max_age(CORS_MAX_AGE)
+    })
 }
 
 /// For a load balancer: 200 when this replica can serve, 503 while its

@@ -4,6 +4,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
+
 use super::charts::WijkOutlines;
 use super::client::TrustedProxies;
 use crate::services::Services;
@@ -17,6 +19,9 @@ pub struct AppState {
     pub wijk_outlines: Arc<WijkOutlines>,
     /// Whose `X-Forwarded-For` names the client (see `web::client`).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Origins whose pages may call the API from a browser (CORS); none by
+    /// default.
+    pub cors_origins: Arc<Vec<HeaderValue>>,
 }
 
 impl AppState {
@@ -26,7 +31,20 @@ impl AppState {
             secure_cookies,
             wijk_outlines: Arc::new(WijkOutlines::load()),
             trusted_proxies: Arc::default(),
+            cors_origins: Arc::default(),
         }
+    }
+
+    /// Browsers may call the API from pages on these origins, as
+    /// `config::parse_origin` checked them.
+    pub fn with_cors_origins(mut self, origins: &[String]) -> Self {
+        self.cors_origins = Arc::new(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok())
+                .collect(),
+        );
+        self
     }
 
     /// Behind a load balancer: believe these proxies' `X-Forwarded-For`.

@@ -44,14 +44,27 @@ impl TestApp {
     pub async fn spawn_with_limits(limits: ConnectionLimits) -> TestApp {
         let workspace = Workspace::new().await;
         let options = options(&workspace);
-        Self::start_with(workspace, &options, limits).await
+        Self::start_with(workspace, &options, limits, &[]).await
+    }
+
+    /// With the demo data, letting browsers call the API from these origins.
+    pub async fn spawn_with_cors(origins: &[&str]) -> TestApp {
+        let workspace = Workspace::new().await;
+        let options = options(&workspace);
+        let origins: Vec<String> = origins.iter().map(|o| o.to_string()).collect();
+        Self::start_with(workspace, &options, ConnectionLimits::default(), &origins).await
     }
 
     async fn start(workspace: Workspace, options: &StartOptions) -> TestApp {
-        Self::start_with(workspace, options, ConnectionLimits::default()).await
+        Self::start_with(workspace, options, ConnectionLimits::default(), &[]).await
     }
 
-    async fn start_with(workspace: Workspace, options: &StartOptions, limits: ConnectionLimits) -> TestApp {
+    async fn start_with(
+        workspace: Workspace,
+        options: &StartOptions,
+        limits: ConnectionLimits,
+        cors_origins: &[String],
+    ) -> TestApp {
         let Workspace { dir, db } = workspace;
         let app = App::start(options).await.expect("app starts");
         // A new index is built in the background; tests start on a full one.
@@ -61,7 +74,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(app.services.clone(), false);
+        let state = AppState::new(app.services.clone(), false).with_cors_origins(cors_origins);
         let server = tokio::spawn(serve_with_limits(listener, state.clone(), limits, async {
             let _ = stopped.await;
         }));

@@ -1,0 +1,107 @@
+//! The NL API Design Rules that apply to every answer: the `API-Version`
+//! header, and cross-origin calls only from the origins configured.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+use crate::helpers::TestApp;
+
+const ALLOWED: &str = "https://data.example.nl";
+const OTHER: &str = "https://elders.example";
+
+async fn headers(app: &TestApp, method: Method, path: &str, origin: Option<&str>) -> (StatusCode, HeaderMap) {
+    let mut request = app.client.request(method.clone(), format!("{}{path}", app.base));
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    if method == Method::OPTIONS {
+        request = request
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type");
+    }
+    let response = request.send().await.expect("request");
+    (response.status(), response.headers().clone())
+}
+
+fn allowed_origin(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("access-control-allow-origin")
+        .and_then(|v| v.to_str().ok())
+}
+
+#[tokio::test]
+async fn every_api_answer_names_the_version_and_pages_do_not() {
+    let app = TestApp::spawn().await;
+    let token = app.token("coach", None).await;
+    let answers = [
+        app.client
+            .get(format!("{}/api/v1/skills?q=kassa", app.base))
+            .send(),
+        app.client.get(format!("{}/api/v1/geen-route", app.base)).send(),
+        app.client.get(format!("{}/api/v1/residents", app.base)).send(),
+        app.client
+            .post(format!("{}/api/v1/vacancies", app.base))
+            .bearer_auth(&token)
+            .body("{")
+            .header("content-type", "application/json")
+            .send(),
+    ];
+    let mut statuses = Vec::new();
+    for answer in answers {
+        let response = answer.await.expect("request");
+        statuses.push(response.status().as_u16());
+        let version = response
+            .headers()
+            .get("api-version")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(version.as_deref(), Some("1.0.0"), "{}", response.url());
+    }
+    assert_eq!(statuses[0], 200);
+    assert!(
+        statuses[1..].iter().all(|s| (400..500).contains(s)),
+        "errors alike: {statuses:?}"
+    );
+    let (status, page) = headers(&app, Method::GET, "/vacatures", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.get("api-version").is_none(), "pages are no API answers");
+}
+
+#[tokio::test]
+async fn without_configured_origins_no_cross_origin_call_is_allowed() {
+    let app = TestApp::spawn().await;
+    for method in [Method::OPTIONS, Method::GET] {
+        let (_, answer) = headers(&app, method.clone(), "/api/v1/skills?q=kassa", Some(ALLOWED)).await;
+        assert_eq!(allowed_origin(&answer), None, "{method}");
+    }
+}
+
+#[tokio::test]
+async fn only_configured_origins_may_call_the_api_from_a_browser() {
+    let app = TestApp::spawn_with_cors(&[ALLOWED]).await;
+    let (status, preflight) = headers(&app, Method::OPTIONS, "/api/v1/vacancies", Some(ALLOWED)).await;
+    assert!(status.is_success(), "{status}");
+    assert_eq!(allowed_origin(&preflight), Some(ALLOWED));
+    let allowed_headers = preflight["access-control-allow-headers"].to_str().unwrap();
+    assert!(allowed_headers.contains("authorization") && allowed_headers.contains("content-type"));
+    assert!(
+        preflight["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    assert!(
+        preflight.get("access-control-allow-credentials").is_none(),
+        "bearer tokens, no cookies"
+    );
+
+    let (status, read) = headers(&app, Method::GET, "/api/v1/skills?q=kassa", Some(ALLOWED)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(allowed_origin(&read), Some(ALLOWED));
+    let exposed = read["access-control-expose-headers"].to_str().unwrap();
+    assert!(exposed.contains("api-version"), "{exposed}");
+
+    for method in [Method::OPTIONS, Method::GET] {
+        let (_, answer) = headers(&app, method.clone(), "/api/v1/skills?q=kassa", Some(OTHER)).await;
+        assert_eq!(allowed_origin(&answer), None, "{method} from another origin");
+    }
+}
