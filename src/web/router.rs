@@ -72,7 +72,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// NL API Design Rules (API-57): every API answer, errors included, names
+/// NL API Design Rules, `/core/version-header`: every API answer, errors included, names
 /// the full version of the API it comes from.
 async fn api_version(request: Request, next: Next) -> Response {
     let api = is_api_path(request.uri().path());
