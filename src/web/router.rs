@@ -26,10 +26,10 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a browser may keep a CORS preflight's answer.
 const CORS_MAX_AGE: Duration = Duration::from_secs(3600);
-pub const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 /// The API contract's version. Its major is the `v1` in `/api/v1`: additions
 /// raise the minor, and a breaking change gets a new major under a new path.
-pub const API_VERSION_NUMBER: &str = "1.0.0";
+const API_VERSION_NUMBER: &str = "1.0.0";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -72,8 +72,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// NL API Design Rules, `/core/version-header`: every API answer, errors included, names
-/// the full version of the API it comes from.
+/// NL API Design Rules, `/core/version-header`: every API answer (and
+/// `/health`, which answers in the API's shape), errors included, names the
+/// full version of the API it comes from.
 async fn api_version(request: Request, next: Next) -> Response {
     let api = is_api_path(request.uri().path());
     let mut response = next.run(request).await;
