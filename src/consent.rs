@@ -11,7 +11,7 @@ use crate::residents::{accessible, ensure_consent_confirmed, record_use, visible
 use crate::services::Services;
 use crate::storage::{ConsentEventRow, ResidentRow, now_unix};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     pub findable_by_employers: bool,
@@ -20,7 +20,7 @@ pub struct ConsentInput {
     pub confirmed_with_resident: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConsentEventView {
     pub findable_by_employers: bool,
     pub version: String,
@@ -28,7 +28,7 @@ pub struct ConsentEventView {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConsentView {
     pub resident_id: String,
     pub findable_by_employers: bool,

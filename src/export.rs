@@ -16,7 +16,7 @@ use crate::storage::TokenRow;
 /// The views log in an export is complete up to this many entries.
 const MAX_VIEWS: i64 = 10_000;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Export {
     pub exported_at: String,
     pub account: AccountExport,
@@ -25,7 +25,7 @@ pub struct Export {
     pub profile: Option<ProfileExport>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountExport {
     pub id: String,
     pub name: String,
@@ -35,7 +35,7 @@ pub struct AccountExport {
     pub tokens: Vec<TokenExport>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenExport {
     pub id: String,
     pub created_at: String,
@@ -43,7 +43,7 @@ pub struct TokenExport {
     pub revoked_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProfileExport {
     pub resident: ResidentView,
     pub consent: ConsentView,

@@ -13,7 +13,7 @@ pub struct Context<'a> {
     pub taxonomy: &'a Taxonomy,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WijkRef {
     pub code: String,
     pub name: String,
@@ -31,7 +31,7 @@ impl WijkRef {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SkillRef {
     pub id: String,
     pub label: String,

@@ -16,14 +16,14 @@ use crate::validate::Checker;
 pub use crate::codes::contact_route::{COACH, EMAIL, PHONE};
 pub use crate::codes::contact_status::{ACCEPTED, DECLINED, OPEN};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequestInput {
     pub vacancy_id: String,
     pub resident_id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactAnswerInput {
     pub status: String,
@@ -38,7 +38,7 @@ pub struct ContactAnswerInput {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ContactRequestView {
     pub id: String,
     pub vacancy_id: String,

@@ -6,7 +6,7 @@ use serde::Serialize;
 /// Mean earth radius used by the haversine formula.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Point {
     pub lat: f64,
     pub lon: f64,
@@ -64,7 +64,7 @@ impl BoundingBox {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Wijk {
     pub code: String,
     pub number: i64,

@@ -174,7 +174,7 @@ impl Figure {
 }
 
 /// One figure as published: its value, or `None` with "<5" when suppressed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Cell {
     #[serde(serialize_with = "compact_number")]
     pub value: Option<f64>,
@@ -210,7 +210,8 @@ fn compact_number<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::
 }
 
 /// Figures in their fixed order, serialised as a JSON object.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, utoipa::ToSchema)]
+#[schema(value_type = std::collections::BTreeMap<String, Cell>)]
 pub struct Figures(pub Vec<(Figure, Cell)>);
 
 impl Figures {

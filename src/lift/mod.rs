@@ -26,7 +26,7 @@ pub const CITY_CODE: &str = "GM0518";
 pub const DEFAULT_THRESHOLD: f64 = 60.0;
 const TREND_MONTHS: usize = 12;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Wijk,
@@ -109,7 +109,7 @@ impl ReportRequest {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FigureInfo {
     pub key: &'static str,
     pub label_nl: &'static str,
@@ -117,14 +117,14 @@ pub struct FigureInfo {
     pub kind: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MissingSkill {
     pub skill_id: String,
     pub name: String,
     pub residents: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AreaReport {
     pub code: String,
     pub name: String,
@@ -136,13 +136,13 @@ pub struct AreaReport {
 
 /// How fresh the match figures are: they describe today's vacancies.
 /// Rounded to fives like every count of persons.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchCoverage {
     pub residents_matched: u64,
     pub residents_pending: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LiftReport {
     pub from: String,
     pub to: String,
@@ -157,7 +157,7 @@ pub struct LiftReport {
     pub areas: Vec<AreaReport>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrendMonth {
     pub month: String,
     pub label: String,
@@ -165,7 +165,7 @@ pub struct TrendMonth {
     pub city_average: Figures,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Trend {
     pub code: String,
     pub name: String,

@@ -101,7 +101,7 @@ pub struct OfferFacts {
     pub alliance: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Component {
     pub name: &'static str,
     pub weight: f64,

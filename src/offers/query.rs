@@ -17,7 +17,7 @@ pub const MAX_OFFSET: usize = 10_000;
 pub const MAX_QUERY_CHARS: usize = 500;
 pub const MAX_RADIUS_KM: f64 = 100.0;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub total: u64,
     pub limit: usize,
@@ -29,7 +29,7 @@ pub struct SearchResponse {
     pub corrected_query: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub title: String,

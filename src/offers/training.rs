@@ -18,7 +18,7 @@ use crate::validate::{Checker, Reach};
 const MAX_LANGUAGES: usize = 8;
 const MAX_START_DATES: usize = 24;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingInput {
     /// Only an admin names the organisation; a provider posts for its own.
@@ -206,7 +206,7 @@ impl TrainingInput {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrainingView {
     pub id: String,
     pub title: String,

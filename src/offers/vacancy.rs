@@ -21,7 +21,7 @@ use crate::validate::{Checker, Reach};
 /// Below this many hours a job counts as part-time.
 const FULL_TIME_HOURS: i64 = 32;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VacancyInput {
     /// Only an admin names the organisation; an employer posts for its own.
@@ -186,7 +186,7 @@ impl VacancyInput {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VacancyView {
     pub id: String,
     pub title: String,

@@ -23,7 +23,7 @@ pub const STATUSES: [&str; 6] = [
     "gestopt",
 ];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeInput {
     pub resident_id: String,
@@ -31,7 +31,7 @@ pub struct OutcomeInput {
     pub status: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrainingOutcomeInput {
     pub resident_id: String,
@@ -39,7 +39,7 @@ pub struct TrainingOutcomeInput {
     pub status: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrainingOutcomeView {
     pub resident_id: String,
     pub training_id: String,
@@ -49,7 +49,7 @@ pub struct TrainingOutcomeView {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutcomeView {
     pub resident_id: String,
     pub vacancy_id: String,

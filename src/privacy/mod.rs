@@ -130,7 +130,7 @@ pub async fn record(
 }
 
 /// One entry of "wie bekeek mijn profiel".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ViewView {
     pub at: String,
     pub role: String,

@@ -60,7 +60,7 @@ impl Default for MatchOptions {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VacancyRef {
     pub id: String,
     pub title: String,
@@ -69,7 +69,7 @@ pub struct VacancyRef {
     pub wijk_name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TrainingRoute {
     pub id: String,
     pub title: String,
@@ -83,7 +83,7 @@ pub struct TrainingRoute {
     pub cost: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchView {
     pub vacancy: VacancyRef,
     pub score: f64,
@@ -105,7 +105,7 @@ pub struct MatchView {
     pub training_routes: Vec<TrainingRoute>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BijnaMatch {
     pub vacancy: VacancyRef,
     pub score: f64,
@@ -114,7 +114,7 @@ pub struct BijnaMatch {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchesResponse {
     pub resident_id: String,
     pub algorithm_version: &'static str,
@@ -693,7 +693,7 @@ fn lift_reason(boost: &LiftBoost, reader: Reader) -> Option<String> {
     Some(format!("Extra punten (+{points}): {text}."))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CandidateView {
     pub resident_id: String,
     /// For an employer the first name only, until the resident accepted
@@ -729,7 +729,7 @@ fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or("Kandidaat").to_string()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CandidatesResponse {
     pub vacancy_id: String,
     pub algorithm_version: &'static str,

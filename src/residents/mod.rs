@@ -16,6 +16,7 @@ use crate::storage::{ResidentRow, VacancyRow, now_unix};
 use profile::{ResidentInput, ResidentView};
 
 pub const MAX_PAGE: i64 = 100;
+const MAX_OFFSET: i64 = 100_000;
 /// The profile body's statement that a coach gives consent with the client.
 const CONFIRMATION_FIELD: &str = "consent_confirmed_with_resident";
 
@@ -246,10 +247,12 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<ResidentView>, AppError> {
     ensure_profile_role(caller)?;
-    if !(1..=MAX_PAGE).contains(&limit) || !(0..=100_000).contains(&offset) {
+    if !(1..=MAX_PAGE).contains(&limit) || !(0..=MAX_OFFSET).contains(&offset) {
         return Err(AppError::bad_request(
             "invalid_number",
-            format!("limit 1 tot {MAX_PAGE}, offset 0 of meer. / Bad page."),
+            format!(
+                "limit is 1 tot {MAX_PAGE}, offset 0 tot {MAX_OFFSET}. / limit must be 1 to {MAX_PAGE}, offset 0 to {MAX_OFFSET}."
+            ),
         ));
     }
     let (coach, user) = match caller.role {

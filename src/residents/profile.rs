@@ -27,7 +27,7 @@ const MAX_LIST: usize = 30;
 /// Used when neither a time nor a distance limit is given.
 pub const DEFAULT_TRAVEL_MINUTES: i64 = 30;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResidentInput {
     /// A first name or pseudonym.
@@ -325,21 +325,21 @@ fn check_list(check: &mut Checker, field: &str, values: &[String], valid: impl F
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SkillView {
     pub name: String,
     pub id: Option<String>,
     pub label: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OccupationView {
     pub value: String,
     pub occupation_uri: Option<String>,
     pub label: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ResidentView {
     pub id: String,
     pub name: String,

@@ -100,7 +100,7 @@ pub struct SearchRequest {
     pub offset: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Correction {
     pub from: String,
     pub to: String,

@@ -19,7 +19,7 @@ pub use taxonomy::Taxonomy;
 /// gets no confident match.
 pub const MIN_SIMILARITY: f64 = 0.75;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchKind {
     /// The skill's id or label.
@@ -30,7 +30,7 @@ pub enum MatchKind {
     Fuzzy,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub id: String,
     pub label: String,

@@ -10,6 +10,7 @@ pub mod format;
 pub mod forms;
 pub mod idempotency;
 pub mod layout;
+pub mod openapi;
 pub mod page_error;
 pub mod pages;
 pub mod params;

@@ -14,27 +14,60 @@ use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 
 /// Query-string parameters, all as text so every mistake gets our own clear
 /// message. Unknown parameters are refused rather than silently ignored.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words to search for, in Dutch; typos are corrected. At most 500 characters.
+    #[param(max_length = 500, example = "magazijnmedewerker")]
     pub q: Option<String>,
+    /// A sector code, such as `logistiek` or `zorg`.
     pub sector: Option<String>,
+    /// A contract code (vacancies), such as `vast` or `tijdelijk`.
     pub contract: Option<String>,
+    /// A kind of training (trainings), such as `mbo` or `cursus`.
     pub kind: Option<String>,
+    /// A cost code (trainings), such as `gratis`.
     pub cost: Option<String>,
+    /// Offers of at least this many hours a week.
+    #[param(value_type = Option<u32>, maximum = 40)]
     pub hours_min: Option<String>,
+    /// Offers of at most this many hours a week.
+    #[param(value_type = Option<u32>, maximum = 40)]
     pub hours_max: Option<String>,
+    /// Offers that ask at most this education level.
     pub education: Option<String>,
+    /// Offers that ask at most this level of Dutch (A1 to C2).
     pub dutch_level: Option<String>,
+    /// Only jobs for the banenafspraak (`true`/`false`, also `ja`/`nee`).
+    #[param(value_type = Option<bool>)]
     pub banenafspraak: Option<String>,
+    /// Only work-and-learn (BBL) places.
+    #[param(value_type = Option<bool>)]
     pub bbl: Option<String>,
+    /// A wijk to measure the distance from: code or name (see `/api/v1/wijken`).
+    #[param(example = "WK051829")]
     pub wijk: Option<String>,
+    /// A Den Haag postcode (four digits) to measure the distance from; empty is the same as absent.
+    #[param(pattern = "^([0-9]{4})?$", example = "2525")]
     pub postcode: Option<String>,
+    /// Latitude of the place to measure from, with `lon`.
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90)]
     pub lat: Option<String>,
+    /// Longitude of the place to measure from, with `lat`.
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180)]
     pub lon: Option<String>,
+    /// Only offers within this distance of the place, in kilometres (more than 0, at most 100).
+    #[param(value_type = Option<f64>, exclusive_minimum = 0, maximum = 100)]
     pub radius_km: Option<String>,
+    /// `relevance` (default), `distance` (needs a place) or `newest`.
+    #[param(example = "relevance")]
     pub sort: Option<String>,
+    /// Hits per page, 0 to 100 (default 20).
+    #[param(value_type = Option<u32>, maximum = 100)]
     pub limit: Option<String>,
+    /// Hits to skip, at most 10,000.
+    #[param(value_type = Option<u32>, maximum = 10000)]
     pub offset: Option<String>,
 }
 
@@ -231,10 +264,15 @@ fn location(geo: &Geo, p: &SearchParams) -> Result<Option<Near>, AppError> {
 }
 
 /// The query string of matches and candidate lists.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MatchParams {
+    /// How many, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// Matches only: also show jobs that ask a little more (`true`/`false`).
+    #[param(value_type = Option<bool>)]
     pub relaxed: Option<String>,
 }
 

@@ -8,14 +8,23 @@ use serde::Serialize;
 
 use crate::error::{AppError, FieldError};
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An error, as RFC 9457 `application/problem+json`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Problem<'a> {
+    /// A relative URI naming the kind of problem: `/problemen/{code}`.
     #[serde(rename = "type")]
+    #[schema(example = "/problemen/validation_failed")]
     kind: String,
+    /// Short, in Dutch and English.
     title: &'static str,
+    /// The HTTP status, repeated.
     status: u16,
+    /// What went wrong and what to do, in plain Dutch and English.
     detail: String,
+    /// Stable and machine-readable: programs branch on this, never on the words.
+    #[schema(example = "validation_failed")]
     code: &'static str,
+    /// With `validation_failed`: each field that is wrong, and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     errors: Option<&'a [FieldError]>,
 }

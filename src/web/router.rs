@@ -1,6 +1,7 @@
 //! The whole HTTP surface: the API under `/api/v1`, the pages, health, and
 //! the layers every answer passes (limits, security headers, one error shape).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -14,9 +15,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use super::api;
 use super::error_shape::{error_for_path, is_api_path};
+use super::openapi::{self, API_BASE, API_VERSION_NUMBER};
 use super::server::ConnectionLimits;
 use super::state::AppState;
 use crate::error::AppError;
@@ -27,24 +30,27 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a browser may keep a CORS preflight's answer.
 const CORS_MAX_AGE: Duration = Duration::from_secs(3600);
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
-/// The API contract's version. Its major is the `v1` in `/api/v1`: additions
-/// raise the minor, and a breaking change gets a new major under a new path.
-const API_VERSION_NUMBER: &str = "1.0.0";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
-    let api = api::router().layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        super::idempotency::idempotent_posts,
-    ));
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
+        .merge(api::router())
+        .split_for_parts();
+    let doc = Arc::new(openapi::finish(doc));
+    let api = api
+        .route("/openapi.json", get(move || async move { Json(doc) }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::idempotency::idempotent_posts,
+        ));
     let api = match cors(&state.cors_origins) {
         Some(cors) => api.layer(cors),
         None => api,
     };
     Router::new()
         .route("/health", get(health))
-        .nest("/api/v1", api)
+        .nest(API_BASE, api)
         .merge(super::pages::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

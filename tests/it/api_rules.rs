@@ -106,3 +106,60 @@ async fn only_configured_origins_may_call_the_api_from_a_browser() {
         assert_eq!(allowed_origin(&answer), None, "{method} from another origin");
     }
 }
+
+/// The contract at `/api/v1/openapi.json` is OpenAPI 3.1, public, of the
+/// version the answers name, and every operation it lists is a route the
+/// server has (not the API's "no such route" answer, not a wrong method),
+/// with its error answers in problem+json.
+#[tokio::test]
+async fn the_openapi_document_describes_the_routes_the_server_has() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let version = response.headers()["api-version"].to_str().unwrap().to_string();
+    let doc: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["info"]["version"], version.as_str());
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{method} {path}: no success"
+            );
+            assert!(responses.contains_key("400"), "{method} {path}: no 400");
+            if operation.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{method} {path}: secured, no 401");
+            }
+            let url = format!(
+                "{}/api/v1{}",
+                app.base,
+                path.replace("{id}", "x").replace("{code}", "x")
+            );
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let answer = app
+                .client
+                .request(method.clone(), &url)
+                .send()
+                .await
+                .expect("request");
+            assert_ne!(answer.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            let body = answer.text().await.unwrap();
+            assert!(
+                !body.contains("Deze API-route bestaat niet"),
+                "{method} {path}: {body}"
+            );
+        }
+    }
+    assert!(operations >= 33, "{operations} operations");
+}

@@ -1,10 +1,11 @@
 //! Thin handlers for contact requests.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::contact::{ContactAnswerInput, ContactRequestInput, ContactRequestView};
@@ -12,13 +13,21 @@ use crate::error::AppError;
 use crate::web::ApiJson;
 use crate::web::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/contact-requests", post(request))
-        .route("/contact-requests/{id}", put(answer))
-        .route("/residents/{id}/contact-requests", get(list))
+const TAG: &str = "contact";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(request))
+        .routes(routes!(answer))
+        .routes(routes!(list))
 }
 
+/// Ask a candidate for contact
+///
+/// An employer asks a candidate who consented, about one of its own vacancies. The jobseeker
+/// decides; only then does the employer see how to reach them.
+#[utoipa::path(post, path = "/contact-requests", tag = TAG, request_body = ContactRequestInput,
+    security(("bearer" = [])), responses((status = 201, description = "Asked", body = ContactRequestView)))]
 async fn request(
     State(state): State<AppState>,
     caller: Caller,
@@ -30,6 +39,12 @@ async fn request(
     ))
 }
 
+/// Answer a contact request
+///
+/// The jobseeker (or their coach) accepts or declines, and chooses what the employer may see.
+#[utoipa::path(put, path = "/contact-requests/{id}", tag = TAG, params(("id" = String, Path)),
+    request_body = ContactAnswerInput, security(("bearer" = [])),
+    responses((status = 200, body = ContactRequestView)))]
 async fn answer(
     State(state): State<AppState>,
     caller: Caller,
@@ -39,6 +54,9 @@ async fn answer(
     Ok(Json(crate::contact::answer(&state, &caller, &id, input).await?))
 }
 
+/// The contact requests to one resident
+#[utoipa::path(get, path = "/residents/{id}/contact-requests", tag = TAG, params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Vec<ContactRequestView>)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,

@@ -1,24 +1,49 @@
 //! Thin handlers for the lift report.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::lift::export::CsvDialect;
-use crate::lift::{LiftParams, ReportRequest, Trend};
+use crate::lift::{LiftParams, LiftReport, ReportRequest, Trend};
 use crate::web::ApiQuery;
 use crate::web::AppState;
+use crate::web::problem::Problem;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/lift", get(report))
-        .route("/lift/wijken/{code}/trend", get(trend))
+const TAG: &str = "lift";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(report))
+        .routes(routes!(trend))
 }
 
+/// The lift report: does work reach the wijken that need it?
+///
+/// Per wijk or stadsdeel, for a period: vacancies near, residents with a match, applications,
+/// hires and training steps. Counts of persons are rounded to fives and below 5 suppressed.
+/// For analysts and admins. `format=csv` (or `excel`, with semicolons) downloads it as CSV.
+#[utoipa::path(get, path = "/lift", tag = TAG,
+    params(
+        ("from" = Option<String>, Query, format = Date, description = "First day (default: a year ago)"),
+        ("to" = Option<String>, Query, format = Date, description = "Last day (default: today)"),
+        ("level" = Option<String>, Query, description = "`wijk` (default) or `stadsdeel`"),
+        ("threshold" = Option<f64>, Query, minimum = 1, maximum = 100,
+            description = "The score from which a resident counts as matched (default 60)"),
+        ("format" = Option<String>, Query, description = "`json` (default), `csv` or `excel`"),
+    ),
+    security(("bearer" = [])),
+    responses((status = 200, content(
+        (LiftReport = "application/json"),
+        (String = "text/csv"),
+    )),
+    (status = 422, description = "A date, level, threshold or format that is wrong (see `errors`)",
+        body = Problem, content_type = "application/problem+json")))]
 async fn report(
     State(state): State<AppState>,
     caller: Caller,
@@ -58,6 +83,10 @@ pub fn csv_response(body: String, from: &str, to: &str, dialect: CsvDialect) -> 
         .into_response()
 }
 
+/// Twelve months of one wijk's figures, beside the city's average
+#[utoipa::path(get, path = "/lift/wijken/{code}/trend", tag = TAG,
+    params(("code" = String, Path, example = "WK051829")), security(("bearer" = [])),
+    responses((status = 200, body = Trend)))]
 async fn trend(
     State(state): State<AppState>,
     caller: Caller,

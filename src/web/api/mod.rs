@@ -9,12 +9,14 @@ mod privacy;
 mod residents;
 mod skills;
 
-use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
 use super::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every API route with its documented operation: a route can only be
+/// added here together with its part of the contract.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(offers::router())
         .merge(residents::router())
         .merge(skills::router())

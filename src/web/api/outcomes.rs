@@ -1,10 +1,11 @@
 //! Thin handlers for outcomes.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -12,14 +13,21 @@ use crate::outcomes::{OutcomeInput, OutcomeView, TrainingOutcomeInput, TrainingO
 use crate::web::ApiJson;
 use crate::web::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/outcomes", post(record))
-        .route("/residents/{id}/outcomes", get(of_resident))
-        .route("/training-outcomes", post(record_training))
-        .route("/residents/{id}/training-outcomes", get(trainings_of_resident))
+const TAG: &str = "outcomes";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(record))
+        .routes(routes!(of_resident))
+        .routes(routes!(record_training))
+        .routes(routes!(trainings_of_resident))
 }
 
+/// Record what became of a match
+///
+/// An application, interview or hire, by the coach or the employer involved; the lift report counts these.
+#[utoipa::path(post, path = "/outcomes", tag = TAG, request_body = OutcomeInput,
+    security(("bearer" = [])), responses((status = 201, description = "Recorded", body = OutcomeView)))]
 async fn record(
     State(state): State<AppState>,
     caller: Caller,
@@ -31,6 +39,9 @@ async fn record(
     ))
 }
 
+/// The outcomes of one resident
+#[utoipa::path(get, path = "/residents/{id}/outcomes", tag = TAG, params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Vec<OutcomeView>)))]
 async fn of_resident(
     State(state): State<AppState>,
     caller: Caller,
@@ -39,6 +50,11 @@ async fn of_resident(
     Ok(Json(crate::outcomes::of_resident(&state, &caller, &id).await?))
 }
 
+/// Record a step in a training
+///
+/// Enrolled, completed or stopped, by the coach or the training provider.
+#[utoipa::path(post, path = "/training-outcomes", tag = TAG, request_body = TrainingOutcomeInput,
+    security(("bearer" = [])), responses((status = 201, description = "Recorded", body = TrainingOutcomeView)))]
 async fn record_training(
     State(state): State<AppState>,
     caller: Caller,
@@ -50,6 +66,9 @@ async fn record_training(
     ))
 }
 
+/// The training steps of one resident
+#[utoipa::path(get, path = "/residents/{id}/training-outcomes", tag = TAG, params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Vec<TrainingOutcomeView>)))]
 async fn trainings_of_resident(
     State(state): State<AppState>,
     caller: Caller,

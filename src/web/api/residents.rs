@@ -1,11 +1,12 @@
 //! Thin handlers for `/api/v1/residents`, matches and candidates.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -15,21 +16,33 @@ use crate::web::AppState;
 use crate::web::params::MatchParams;
 use crate::web::{ApiJson, ApiQuery};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/residents", get(list).post(create))
-        .route("/residents/{id}", get(one).put(update).delete(erase))
-        .route("/residents/{id}/matches", get(matches))
-        .route("/vacancies/{id}/candidates", get(candidates))
+const TAG: &str = "residents";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, update, erase))
+        .routes(routes!(matches))
+        .routes(routes!(candidates))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Page {
+    /// Profiles per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
+    /// Profiles to skip, at most 100,000.
+    #[param(minimum = 0, maximum = 100000)]
     offset: Option<i64>,
 }
 
+/// The profiles the caller may see
+///
+/// A coach sees the own caseload, an admin everyone; a jobseeker only the own profile.
+#[utoipa::path(get, path = "/residents", tag = TAG, params(Page), security(("bearer" = [])),
+    responses((status = 200, body = Vec<ResidentView>)))]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -46,6 +59,11 @@ async fn list(
     ))
 }
 
+/// Make a profile
+///
+/// By a coach for a client (who must agree first), or by a jobseeker for themselves.
+#[utoipa::path(post, path = "/residents", tag = TAG, request_body = ResidentInput,
+    security(("bearer" = [])), responses((status = 201, description = "Created", body = ResidentView)))]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -57,6 +75,11 @@ async fn create(
     ))
 }
 
+/// One profile
+///
+/// Reading it is written in the profile's views log.
+#[utoipa::path(get, path = "/residents/{id}", tag = TAG, params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ResidentView)))]
 async fn one(
     State(state): State<AppState>,
     caller: Caller,
@@ -65,6 +88,12 @@ async fn one(
     Ok(Json(crate::residents::get(&state, &caller, &id).await?))
 }
 
+/// Change a profile
+///
+/// The whole profile is sent again.
+#[utoipa::path(put, path = "/residents/{id}", tag = TAG, params(("id" = String, Path)),
+    request_body = ResidentInput, security(("bearer" = [])),
+    responses((status = 200, body = ResidentView)))]
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -74,6 +103,11 @@ async fn update(
     Ok(Json(crate::residents::update(&state, &caller, &id, input).await?))
 }
 
+/// Erase a profile
+///
+/// Removes the profile and everything hanging off it, in the database and the index (AVG art. 17).
+#[utoipa::path(delete, path = "/residents/{id}", tag = TAG, params(("id" = String, Path)),
+    security(("bearer" = [])), responses((status = 204, description = "Erased")))]
 async fn erase(
     State(state): State<AppState>,
     caller: Caller,
@@ -83,6 +117,13 @@ async fn erase(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Vacancies that fit a profile, explained
+///
+/// Each match shows the parts of its score (skills, distance, social lift), the skills that are
+/// missing and the training routes that teach them.
+#[utoipa::path(get, path = "/residents/{id}/matches", tag = TAG,
+    params(("id" = String, Path), MatchParams), security(("bearer" = [])),
+    responses((status = 200, body = MatchesResponse)))]
 async fn matches(
     State(state): State<AppState>,
     caller: Caller,
@@ -94,6 +135,13 @@ async fn matches(
     ))
 }
 
+/// Residents who fit a vacancy
+///
+/// For its employer only those who consented, by first name; for a coach the own clients.
+/// Every candidate shown is logged. `relaxed` does not apply here.
+#[utoipa::path(get, path = "/vacancies/{id}/candidates", tag = "vacancies",
+    params(("id" = String, Path), MatchParams), security(("bearer" = [])),
+    responses((status = 200, body = CandidatesResponse)))]
 async fn candidates(
     State(state): State<AppState>,
     caller: Caller,
