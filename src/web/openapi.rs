@@ -21,7 +21,8 @@ use super::problem::Problem;
 pub const API_VERSION_NUMBER: &str = "1.0.0";
 /// Where the API lives; the document's paths are relative to it.
 pub const API_BASE: &str = "/api/v1";
-pub const BEARER: &str = "bearer";
+/// The security scheme's name, as the handlers' `security(("bearer" = []))` spell it.
+const BEARER: &str = "bearer";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,7 +32,6 @@ pub const BEARER: &str = "bearer";
             distance to their wijk, and the per-wijk lift report. Errors are `application/problem+json` \
             with a stable `code`. Every answer carries an `API-Version` header. \
             A human-readable reference is at `/api/docs`.",
-        license(name = "EUPL-1.2"),
     ),
     tags(
         (name = "vacancies", description = "Vacatures: employers' openings"),
@@ -57,6 +57,8 @@ pub fn base() -> utoipa::openapi::OpenApi {
 /// error answers added to what the routes declared.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc.info.version = API_VERSION_NUMBER.to_string();
+    // utoipa copies Cargo.toml's license, and the project has none.
+    doc.info.license = None;
     doc.servers = Some(vec![Server::new(API_BASE)]);
     let components = doc.components.get_or_insert_with(Components::new);
     components.security_schemes.insert(
@@ -77,8 +79,13 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             .insert(error.name.to_string(), error.response());
     }
     for item in doc.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
-        for (operation, is_post) in operations.into_iter().zip([false, false, true, false]) {
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.put, false),
+            (&mut item.post, true),
+            (&mut item.delete, false),
+        ];
+        for (operation, is_post) in operations {
             let Some(operation) = operation else { continue };
             add_errors(operation, is_post);
             if is_post {
@@ -130,11 +137,27 @@ fn idempotency_key() -> utoipa::openapi::path::Parameter {
         .build()
 }
 
-/// An error answer shared by many operations.
+/// An error answer shared by many operations, and which ones can give it.
 struct SharedError {
     status: u16,
     name: &'static str,
     description: &'static str,
+    given_to: GivenTo,
+}
+
+/// What an operation takes that makes an error possible.
+#[derive(Clone, Copy)]
+enum GivenTo {
+    /// Any request can be malformed, slow or oversized.
+    Every,
+    /// A token can be missing or lack the role.
+    Secured,
+    /// A path id can name nothing.
+    PathId,
+    /// A body can be wrong or too large.
+    Body,
+    /// A POST's idempotency key can clash; a change can meet a conflict.
+    PostOrBody,
 }
 
 impl SharedError {
@@ -152,64 +175,82 @@ impl SharedError {
     }
 }
 
-const fn shared(status: u16, name: &'static str, description: &'static str) -> SharedError {
+const fn shared(
+    status: u16,
+    name: &'static str,
+    given_to: GivenTo,
+    description: &'static str,
+) -> SharedError {
     SharedError {
         status,
         name,
         description,
+        given_to,
     }
 }
 
-const BAD_REQUEST: SharedError = shared(
-    400,
-    "BadRequest",
-    "The request cannot be read: a query parameter that is unknown or out of range, malformed JSON, \
-     no JSON content type, or two Authorization headers",
-);
-const UNAUTHORIZED: SharedError = shared(401, "Unauthorized", "No valid bearer token");
-const FORBIDDEN: SharedError = shared(403, "Forbidden", "The token's role may not do this");
-const NOT_FOUND: SharedError = shared(
-    404,
-    "NotFound",
-    "Nothing with this id, or nothing the caller may see: the two read the same",
-);
-const CONFLICT: SharedError = shared(
-    409,
-    "Conflict",
-    "The change conflicts with the current state, or the first request with this Idempotency-Key \
-     is still running",
-);
-const TIMEOUT: SharedError = shared(408, "RequestTimeout", "The request took longer than 30 seconds");
-const TOO_LARGE: SharedError = shared(413, "PayloadTooLarge", "The body is larger than 1 MiB");
-const URI_TOO_LONG: SharedError = shared(414, "UriTooLong", "The address is longer than 8 KiB");
-const UNPROCESSABLE: SharedError = shared(
-    422,
-    "ValidationFailed",
-    "Fields are missing, unknown or wrong (see `errors`), or the Idempotency-Key was used for \
-     another request",
-);
-const HEADERS_TOO_LARGE: SharedError = shared(
-    431,
-    "HeadersTooLarge",
-    "More than 100 header lines or 32 KiB of headers",
-);
-
 const ERRORS: [SharedError; 10] = [
-    BAD_REQUEST,
-    UNAUTHORIZED,
-    FORBIDDEN,
-    NOT_FOUND,
-    CONFLICT,
-    TIMEOUT,
-    TOO_LARGE,
-    URI_TOO_LONG,
-    UNPROCESSABLE,
-    HEADERS_TOO_LARGE,
+    shared(
+        400,
+        "BadRequest",
+        GivenTo::Every,
+        "The request cannot be read: a query parameter that is unknown or out of range, malformed JSON, \
+         no JSON content type, or two Authorization headers",
+    ),
+    shared(401, "Unauthorized", GivenTo::Secured, "No valid bearer token"),
+    shared(
+        403,
+        "Forbidden",
+        GivenTo::Secured,
+        "The token's role may not do this",
+    ),
+    shared(
+        404,
+        "NotFound",
+        GivenTo::PathId,
+        "Nothing with this id, or nothing the caller may see: the two read the same",
+    ),
+    shared(
+        409,
+        "Conflict",
+        GivenTo::PostOrBody,
+        "The change conflicts with the current state, or the first request with this Idempotency-Key \
+         is still running",
+    ),
+    shared(
+        408,
+        "RequestTimeout",
+        GivenTo::Every,
+        "The request took longer than 30 seconds",
+    ),
+    shared(
+        413,
+        "PayloadTooLarge",
+        GivenTo::Body,
+        "The body is larger than 1 MiB",
+    ),
+    shared(
+        414,
+        "UriTooLong",
+        GivenTo::Every,
+        "The address is longer than 8 KiB",
+    ),
+    shared(
+        422,
+        "ValidationFailed",
+        GivenTo::Body,
+        "Fields are missing, unknown or wrong (see `errors`), or the Idempotency-Key was used for \
+         another request",
+    ),
+    shared(
+        431,
+        "HeadersTooLarge",
+        GivenTo::Every,
+        "More than 100 header lines or 32 KiB of headers",
+    ),
 ];
 
-/// The errors an operation can answer besides its own: any request can be
-/// malformed, slow or oversized; a token can be missing or lack the role; a
-/// path id can name nothing; a body can be wrong; a POST's key can clash.
+/// The shared errors an operation can answer, besides its own.
 fn add_errors(operation: &mut Operation, is_post: bool) {
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     let has_path_id = operation
@@ -218,19 +259,14 @@ fn add_errors(operation: &mut Operation, is_post: bool) {
         .flatten()
         .any(|parameter| matches!(parameter, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
     let has_body = operation.request_body.is_some();
-    let applies = [
-        (&BAD_REQUEST, true),
-        (&UNAUTHORIZED, secured),
-        (&FORBIDDEN, secured),
-        (&NOT_FOUND, has_path_id),
-        (&CONFLICT, is_post || has_body),
-        (&TIMEOUT, true),
-        (&TOO_LARGE, has_body),
-        (&URI_TOO_LONG, true),
-        (&UNPROCESSABLE, has_body),
-        (&HEADERS_TOO_LARGE, true),
-    ];
-    for (error, applies) in applies {
+    for error in &ERRORS {
+        let applies = match error.given_to {
+            GivenTo::Every => true,
+            GivenTo::Secured => secured,
+            GivenTo::PathId => has_path_id,
+            GivenTo::Body => has_body,
+            GivenTo::PostOrBody => is_post || has_body,
+        };
         if applies {
             operation
                 .responses

@@ -125,8 +125,18 @@ async fn the_openapi_document_describes_the_routes_the_server_has() {
     let doc: serde_json::Value = response.json().await.expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(doc["info"]["version"], version.as_str());
+    assert!(
+        doc["info"].get("license").is_none(),
+        "a license the project does not have"
+    );
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let shared_errors = doc["components"]["responses"].as_object().expect("shared errors");
+    assert!(!shared_errors.is_empty());
+    for (name, error) in shared_errors {
+        let problem = &error["content"]["application/problem+json"]["schema"]["$ref"];
+        assert_eq!(problem, "#/components/schemas/Problem", "{name}");
+    }
     let paths = doc["paths"].as_object().expect("paths");
     let mut operations = 0;
     for (path, item) in paths {

@@ -41,7 +41,8 @@ async fn request(
 
 /// Answer a contact request
 ///
-/// The jobseeker (or their coach) accepts or declines, and chooses what the employer may see.
+/// The jobseeker (or their coach) accepts or declines, and on accepting chooses how the employer may
+/// reach them.
 #[utoipa::path(put, path = "/contact-requests/{id}", tag = TAG, params(("id" = String, Path)),
     request_body = ContactAnswerInput, security(("bearer" = [])),
     responses((status = 200, body = ContactRequestView)))]

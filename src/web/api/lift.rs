@@ -25,8 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The lift report: does work reach the wijken that need it?
 ///
-/// Per wijk or stadsdeel, for a period: vacancies near, residents with a match, applications,
-/// hires and training steps. Counts of persons are rounded to fives and below 5 suppressed.
+/// Per wijk or stadsdeel, for a period: registered and active residents, residents with a good
+/// match, proposals, applications, interviews, hires, training routes, and open vacancies within
+/// 5 km and 30 minutes. Counts of persons are rounded to fives and below 5 suppressed.
 /// For analysts and admins. `format=csv` (or `excel`, with semicolons) downloads it as CSV.
 #[utoipa::path(get, path = "/lift", tag = TAG,
     params(

@@ -13,8 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use super::state::AppState;
 
-/// Every API route with its documented operation: a route can only be
-/// added here together with its part of the contract.
+/// Every API route with its documented operation: `routes!` registers a
+/// handler and its part of the contract together.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(offers::router())

@@ -1,20 +1,19 @@
 //! Thin handlers for `/api/v1/vacancies` and `/api/v1/trainings`: written
-//! once, for either kind of offer. The contract needs one documented
-//! operation per route, so `offer_operations!` stamps out the two kinds'
-//! annotated entry points over the shared generic handlers.
+//! once, for either kind of offer. The contract needs one documented,
+//! non-generic operation per route, so `offer_operations!` writes the two
+//! kinds' handlers from one text.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::offers::query::{SearchResponse, search};
-use crate::offers::{self, Offer};
+use crate::offers;
+use crate::offers::query::{self, SearchResponse};
+use crate::storage::StoredOffer;
 use crate::web::params::{SearchParams, search_request};
 use crate::web::{ApiJson, ApiQuery, AppState};
 
@@ -47,10 +46,12 @@ macro_rules! offer_operations {
             #[utoipa::path(get, path = $list, tag = $tag, params(SearchParams),
                 responses((status = 200, description = "A page of hits with facets", body = SearchResponse)))]
             async fn search(
-                state: State<AppState>,
-                params: ApiQuery<SearchParams>,
+                State(state): State<AppState>,
+                ApiQuery(params): ApiQuery<SearchParams>,
             ) -> Result<Json<SearchResponse>, AppError> {
-                super::search_offers::<$row>(state, params).await
+                let kind = <$row as StoredOffer>::KIND;
+                let request = search_request(&state.geo, kind, &params)?;
+                Ok(Json(query::search(&state, kind, request).await?))
             }
 
             #[doc = concat!("Post a ", $noun)]
@@ -60,11 +61,12 @@ macro_rules! offer_operations {
                 security(("bearer" = [])),
                 responses((status = 201, description = "Created", body = $view)))]
             async fn create(
-                state: State<AppState>,
+                State(state): State<AppState>,
                 caller: Caller,
-                input: ApiJson<$input>,
+                ApiJson(input): ApiJson<$input>,
             ) -> Result<impl IntoResponse, AppError> {
-                super::create::<$row>(state, caller, input).await
+                let created = offers::create::<$row>(&state, &caller, input).await?;
+                Ok((StatusCode::CREATED, Json(created)))
             }
 
             #[doc = concat!("One ", $noun)]
@@ -72,8 +74,11 @@ macro_rules! offer_operations {
             /// Public, also once it is closed (`status`).
             #[utoipa::path(get, path = $one, tag = $tag, params(("id" = String, Path)),
                 responses((status = 200, body = $view)))]
-            async fn show(state: State<AppState>, id: Path<String>) -> Result<Json<$view>, AppError> {
-                super::show::<$row>(state, id).await
+            async fn show(
+                State(state): State<AppState>,
+                Path(id): Path<String>,
+            ) -> Result<Json<$view>, AppError> {
+                Ok(Json(offers::get::<$row>(&state, &id).await?))
             }
 
             #[doc = concat!("Change a ", $noun)]
@@ -83,12 +88,12 @@ macro_rules! offer_operations {
                 request_body = $input, security(("bearer" = [])),
                 responses((status = 200, body = $view)))]
             async fn update(
-                state: State<AppState>,
+                State(state): State<AppState>,
                 caller: Caller,
-                id: Path<String>,
-                input: ApiJson<$input>,
+                Path(id): Path<String>,
+                ApiJson(input): ApiJson<$input>,
             ) -> Result<Json<$view>, AppError> {
-                super::update::<$row>(state, caller, id, input).await
+                Ok(Json(offers::update::<$row>(&state, &caller, &id, input).await?))
             }
 
             #[doc = concat!("Close a ", $noun)]
@@ -98,11 +103,12 @@ macro_rules! offer_operations {
                 security(("bearer" = [])),
                 responses((status = 204, description = "Closed")))]
             async fn close(
-                state: State<AppState>,
+                State(state): State<AppState>,
                 caller: Caller,
-                id: Path<String>,
+                Path(id): Path<String>,
             ) -> Result<StatusCode, AppError> {
-                super::close::<$row>(state, caller, id).await
+                offers::close::<$row>(&state, &caller, &id).await?;
+                Ok(StatusCode::NO_CONTENT)
             }
         }
     };
@@ -130,53 +136,3 @@ offer_operations!(
     "training offer",
     "training provider"
 );
-
-async fn search_offers<O: Offer>(
-    State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>, AppError> {
-    let request = search_request(&state.geo, O::KIND, &params)?;
-    Ok(Json(search(&state, O::KIND, request).await?))
-}
-
-async fn show<O: Offer>(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<O::View>, AppError> {
-    Ok(Json(offers::get::<O>(&state, &id).await?))
-}
-
-async fn create<O: Offer>(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(input): ApiJson<O::Input>,
-) -> Result<impl IntoResponse, AppError>
-where
-    O::View: Serialize,
-{
-    Ok((
-        StatusCode::CREATED,
-        Json(offers::create::<O>(&state, &caller, input).await?),
-    ))
-}
-
-async fn update<O: Offer>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(input): ApiJson<O::Input>,
-) -> Result<Json<O::View>, AppError>
-where
-    O::Input: DeserializeOwned,
-{
-    Ok(Json(offers::update::<O>(&state, &caller, &id, input).await?))
-}
-
-async fn close<O: Offer>(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
-    offers::close::<O>(&state, &caller, &id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}

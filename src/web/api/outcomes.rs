@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Record what became of a match
 ///
-/// An application, interview or hire, by the coach or the employer involved; the lift report counts these.
+/// An application, interview or hire, by the coach, the employer of the vacancy (for a candidate it
+/// saw), or the jobseeker (only that they applied). The lift report counts these.
 #[utoipa::path(post, path = "/outcomes", tag = TAG, request_body = OutcomeInput,
     security(("bearer" = [])), responses((status = 201, description = "Recorded", body = OutcomeView)))]
 async fn record(
@@ -52,7 +53,7 @@ async fn of_resident(
 
 /// Record a step in a training
 ///
-/// Enrolled, completed or stopped, by the coach or the training provider.
+/// Signed up, started, completed or stopped, by the coach, or by the jobseeker (only that they signed up).
 #[utoipa::path(post, path = "/training-outcomes", tag = TAG, request_body = TrainingOutcomeInput,
     security(("bearer" = [])), responses((status = 201, description = "Recorded", body = TrainingOutcomeView)))]
 async fn record_training(

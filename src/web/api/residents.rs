@@ -40,7 +40,7 @@ struct Page {
 
 /// The profiles the caller may see
 ///
-/// A coach sees the own caseload, an admin everyone; a jobseeker only the own profile.
+/// For coaches (their own caseload) and jobseekers (their own profile) only.
 #[utoipa::path(get, path = "/residents", tag = TAG, params(Page), security(("bearer" = [])),
     responses((status = 200, body = Vec<ResidentView>)))]
 async fn list(
