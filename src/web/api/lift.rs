@@ -31,8 +31,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// For analysts and admins. `format=csv` (or `excel`, with semicolons) downloads it as CSV.
 #[utoipa::path(get, path = "/lift", tag = TAG,
     params(
-        ("from" = Option<String>, Query, format = Date, description = "First day (default: a year ago)"),
-        ("to" = Option<String>, Query, format = Date, description = "Last day (default: today)"),
+        ("from" = Option<String>, Query, pattern = r"^(\d{4}-\d{2}-\d{2})?$",
+            description = "First day, YYYY-MM-DD (default, or empty: a year ago)"),
+        ("to" = Option<String>, Query, pattern = r"^(\d{4}-\d{2}-\d{2})?$",
+            description = "Last day, YYYY-MM-DD (default, or empty: today)"),
         ("level" = Option<String>, Query, description = "`wijk` (default) or `stadsdeel`"),
         ("threshold" = Option<f64>, Query, minimum = 1, maximum = 100,
             description = "The score from which a resident counts as matched (default 60)"),
