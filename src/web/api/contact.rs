@@ -12,6 +12,7 @@ use crate::contact::{ContactAnswerInput, ContactRequestInput, ContactRequestView
 use crate::error::AppError;
 use crate::web::ApiJson;
 use crate::web::AppState;
+use crate::web::problem::Problem;
 
 const TAG: &str = "contact";
 
@@ -27,7 +28,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// An employer asks a candidate who consented, about one of its own vacancies. The jobseeker
 /// decides; only then does the employer see how to reach them.
 #[utoipa::path(post, path = "/contact-requests", tag = TAG, request_body = ContactRequestInput,
-    security(("bearer" = [])), responses((status = 201, description = "Asked", body = ContactRequestView)))]
+    security(("bearer" = [])), responses(
+        (status = 201, description = "Asked", body = ContactRequestView),
+        (status = 404, description = "No such vacancy or candidate, or none the caller may see",
+            body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn request(
     State(state): State<AppState>,
     caller: Caller,
