@@ -37,7 +37,9 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(openapi::base())
         .merge(api::router())
         .split_for_parts();
-    let doc = Arc::new(openapi::finish(doc));
+    let doc = openapi::finish(doc);
+    let docs_page = super::pages::api_docs::router(&doc);
+    let doc = Arc::new(doc);
     let api = api
         .route("/openapi.json", get(move || async move { Json(doc) }))
         .layer(axum::middleware::from_fn_with_state(
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .nest(API_BASE, api)
         .merge(super::pages::router())
+        .merge(docs_page)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // No framing, no sniffing, nothing from elsewhere: pages load only

@@ -173,3 +173,38 @@ async fn the_openapi_document_describes_the_routes_the_server_has() {
     }
     assert!(operations >= 33, "{operations} operations");
 }
+
+/// `/api/docs` is the same document for people: every operation is in its
+/// contents and every schema has a section, and nothing is loaded from
+/// elsewhere.
+#[tokio::test]
+async fn the_api_reference_page_shows_every_operation_and_schema() {
+    let app = TestApp::spawn().await;
+    let (_, doc) = app.get("/api/v1/openapi.json").await;
+    let response = app
+        .client
+        .get(format!("{}/api/docs", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let page = response.text().await.unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let listed = format!(
+                "<code class=\"bl-code\">{} {}</code>",
+                method.to_uppercase(),
+                path.replace('&', "&amp;")
+            );
+            assert!(page.contains(&listed), "{method} {path} is not in the contents");
+        }
+    }
+    for name in doc["components"]["schemas"].as_object().unwrap().keys() {
+        assert!(page.contains(&format!("id=\"schema-{name}\"")), "schema {name}");
+    }
+    assert!(!page.contains("<script"), "no script");
+    assert!(!page.contains("src=\"http"), "nothing from elsewhere");
+    assert!(page.contains("href=\"/api/v1/openapi.json\""));
+}

@@ -230,6 +230,7 @@ async fn every_user_group_does_its_main_job_in_a_real_browser() {
     jobseeker_applies_on_a_phone(&mut flow, &vacancy).await;
     employer_reaches_a_candidate_who_accepted(&mut flow, &vacancy).await;
     analyst_reads_the_lift_report(&mut flow).await;
+    integrator_reads_the_api_reference(&mut flow).await;
     phone_shows_results_first(&mut flow).await;
     the_accessibility_check_can_fail(&flow).await;
     client.close().await.expect("browser closes");
@@ -587,6 +588,26 @@ async fn analyst_reads_the_lift_report(flow: &mut Flow<'_>) {
     flow.check().await;
     flow.screenshot("6-analist-wijk-trends").await;
     flow.log_out().await;
+}
+
+/// The API reference, from its contents to an operation, on a desktop and
+/// on a phone, where its wide tables scroll inside the page.
+async fn integrator_reads_the_api_reference(flow: &mut Flow<'_>) {
+    flow.open("/api/docs").await;
+    flow.screenshot("9-api-documentatie").await;
+    flow.find(Locator::Css("nav a[href='#post-vacancies']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let url = flow.client.current_url().await.unwrap();
+    assert_eq!(url.fragment(), Some("post-vacancies"));
+    assert!(flow.text("#post-vacancies").await.contains("/vacancies"));
+    flow.client.set_window_size(390, 844).await.unwrap();
+    no_horizontal_scroll(flow).await;
+    flow.assert_accessible("/api/docs on a phone").await;
+    flow.screenshot("9-api-documentatie-telefoon").await;
+    flow.client.set_window_size(1280, 900).await.unwrap();
 }
 
 /// On a 390 × 844 phone the results come before the filters, which open

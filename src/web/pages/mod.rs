@@ -2,6 +2,7 @@
 //! functions as the API and render the answers with maud (compiled,
 //! auto-escaping templates).
 
+pub(crate) mod api_docs;
 mod coach;
 mod contact;
 pub(crate) mod employer;
