@@ -1,7 +1,7 @@
 //! Reference data as the domain reads it: the loaded wijken, skills and
 //! occupations, and the small references to them that views carry.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::geo::Geo;
 use crate::skills::{Taxonomy, Vocabulary};
@@ -13,11 +13,34 @@ pub struct Context<'a> {
     pub taxonomy: &'a Taxonomy,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A wijk with its name, as views show it. A request may send it back:
+/// then only the code counts, as name and stadsdeel follow from it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WijkRef {
     pub code: String,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub stadsdeel: String,
+}
+
+/// A wijk as a request names it: its code (or name), or the object that a
+/// GET returned, so that what GET gives can be sent back unchanged.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum WijkInput {
+    Code(String),
+    Object(WijkRef),
+}
+
+impl WijkInput {
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Code(code) => code,
+            Self::Object(wijk) => &wijk.code,
+        }
+    }
 }
 
 impl WijkRef {
@@ -31,10 +54,31 @@ impl WijkRef {
     }
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A skill with its label, as views show it; sent back, only the id counts.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SkillRef {
     pub id: String,
+    #[serde(default)]
     pub label: String,
+}
+
+/// A skill as a request names it: its id or name, or the object a GET
+/// returned.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum SkillInput {
+    Name(String),
+    Object(SkillRef),
+}
+
+impl AsRef<str> for SkillInput {
+    fn as_ref(&self) -> &str {
+        match self {
+            Self::Name(name) => name,
+            Self::Object(skill) => &skill.id,
+        }
+    }
 }
 
 impl SkillRef {

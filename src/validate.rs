@@ -243,7 +243,12 @@ impl Checker {
     }
 
     /// Skill names (id, label or alias) resolved to vocabulary ids.
-    pub fn skills(&mut self, field: &str, names: &[String], vocabulary: &dyn SkillResolver) -> Vec<String> {
+    pub fn skills(
+        &mut self,
+        field: &str,
+        names: &[impl AsRef<str>],
+        vocabulary: &dyn SkillResolver,
+    ) -> Vec<String> {
         if names.len() > MAX_SKILLS {
             self.fail(
                 field,
@@ -252,7 +257,7 @@ impl Checker {
             return Vec::new();
         }
         let mut ids: Vec<String> = Vec::new();
-        for name in names {
+        for name in names.iter().map(AsRef::as_ref) {
             match vocabulary.skill_id(name) {
                 Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}

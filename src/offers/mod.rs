@@ -247,9 +247,9 @@ pub async fn vacancies_of(
 /// What a service needs to know of a kind of offer beyond its storage: who
 /// owns it, how its body is checked and shown, and how it is indexed. The
 /// service functions below are written once for both kinds.
-pub trait Offer: StoredOffer {
+pub trait Offer: StoredOffer + Clone {
     type Input;
-    type View;
+    type View: serde::Serialize;
     type Open: Keyed;
     /// The role that posts and manages this kind (besides an admin).
     const OWNER: Role;
@@ -262,6 +262,8 @@ pub trait Offer: StoredOffer {
     fn set_open(&mut self, open: bool);
     fn named_organisation(input: &Self::Input) -> Option<&String>;
     fn occupations(input: &Self::Input) -> &[String];
+    /// The fields Banenlift sets itself that the body sent, as their JSON.
+    fn read_only(input: &Self::Input) -> Vec<(&'static str, serde_json::Value)>;
     /// Checks the body and builds the row; `current` is the stored offer
     /// on an update, whose creation facts stay.
     fn from_input(
@@ -288,6 +290,7 @@ pub async fn get<O: Offer>(svc: &Services, id: &str) -> Result<O::View, AppError
 pub async fn create<O: Offer>(svc: &Services, caller: &Caller, input: O::Input) -> Result<O::View, AppError> {
     let named = O::named_organisation(&input).cloned();
     let organisation = target_organisation(svc, caller, named, O::OWNER).await?;
+    check_read_only::<O>(&input, None, &svc.context())?;
     check_occupations(svc, O::occupations(&input)).await?;
     let id = new_id(O::ID_PREFIX);
     let row = O::from_input(input, &svc.context(), id.clone(), organisation, None)?;
@@ -306,6 +309,7 @@ pub async fn update<O: Offer>(
     if O::named_organisation(&input).is_some_and(|o| o != current.organisation_id()) {
         return Err(AppError::invalid("organisation_id", O::MOVED));
     }
+    check_read_only::<O>(&input, Some(&current), &svc.context())?;
     check_occupations(svc, O::occupations(&input)).await?;
     let organisation = current.organisation_id().to_string();
     let row = O::from_input(
@@ -318,6 +322,45 @@ pub async fn update<O: Offer>(
     let seq = svc.store.update_offer(&row).await?.ok_or_else(not_found)?;
     await_searchable(svc, seq).await;
     get::<O>(svc, id).await
+}
+
+/// A read-only field as a body sent it, if it did.
+fn sent<T: serde::Serialize>(
+    field: &'static str,
+    value: &Option<T>,
+) -> Option<(&'static str, serde_json::Value)> {
+    let value = value.as_ref()?;
+    Some((field, serde_json::to_value(value).unwrap_or_default()))
+}
+
+/// What a GET returned may be sent back: the fields Banenlift sets itself
+/// are accepted when they equal the stored offer's, and refused when they
+/// differ or when there is no stored offer yet.
+fn check_read_only<O: Offer>(
+    input: &O::Input,
+    current: Option<&O>,
+    ctx: &Context<'_>,
+) -> Result<(), AppError> {
+    let sent = O::read_only(input);
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let stored = current.map(|row| serde_json::to_value(row.clone().view(ctx)).unwrap_or_default());
+    let mut check = Checker::default();
+    for (field, value) in sent {
+        match &stored {
+            Some(stored) if stored[field] == value => {}
+            Some(_) => check.fail(
+                field,
+                "Dit zet Banenlift zelf; het kan niet veranderen. Laat het weg of stuur het zoals het was. / Banenlift sets this itself; it cannot change.",
+            ),
+            None => check.fail(
+                field,
+                "Dit zet Banenlift zelf; laat het weg bij een nieuw aanbod. / Banenlift sets this itself; leave it out of a new offer.",
+            ),
+        }
+    }
+    check.finish()
 }
 
 /// Closing leaves search but keeps the record.

@@ -3,14 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Offer, missing_after_check, parse_ordinal};
+use super::{Offer, missing_after_check, parse_ordinal, sent};
 use crate::auth::Role;
 use crate::codes::{Code, Cost, DutchLevel, Education, Sector, TrainingKind};
 use crate::dates::{day_number, today};
 use crate::error::AppError;
 use crate::geo::Point;
 use crate::matching::open::{OpenOffers, OpenTable, OpenTraining};
-use crate::reference::{Context, SkillRef, WijkRef};
+use crate::reference::{Context, SkillInput, SkillRef, WijkInput, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::storage::TrainingRow;
 use crate::validate::{Checker, Reach};
@@ -37,7 +37,8 @@ pub struct TrainingInput {
     pub cost: String,
     #[serde(default)]
     pub price_eur: Option<f64>,
-    pub wijk: String,
+    /// A wijk code or name, or the `wijk` object a GET returned.
+    pub wijk: WijkInput,
     #[serde(default)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -61,10 +62,28 @@ pub struct TrainingInput {
     pub signup_email: Option<String>,
     #[serde(default)]
     pub signup_phone: Option<String>,
+    /// Skill ids or names, or the objects a GET returned.
     #[serde(default)]
-    pub skills: Vec<String>,
+    pub skills: Vec<SkillInput>,
     #[serde(default)]
     pub occupations: Vec<String>,
+    // What Banenlift sets itself, so that what a GET returned can be sent
+    // back: each is accepted when it equals the stored value.
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Read-only (follows from the occupations): accepted when unchanged.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// Read-only (`DELETE` closes): accepted when unchanged.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub fictitious: Option<bool>,
 }
 
 impl TrainingInput {
@@ -115,7 +134,7 @@ impl TrainingInput {
             "Geef minstens één manier om je aan te melden: een link, een e-mailadres of een telefoonnummer. / Give at least one way to sign up.",
         );
         let skills = check.skills("skills", &self.skills, ctx.vocabulary);
-        let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
+        let location = check.location(ctx.geo, self.wijk.code(), self.lat, self.lon);
         check.finish()?;
         let (Some(kind), Some(cost), Some(dutch_level), Some(location)) = (kind, cost, dutch_level, location)
         else {
@@ -301,6 +320,19 @@ impl Offer for TrainingRow {
         &input.occupations
     }
 
+    fn read_only(input: &TrainingInput) -> Vec<(&'static str, serde_json::Value)> {
+        [
+            sent("id", &input.id),
+            sent("provider", &input.provider),
+            sent("sector", &input.sector),
+            sent("status", &input.status),
+            sent("fictitious", &input.fictitious),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     fn from_input(
         input: TrainingInput,
         ctx: &Context<'_>,
@@ -309,7 +341,10 @@ impl Offer for TrainingRow {
         current: Option<&Self>,
     ) -> Result<Self, AppError> {
         let mut row = input.into_row(ctx, id, organisation_id)?;
-        row.fictitious = current.is_some_and(|c| c.fictitious);
+        if let Some(current) = current {
+            row.fictitious = current.fictitious;
+            row.status.clone_from(&current.status);
+        }
         Ok(row)
     }
 

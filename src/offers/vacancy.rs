@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Offer, parse_ordinal};
+use super::{Offer, parse_ordinal, sent};
 use crate::auth::Role;
 use crate::codes::{Code, Contract, DutchLevel, Education, SalaryPeriod, Sector};
 use crate::dates::{day_number, today};
@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::geo::Point;
 use crate::matching::OfferFacts;
 use crate::matching::open::{OpenOffers, OpenTable, OpenVacancy};
-use crate::reference::{Context, SkillRef, WijkRef};
+use crate::reference::{Context, SkillInput, SkillRef, WijkInput, WijkRef};
 use crate::search::{OfferDoc, OfferKind};
 use crate::skills::{Taxonomy, fold};
 use crate::storage::VacancyRow;
@@ -43,7 +43,8 @@ pub struct VacancyInput {
     pub salary_max: Option<f64>,
     #[serde(default)]
     pub salary_period: Option<String>,
-    pub wijk: String,
+    /// A wijk code or name, or the `wijk` object a GET returned.
+    pub wijk: WijkInput,
     #[serde(default)]
     pub lat: Option<f64>,
     #[serde(default)]
@@ -63,10 +64,31 @@ pub struct VacancyInput {
     pub apply_email: Option<String>,
     #[serde(default)]
     pub apply_phone: Option<String>,
+    /// Skill ids or names, or the objects a GET returned.
     #[serde(default)]
-    pub skills_required: Vec<String>,
+    pub skills_required: Vec<SkillInput>,
     #[serde(default)]
-    pub skills_optional: Vec<String>,
+    pub skills_optional: Vec<SkillInput>,
+    // What Banenlift sets itself, so that what a GET returned can be sent
+    // back: each is accepted when it equals the stored value.
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub employer: Option<String>,
+    /// Read-only (follows from `hours_min`): accepted when unchanged.
+    #[serde(default)]
+    pub parttime: Option<bool>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub posted_on: Option<String>,
+    /// Read-only (`DELETE` closes): accepted when unchanged.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Read-only: accepted when unchanged.
+    #[serde(default)]
+    pub fictitious: Option<bool>,
 }
 
 impl VacancyInput {
@@ -113,7 +135,7 @@ impl VacancyInput {
                 "Een vaardigheid is vereist óf een pré. / A skill is required or optional, not both.",
             );
         }
-        let location = check.location(ctx.geo, &self.wijk, self.lat, self.lon);
+        let location = check.location(ctx.geo, self.wijk.code(), self.lat, self.lon);
         check.finish()?;
         let (Some(sector), Some(contract), Some(education), Some(dutch_level), Some(location)) =
             (sector, contract, education, dutch_level, location)
@@ -284,6 +306,20 @@ impl Offer for VacancyRow {
         input.occupation_uri.as_slice()
     }
 
+    fn read_only(input: &VacancyInput) -> Vec<(&'static str, serde_json::Value)> {
+        [
+            sent("id", &input.id),
+            sent("employer", &input.employer),
+            sent("parttime", &input.parttime),
+            sent("posted_on", &input.posted_on),
+            sent("status", &input.status),
+            sent("fictitious", &input.fictitious),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     fn from_input(
         input: VacancyInput,
         ctx: &Context<'_>,
@@ -293,7 +329,10 @@ impl Offer for VacancyRow {
     ) -> Result<Self, AppError> {
         let posted_on = current.map_or_else(|| today().to_string(), |c| c.posted_on.clone());
         let mut row = input.into_row(ctx, id, organisation_id, posted_on)?;
-        row.fictitious = current.is_some_and(|c| c.fictitious);
+        if let Some(current) = current {
+            row.fictitious = current.fictitious;
+            row.status.clone_from(&current.status);
+        }
         Ok(row)
     }
 

@@ -17,6 +17,7 @@ pub mod params;
 pub mod problem;
 mod router;
 pub mod server;
+mod shape_errors;
 pub mod state;
 pub mod visitor;
 
@@ -50,11 +51,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
     match rejection {
-        JsonRejection::JsonDataError(e) => AppError::invalid("body", e.body_text()),
-        JsonRejection::JsonSyntaxError(e) => AppError::bad_request(
-            "malformed_json",
-            format!("Dit is geen geldige JSON. / Malformed JSON: {}", e.body_text()),
-        ),
+        JsonRejection::JsonDataError(e) => match shape_errors::field_error::<serde_json::Error>(&e) {
+            Some(error) => AppError::Validation(vec![error]),
+            None => AppError::invalid("body", "Deze inhoud klopt niet. / The body is not valid."),
+        },
+        JsonRejection::JsonSyntaxError(e) => {
+            AppError::bad_request("malformed_json", shape_errors::malformed_json(&e))
+        }
         JsonRejection::MissingJsonContentType(_) => AppError::bad_request(
             "content_type",
             "Stuur 'Content-Type: application/json'. / Send 'Content-Type: application/json'.",
@@ -79,13 +82,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_rejection(rejection: QueryRejection) -> AppError {
-    AppError::bad_request(
-        "invalid_query",
-        format!(
-            "Ongeldige zoekparameters. / Invalid query parameters: {}",
-            rejection.body_text()
-        ),
-    )
+    let detail = shape_errors::field_error::<serde_urlencoded::de::Error>(&rejection).map_or_else(
+        || "Ongeldige zoekparameters. / Invalid query parameters.".to_string(),
+        |error| format!("Zoekparameter '{}': {}", error.field, error.message),
+    );
+    AppError::bad_request("invalid_query", detail)
 }
 
 /// The caller behind a valid `Authorization: Bearer` token; 401 otherwise.

@@ -175,3 +175,106 @@ async fn full_records_and_wijken_are_served() {
     let (status, health) = app.get("/health").await;
     assert_eq!((status.as_u16(), health["status"].as_str()), (200, Some("ok")));
 }
+
+/// What GET returns can be sent back with PUT: the fields Banenlift sets
+/// are accepted when unchanged and refused, per field, when changed; a
+/// wijk and skills may be the objects GET gave. A closed offer stays closed.
+#[tokio::test]
+async fn what_get_returns_can_be_put_back() {
+    let app = TestApp::spawn().await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let provider = app.token("provider", Some(PROVIDER)).await;
+    let vacancy = vacancy_body(
+        "Orderpicker",
+        "Je verzamelt bestellingen met een scanner in ons magazijn op het Forepark.",
+    );
+    for (kind, token, body, read_only) in [
+        (
+            "vacancies",
+            &employer,
+            vacancy,
+            &["id", "employer", "parttime", "posted_on", "status", "fictitious"][..],
+        ),
+        (
+            "trainings",
+            &provider,
+            training_body(),
+            &["id", "provider", "sector", "status", "fictitious"][..],
+        ),
+    ] {
+        let (status, created) = app
+            .send(Method::POST, &format!("/api/v1/{kind}"), Some(token), Some(&body))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        let path = format!("/api/v1/{kind}/{}", created["id"].as_str().unwrap());
+
+        let (_, mut read) = app.get(&path).await;
+        assert!(read["wijk"].is_object(), "{read}");
+        read["title"] = json!("Teruggestuurd na GET");
+        let (status, updated) = app.send(Method::PUT, &path, Some(token), Some(&read)).await;
+        assert_eq!(status, 200, "{kind}: {updated}");
+        assert_eq!(updated["title"], "Teruggestuurd na GET");
+        let (_, mut again) = app.get(&path).await;
+        again["title"] = read["title"].clone();
+        assert_eq!(again, read, "{kind}: nothing else changed");
+
+        for field in read_only {
+            let mut changed = read.clone();
+            changed[*field] = match &read[*field] {
+                serde_json::Value::Bool(b) => json!(!b),
+                _ => json!("anders"),
+            };
+            let (status, problem) = app.send(Method::PUT, &path, Some(token), Some(&changed)).await;
+            assert_eq!(status, 422, "{kind}.{field}: {problem}");
+            assert_eq!(problem["errors"][0]["field"], *field, "{problem}");
+        }
+        let (status, problem) = app
+            .send(Method::POST, &format!("/api/v1/{kind}"), Some(token), Some(&read))
+            .await;
+        assert_eq!(status, 422, "a new offer cannot bring an id: {problem}");
+
+        let (status, _) = app.send(Method::DELETE, &path, Some(token), None).await;
+        assert_eq!(status, 204);
+        let (_, closed) = app.get(&path).await;
+        let (status, kept) = app.send(Method::PUT, &path, Some(token), Some(&closed)).await;
+        assert_eq!(
+            (status.as_u16(), &kept["status"]),
+            (200, &json!("closed")),
+            "{kept}"
+        );
+    }
+}
+
+/// A body of the wrong shape names the field in plain words, never in
+/// serde's terms.
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_is_told_in_plain_words() {
+    let app = TestApp::spawn().await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let mut body = vacancy_body(
+        "Orderpicker",
+        "Je verzamelt bestellingen met een scanner in ons magazijn op het Forepark.",
+    );
+    body["hours_min"] = json!("twintig");
+    let (status, problem) = app
+        .send(Method::POST, "/api/v1/vacancies", Some(&employer), Some(&body))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "hours_min");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("Hier hoort een heel getal"), "{message}");
+    assert!(!message.contains("i64") && !message.contains('`'), "{message}");
+
+    body["hours_min"] = json!(20);
+    body["wijk"] = json!(51836);
+    let (_, problem) = app
+        .send(Method::POST, "/api/v1/vacancies", Some(&employer), Some(&body))
+        .await;
+    assert_eq!(problem["errors"][0]["field"], "wijk", "{problem}");
+    assert!(
+        !problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("untagged")
+    );
+}

@@ -15,6 +15,7 @@ use crate::codes::{Contract, DutchLevel, Education, Sector};
 use crate::contact::ContactRequestInput;
 use crate::error::{AppError, FieldError};
 use crate::offers::vacancy::{VacancyInput, VacancyView};
+use crate::reference::{SkillInput, WijkInput};
 use crate::residents::matches::{CandidatesResponse, DEFAULT_LIMIT, candidates};
 use crate::storage::VacancyRow;
 use crate::web::AppState;
@@ -246,7 +247,7 @@ impl VacancyForm {
             salary_min,
             salary_max,
             salary_period: present(&self.salary_period),
-            wijk: self.wijk.clone(),
+            wijk: WijkInput::Code(self.wijk.clone()),
             lat: None,
             lon: None,
             closes_on: present(&self.closes_on),
@@ -258,6 +259,12 @@ impl VacancyForm {
             apply_phone: present(&self.apply_phone),
             skills_required,
             skills_optional,
+            id: None,
+            employer: None,
+            parttime: None,
+            posted_on: None,
+            status: None,
+            fictitious: None,
         })
     }
 }
@@ -270,7 +277,7 @@ fn skill_lines(
     field: &str,
     text: &str,
     errors: &mut Vec<FieldError>,
-) -> Vec<String> {
+) -> Vec<SkillInput> {
     let names: Vec<String> = text
         .split(['\n', ','])
         .map(str::trim)
@@ -304,7 +311,7 @@ fn skill_lines(
             });
         }
     }
-    names
+    names.into_iter().map(SkillInput::Name).collect()
 }
 
 pub async fn new_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
