@@ -20,6 +20,19 @@ const MAX_START_DATES: usize = 24;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({
+    "title": "Cursus veilig werken met een pompwagen",
+    "description": "In twee dagen leer je veilig werken met een pompwagen en pallets in een magazijn.",
+    "kind": "cursus",
+    "duration_weeks": 1,
+    "hours_per_week": 16,
+    "cost": "gratis",
+    "wijk": "WK051838",
+    "languages": ["nl", "en"],
+    "dutch_level": "A2",
+    "signup_url": "https://opleider.example/aanmelden",
+    "skills": ["pompwagen"]
+})))]
 pub struct TrainingInput {
     /// Only an admin names the organisation; a provider posts for its own.
     #[serde(default)]
@@ -187,15 +200,9 @@ impl TrainingInput {
     }
 
     /// Every start date checked, in order, once each.
+    /// `starts_on` and `start_dates` together, as a GET returns them (the
+    /// first date in both), so the limit counts the dates once each.
     fn check_start_dates(&self, check: &mut Checker) -> Vec<String> {
-        if self.start_dates.len() > MAX_START_DATES {
-            check.fail(
-                "start_dates",
-                format!(
-                    "Geef hoogstens {MAX_START_DATES} startdata. / At most {MAX_START_DATES} start dates."
-                ),
-            );
-        }
         let mut dates: Vec<String> = self
             .starts_on
             .iter()
@@ -205,6 +212,14 @@ impl TrainingInput {
             .collect();
         dates.sort();
         dates.dedup();
+        if dates.len() > MAX_START_DATES {
+            check.fail(
+                "start_dates",
+                format!(
+                    "Geef hoogstens {MAX_START_DATES} startdata. / At most {MAX_START_DATES} start dates."
+                ),
+            );
+        }
         dates
     }
 

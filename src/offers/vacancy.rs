@@ -23,6 +23,24 @@ const FULL_TIME_HOURS: i64 = 32;
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({
+    "title": "Orderpicker in het magazijn",
+    "description": "Je verzamelt bestellingen met een scanner in ons magazijn op het Forepark.",
+    "sector": "logistiek",
+    "contract": "tijdelijk",
+    "hours_min": 24,
+    "hours_max": 36,
+    "education": "geen",
+    "dutch_level": "A2",
+    "salary_min": 14.5,
+    "salary_max": 16.0,
+    "salary_period": "uur",
+    "wijk": "Schildersbuurt",
+    "apply": "Vraag naar Fatima.",
+    "apply_email": "werk@voorbeeld.example",
+    "skills_required": ["heftruck rijden"],
+    "skills_optional": ["orderpicken"]
+})))]
 pub struct VacancyInput {
     /// Only an admin names the organisation; an employer posts for its own.
     #[serde(default)]

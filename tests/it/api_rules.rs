@@ -201,10 +201,40 @@ async fn the_api_reference_page_shows_every_operation_and_schema() {
             assert!(page.contains(&listed), "{method} {path} is not in the contents");
         }
     }
+    let anchors: Vec<&str> = page
+        .split("<h3 id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = anchors.iter().collect();
+    assert_eq!(unique.len(), anchors.len(), "every heading's anchor is unique");
     for name in doc["components"]["schemas"].as_object().unwrap().keys() {
         assert!(page.contains(&format!("id=\"schema-{name}\"")), "schema {name}");
     }
     assert!(!page.contains("<script"), "no script");
     assert!(!page.contains("src=\"http"), "nothing from elsewhere");
     assert!(page.contains("href=\"/api/v1/openapi.json\""));
+    assert!(
+        page.contains("<summary>Voorbeeld</summary>"),
+        "the body examples are shown"
+    );
+}
+
+/// The document's example bodies are bodies the server accepts, so an
+/// integrator who starts from them starts from something that works.
+#[tokio::test]
+async fn the_documented_example_bodies_are_accepted() {
+    let app = TestApp::spawn().await;
+    let (_, doc) = app.get("/api/v1/openapi.json").await;
+    let employer = app.token("employer", Some(crate::helpers::EMPLOYER)).await;
+    let provider = app.token("provider", Some(crate::offers::PROVIDER)).await;
+    for (schema, path, token) in [
+        ("VacancyInput", "/api/v1/vacancies", &employer),
+        ("TrainingInput", "/api/v1/trainings", &provider),
+    ] {
+        let example = &doc["components"]["schemas"][schema]["examples"][0];
+        assert!(example.is_object(), "{schema} has an example");
+        let (status, created) = app.send(Method::POST, path, Some(token), Some(example)).await;
+        assert_eq!(status, StatusCode::CREATED, "{schema}: {created}");
+    }
 }

@@ -35,7 +35,8 @@ struct Operation<'a> {
 }
 
 impl Operation<'_> {
-    /// An anchor unique by construction: method and path.
+    /// An anchor from method and path: unique while no two paths differ
+    /// only in `-` against `/` (the reference page's test checks it).
     fn anchor(&self) -> String {
         let slug: String = self
             .path
@@ -153,7 +154,7 @@ fn operation_section(doc: &Value, operation: &Operation<'_>, lang: Lang) -> Mark
             } }
             @if !parameters.is_empty() { (parameter_table(&name, &parameters, lang)) }
             @if let Some(body) = spec.get("requestBody").map(|body| resolve(doc, body)) {
-                (request_body(body, lang))
+                (request_body(doc, body, lang))
             }
             (response_table(doc, &name, &spec["responses"], lang))
         }
@@ -188,12 +189,22 @@ fn parameter_table(name: &str, parameters: &[&Value], lang: Lang) -> Markup {
     )
 }
 
-fn request_body(body: &Value, lang: Lang) -> Markup {
+fn request_body(doc: &Value, body: &Value, lang: Lang) -> Markup {
+    let contents: Vec<(&String, &Value)> = body["content"].as_object().into_iter().flatten().collect();
+    let example = contents
+        .iter()
+        .find_map(|(_, content)| resolve(doc, &content["schema"])["examples"].get(0));
     html! {
         p { strong { (lang.t("Inhoud van het verzoek", "Request body")) } }
-        ul { @for (content_type, content) in body["content"].as_object().into_iter().flatten() {
+        ul { @for (content_type, content) in &contents {
             li { code.bl-code { (content_type) } ": " (type_label(&content["schema"])) }
         } }
+        @if let Some(example) = example {
+            details {
+                summary { (lang.t("Voorbeeld", "Example")) }
+                pre { code { (serde_json::to_string_pretty(example).unwrap_or_default()) } }
+            }
+        }
     }
 }
 
@@ -287,7 +298,8 @@ fn table_region(label: &str, table: Markup) -> Markup {
     }
 }
 
-/// A `$ref` to a parameter, body or response, followed; anything else as is.
+/// A `$ref` to a parameter, body, response or schema, followed; anything
+/// else as is.
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
         Some(pointer) => doc.pointer(pointer).unwrap_or(value),
@@ -325,7 +337,7 @@ fn type_label(schema: &Value) -> Markup {
         @if let Some(format) = schema["format"].as_str() { " (" (format) ")" }
         @if let Some(values) = schema["enum"].as_array() {
             ": " @for (i, value) in values.iter().enumerate() {
-                @if i > 0 { ", " } code.bl-code { (value) }
+                @if i > 0 { ", " } code.bl-code { (value.as_str().map_or_else(|| value.to_string(), str::to_string)) }
             }
         }
         @let limits = limits(schema);
