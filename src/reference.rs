@@ -13,16 +13,23 @@ pub struct Context<'a> {
     pub taxonomy: &'a Taxonomy,
 }
 
-/// A wijk with its name, as views show it. A request may send it back:
-/// then only the code counts, as name and stadsdeel follow from it.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WijkRef {
     pub code: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub stadsdeel: String,
+}
+
+/// A `WijkRef` sent back: only the code counts, as name and stadsdeel
+/// follow from it.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WijkRefInput {
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub stadsdeel: Option<String>,
 }
 
 /// A wijk as a request names it: its code (or name), or the object that a
@@ -31,7 +38,7 @@ pub struct WijkRef {
 #[serde(untagged)]
 pub enum WijkInput {
     Code(String),
-    Object(WijkRef),
+    Object(WijkRefInput),
 }
 
 impl WijkInput {
@@ -54,13 +61,19 @@ impl WijkRef {
     }
 }
 
-/// A skill with its label, as views show it; sent back, only the id counts.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SkillRef {
     pub id: String,
-    #[serde(default)]
     pub label: String,
+}
+
+/// A `SkillRef` sent back: only the id counts.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillRefInput {
+    pub id: String,
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// A skill as a request names it: its id or name, or the object a GET
@@ -69,7 +82,7 @@ pub struct SkillRef {
 #[serde(untagged)]
 pub enum SkillInput {
     Name(String),
-    Object(SkillRef),
+    Object(SkillRefInput),
 }
 
 impl AsRef<str> for SkillInput {

@@ -84,7 +84,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 fn query_rejection(rejection: QueryRejection) -> AppError {
     let detail = shape_errors::field_error::<serde_urlencoded::de::Error>(&rejection).map_or_else(
         || "Ongeldige zoekparameters. / Invalid query parameters.".to_string(),
-        |error| format!("Zoekparameter '{}': {}", error.field, error.message),
+        |error| {
+            let field = if error.field == "body" {
+                "query"
+            } else {
+                &error.field
+            };
+            format!("Zoekparameter / query parameter '{field}': {}", error.message)
+        },
     );
     AppError::bad_request("invalid_query", detail)
 }

@@ -17,7 +17,11 @@ pub fn field_error<E: Error + 'static>(error: &(dyn Error + 'static)) -> Option<
 
 /// Where malformed JSON breaks off, when serde_json can say.
 pub fn malformed_json(error: &(dyn Error + 'static)) -> String {
-    match find::<serde_json::Error>(error).map(serde_path_to_error::Error::inner) {
+    // Trailing data after the value comes as serde_json's own error.
+    let json = find::<serde_json::Error>(error)
+        .map(serde_path_to_error::Error::inner)
+        .or_else(|| source_of::<serde_json::Error>(error));
+    match json {
         Some(json) => format!(
             "Dit is geen geldige JSON (regel {line}, teken {column}). / Malformed JSON at line {line}, column {column}.",
             line = json.line(),
@@ -31,9 +35,14 @@ pub fn malformed_json(error: &(dyn Error + 'static)) -> String {
 fn find<'a, E: Error + 'static>(
     error: &'a (dyn Error + 'static),
 ) -> Option<&'a serde_path_to_error::Error<E>> {
+    source_of::<serde_path_to_error::Error<E>>(error)
+}
+
+/// The first error of type `T` in `error`'s chain of sources.
+fn source_of<'a, T: Error + 'static>(error: &'a (dyn Error + 'static)) -> Option<&'a T> {
     let mut next = Some(error);
     while let Some(error) = next {
-        if let Some(found) = error.downcast_ref::<serde_path_to_error::Error<E>>() {
+        if let Some(found) = error.downcast_ref::<T>() {
             return Some(found);
         }
         next = error.source();
@@ -70,7 +79,7 @@ fn plain(path: &str, error: &impl Display) -> FieldError {
             "Geef een code of naam, of het object zoals GET het geeft. / Give a code or name, or the object as GET returns it."
                 .to_string(),
         )
-    } else if let Some(expected) = text.split(", expected ").nth(1) {
+    } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
         let (nl, en) = kind(expected);
         (path.to_string(), format!("Hier hoort {nl}. / Expected {en}."))
     } else {
@@ -157,7 +166,12 @@ mod tests {
         let in_list = error_of(r#"{"title": "x", "hours": 3, "skills": [1]}"#);
         assert_eq!(in_list.field, "skills[0]");
         assert!(in_list.message.contains("tekst"), "{}", in_list.message);
-        for error in [missing, unknown, mistyped, in_list] {
+        let tricky = error_of(r#"{"title": "x, expected a map", "hours": "x, expected a map"}"#);
+        assert_eq!(
+            tricky.message,
+            "Hier hoort een heel getal. / Expected a whole number."
+        );
+        for error in [missing, unknown, mistyped, in_list, tricky] {
             assert!(!error.message.contains('`'), "no serde text: {}", error.message);
         }
     }

@@ -188,6 +188,27 @@ async fn what_get_returns_can_be_put_back() {
         "Orderpicker",
         "Je verzamelt bestellingen met een scanner in ons magazijn op het Forepark.",
     );
+    // The most start dates there may be (24), `starts_on` among them: GET
+    // returns all of them in `start_dates`, and that must go back as it came.
+    let mut training = training_body();
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |n: i64| (today + time::Duration::days(n)).to_string();
+    training["starts_on"] = json!(day(3));
+    training["start_dates"] = json!((1..=23).map(|week| day(3 + 7 * week)).collect::<Vec<_>>());
+    let mut too_many = training.clone();
+    too_many["start_dates"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(day(3 + 7 * 24)));
+    let (status, problem) = app
+        .send(
+            Method::POST,
+            "/api/v1/trainings",
+            Some(&provider),
+            Some(&too_many),
+        )
+        .await;
+    assert_eq!(status, 422, "25 dates with starts_on: {problem}");
     for (kind, token, body, read_only) in [
         (
             "vacancies",
@@ -198,7 +219,7 @@ async fn what_get_returns_can_be_put_back() {
         (
             "trainings",
             &provider,
-            training_body(),
+            training,
             &["id", "provider", "sector", "status", "fictitious"][..],
         ),
     ] {
