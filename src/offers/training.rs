@@ -199,9 +199,9 @@ impl TrainingInput {
         }
     }
 
-    /// Every start date checked, in order, once each.
-    /// `starts_on` and `start_dates` together, as a GET returns them (the
-    /// first date in both), so the limit counts the dates once each.
+    /// Every start date checked, in order, once each. A GET returns the
+    /// first date in both `starts_on` and `start_dates`, so the limit counts
+    /// each date once.
     fn check_start_dates(&self, check: &mut Checker) -> Vec<String> {
         let mut dates: Vec<String> = self
             .starts_on

@@ -51,7 +51,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
     match rejection {
-        JsonRejection::JsonDataError(e) => match shape_errors::field_error::<serde_json::Error>(&e) {
+        JsonRejection::JsonDataError(e) => match shape_errors::field_error::<serde_json::Error>(&e, "body") {
             Some(error) => AppError::Validation(vec![error]),
             None => AppError::invalid("body", "Deze inhoud klopt niet. / The body is not valid."),
         },
@@ -82,15 +82,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_rejection(rejection: QueryRejection) -> AppError {
-    let detail = shape_errors::field_error::<serde_urlencoded::de::Error>(&rejection).map_or_else(
+    let detail = shape_errors::field_error::<serde_urlencoded::de::Error>(&rejection, "query").map_or_else(
         || "Ongeldige zoekparameters. / Invalid query parameters.".to_string(),
         |error| {
-            let field = if error.field == "body" {
-                "query"
-            } else {
-                &error.field
-            };
-            format!("Zoekparameter / query parameter '{field}': {}", error.message)
+            format!(
+                "Zoekparameter / query parameter '{}': {}",
+                error.field, error.message
+            )
         },
     );
     AppError::bad_request("invalid_query", detail)

@@ -9,16 +9,17 @@ use std::fmt::Display;
 use crate::error::FieldError;
 
 /// The field and plain message of the deserialisation error somewhere in
-/// `error`'s chain, if it holds one with inner error type `E`.
-pub fn field_error<E: Error + 'static>(error: &(dyn Error + 'static)) -> Option<FieldError> {
-    let found = find::<E>(error)?;
-    Some(plain(&found.path().to_string(), found.inner()))
+/// `error`'s chain, if it holds one with inner error type `E`. An error on
+/// the whole value (not one field) is told as field `root`.
+pub fn field_error<E: Error + 'static>(error: &(dyn Error + 'static), root: &str) -> Option<FieldError> {
+    let found = source_of::<serde_path_to_error::Error<E>>(error)?;
+    Some(plain(&found.path().to_string(), found.inner(), root))
 }
 
 /// Where malformed JSON breaks off, when serde_json can say.
 pub fn malformed_json(error: &(dyn Error + 'static)) -> String {
     // Trailing data after the value comes as serde_json's own error.
-    let json = find::<serde_json::Error>(error)
+    let json = source_of::<serde_path_to_error::Error<serde_json::Error>>(error)
         .map(serde_path_to_error::Error::inner)
         .or_else(|| source_of::<serde_json::Error>(error));
     match json {
@@ -29,13 +30,6 @@ pub fn malformed_json(error: &(dyn Error + 'static)) -> String {
         ),
         None => "Dit is geen geldige JSON. / Malformed JSON.".to_string(),
     }
-}
-
-/// The path-tracking error in `error`'s chain of sources.
-fn find<'a, E: Error + 'static>(
-    error: &'a (dyn Error + 'static),
-) -> Option<&'a serde_path_to_error::Error<E>> {
-    source_of::<serde_path_to_error::Error<E>>(error)
 }
 
 /// The first error of type `T` in `error`'s chain of sources.
@@ -50,48 +44,40 @@ fn source_of<'a, T: Error + 'static>(error: &'a (dyn Error + 'static)) -> Option
     None
 }
 
-fn plain(path: &str, error: &impl Display) -> FieldError {
+fn plain(path: &str, error: &impl Display, root: &str) -> FieldError {
     let text = error.to_string();
-    let at = |name: &str| match path {
-        "." | "" => name.to_string(),
-        parent => format!("{parent}.{name}"),
-    };
+    // serde_path_to_error writes the whole value's path as ".".
+    let path = Some(path).filter(|p| !matches!(*p, "" | "."));
+    let here = || path.unwrap_or(root).to_string();
+    let within = |name: &str| path.map_or_else(|| name.to_string(), |p| format!("{p}.{name}"));
     let (field, message) = if let Some(name) = quoted_after(&text, "missing field ") {
         (
-            at(name),
+            within(name),
             "Dit veld ontbreekt. / This field is missing.".to_string(),
         )
     } else if text.starts_with("unknown field ") {
         // The path already ends in the unknown key.
-        (
-            path.to_string(),
-            "Dit veld kennen we niet. / Unknown field.".to_string(),
-        )
+        (here(), "Dit veld kennen we niet. / Unknown field.".to_string())
     } else if let Some(name) = quoted_after(&text, "duplicate field ") {
         (
-            at(name),
+            within(name),
             "Dit veld staat er twee keer in. / This field appears twice.".to_string(),
         )
     } else if text.starts_with("data did not match any variant") {
         // Only the wijk and skill fields take one of two forms.
         (
-            path.to_string(),
+            here(),
             "Geef een code of naam, of het object zoals GET het geeft. / Give a code or name, or the object as GET returns it."
                 .to_string(),
         )
     } else if let Some((_, expected)) = text.rsplit_once(", expected ") {
         let (nl, en) = kind(expected);
-        (path.to_string(), format!("Hier hoort {nl}. / Expected {en}."))
+        (here(), format!("Hier hoort {nl}. / Expected {en}."))
     } else {
         (
-            path.to_string(),
+            here(),
             "Deze waarde klopt niet. / This value is not valid.".to_string(),
         )
-    };
-    let field = if field.is_empty() || field == "." {
-        "body".to_string()
-    } else {
-        field
     };
     FieldError { field, message }
 }
@@ -142,7 +128,16 @@ mod tests {
     fn error_of(json: &str) -> FieldError {
         let deserializer = &mut serde_json::Deserializer::from_str(json);
         let error = serde_path_to_error::deserialize::<_, Body>(deserializer).unwrap_err();
-        field_error::<serde_json::Error>(&error).expect("found")
+        field_error::<serde_json::Error>(&error, "body").expect("found")
+    }
+
+    #[test]
+    fn malformed_json_says_where_it_breaks_off() {
+        for json in [r#"{"title": "#, r#"{"title": "x"} trailing"#] {
+            let error = serde_json::from_str::<serde_json::Value>(json).unwrap_err();
+            let message = malformed_json(&error);
+            assert!(message.contains("regel 1, teken"), "{json}: {message}");
+        }
     }
 
     #[test]

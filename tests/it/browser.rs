@@ -591,7 +591,7 @@ async fn analyst_reads_the_lift_report(flow: &mut Flow<'_>) {
 }
 
 /// The API reference, from its contents to an operation, on a desktop and
-/// on a phone, where its wide tables scroll inside the page.
+/// on a phone (where each table row reads as a block), in both languages.
 async fn integrator_reads_the_api_reference(flow: &mut Flow<'_>) {
     flow.open("/api/docs").await;
     flow.screenshot("9-api-documentatie").await;
@@ -607,6 +607,13 @@ async fn integrator_reads_the_api_reference(flow: &mut Flow<'_>) {
     no_horizontal_scroll(flow).await;
     flow.assert_accessible("/api/docs on a phone").await;
     flow.screenshot("9-api-documentatie-telefoon").await;
+    flow.click("a.bl-lang").await;
+    assert_eq!(flow.text("h1").await, "API reference");
+    no_horizontal_scroll(flow).await;
+    flow.assert_accessible("/api/docs in English on a phone").await;
+    flow.screenshot("9-api-documentatie-telefoon-en").await;
+    flow.click("a.bl-lang").await;
+    assert_eq!(flow.text("h1").await, "API-documentatie");
     flow.client.set_window_size(1280, 900).await.unwrap();
 }
 

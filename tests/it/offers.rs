@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{EMPLOYER, OTHER_EMPLOYER, TestApp, hit_ids, vacancy_body};
+use crate::helpers::{EMPLOYER, OTHER_EMPLOYER, TestApp, error_fields, hit_ids, vacancy_body};
 
 pub const PROVIDER: &str = "org-066";
 
@@ -253,6 +253,7 @@ async fn what_get_returns_can_be_put_back() {
             .send(Method::POST, &format!("/api/v1/{kind}"), Some(token), Some(&read))
             .await;
         assert_eq!(status, 422, "a new offer cannot bring an id: {problem}");
+        assert!(error_fields(&problem).contains(&"id".to_string()), "{problem}");
 
         let (status, _) = app.send(Method::DELETE, &path, Some(token), None).await;
         assert_eq!(status, 204);
@@ -292,10 +293,14 @@ async fn a_body_of_the_wrong_shape_is_told_in_plain_words() {
         .send(Method::POST, "/api/v1/vacancies", Some(&employer), Some(&body))
         .await;
     assert_eq!(problem["errors"][0]["field"], "wijk", "{problem}");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("Geef een code of naam"), "{message}");
+
+    let (status, problem) = app.get("/api/v1/vacancies?kleur=rood").await;
+    assert_eq!(status, 400, "{problem}");
+    let detail = problem["detail"].as_str().unwrap();
     assert!(
-        !problem["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("untagged")
+        detail.contains("'kleur'") && detail.contains("Dit veld kennen we niet"),
+        "{detail}"
     );
 }

@@ -18,13 +18,27 @@ use crate::web::visitor::{Lang, Visitor};
 pub const PATH: &str = "/api/docs";
 const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
 
+/// The reference is the same for every visitor but for the language, so
+/// it is rendered once per language when the router is built; a request
+/// only wraps it in the frame.
 pub fn router(doc: &utoipa::openapi::OpenApi) -> Router<AppState> {
     // The document is our own typed value; it always serialises.
-    let doc = Arc::new(serde_json::to_value(doc).expect("the OpenAPI document is JSON"));
+    let doc = serde_json::to_value(doc).expect("the OpenAPI document is JSON");
+    let rendered = Arc::new([reference(&doc, Lang::Nl), reference(&doc, Lang::En)]);
     Router::new().route(
         PATH,
-        get(move |visitor: Visitor| async move { show(&doc, &visitor) }),
+        get(move |visitor: Visitor| async move {
+            let body = match visitor.lang {
+                Lang::Nl => &rendered[0],
+                Lang::En => &rendered[1],
+            };
+            page(&Frame::of(&visitor, PATH, title(visitor.lang)), body.clone())
+        }),
     )
+}
+
+fn title(lang: Lang) -> &'static str {
+    lang.t("API-documentatie", "API reference")
 }
 
 /// One operation of the document, with where it lives.
@@ -65,9 +79,7 @@ fn operations(doc: &Value) -> Vec<Operation<'_>> {
         .collect()
 }
 
-fn show(doc: &Value, visitor: &Visitor) -> Markup {
-    let lang = visitor.lang;
-    let title = lang.t("API-documentatie", "API reference");
+fn reference(doc: &Value, lang: Lang) -> Markup {
     let operations = operations(doc);
     let tags: Vec<(&str, &str)> = doc["tags"]
         .as_array()
@@ -75,8 +87,8 @@ fn show(doc: &Value, visitor: &Visitor) -> Markup {
         .flatten()
         .filter_map(|tag| Some((tag["name"].as_str()?, tag["description"].as_str().unwrap_or(""))))
         .collect();
-    let body = html! {
-        h1 { (title) }
+    html! {
+        h1 { (title(lang)) }
         (introduction(doc, lang))
         nav aria-labelledby="api-inhoud" {
             h2 id="api-inhoud" { (lang.t("Inhoud", "Contents")) }
@@ -103,8 +115,7 @@ fn show(doc: &Value, visitor: &Visitor) -> Markup {
             }
         }
         (schemas(doc, lang))
-    };
-    page(&Frame::of(visitor, PATH, title), body)
+    }
 }
 
 fn introduction(doc: &Value, lang: Lang) -> Markup {
