@@ -149,6 +149,40 @@ impl Geo {
         self.postcodes.iter().find(|p| p.pc4 == pc4.trim())
     }
 
+    /// The wijk a point lies in, judged by the nearest known place (a
+    /// postcode's centre or a wijk's inner point) within `max_km`: without
+    /// the polygons, this is as close as the loaded geography tells.
+    pub fn wijk_near(&self, point: Point, max_km: f64) -> Option<&Wijk> {
+        let postcodes = self.postcodes.iter().filter_map(|p| {
+            let code = p.wijk_code.as_deref()?;
+            Some((
+                Point {
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+                code,
+            ))
+        });
+        let inner = self.wijken.iter().map(|w| {
+            (
+                Point {
+                    lat: w.inner_lat,
+                    lon: w.inner_lon,
+                },
+                w.code.as_str(),
+            )
+        });
+        let (distance, code) = postcodes
+            .chain(inner)
+            .map(|(place, code)| (place.distance_km(point), code))
+            .min_by(|a, b| a.0.total_cmp(&b.0))?;
+        if distance <= max_km {
+            self.find_wijk(code)
+        } else {
+            None
+        }
+    }
+
     /// Position of a wijk in the sorted list, as stored in the index.
     pub fn wijk_ordinal(&self, code: &str) -> Option<u64> {
         self.wijken.iter().position(|w| w.code == code).map(|i| i as u64)

@@ -2,6 +2,7 @@
 //! Handlers call these; these call the store and the index.
 
 pub mod indexing;
+pub mod jobposting;
 pub mod query;
 pub mod training;
 pub mod vacancy;
@@ -20,8 +21,11 @@ use crate::reference::Context;
 use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
-use crate::storage::{Store, StoredOffer, VacancyRow};
+use crate::storage::{Store, StoredOffer, TrainingRow, VacancyRow};
 use crate::validate::{Checker, Reach};
+use jobposting::Unmapped;
+use training::{TrainingInput, TrainingView};
+use vacancy::{VacancyInput, VacancyView};
 
 /// How long a write waits for its change to become searchable before it
 /// answers anyway (the change is stored either way).
@@ -297,6 +301,102 @@ pub async fn create<O: Offer>(svc: &Services, caller: &Caller, input: O::Input) 
     let seq = svc.store.insert_offers(std::slice::from_ref(&row)).await?;
     await_searchable(svc, seq).await;
     get::<O>(svc, &id).await
+}
+
+/// A new offer's body: the offer in Banenlift's own JSON, or (for a
+/// vacancy) a schema.org JobPosting as JSON-LD.
+pub enum Posted<I> {
+    Own(I),
+    JobPosting(serde_json::Value),
+}
+
+/// The answer to a posted vacancy: the vacancy as stored, and what of a
+/// JobPosting could not be taken over (empty for Banenlift's own JSON).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PostedVacancy {
+    #[serde(flatten)]
+    pub vacancy: VacancyView,
+    pub unmapped: Vec<Unmapped>,
+}
+
+pub async fn post_vacancy(
+    svc: &Services,
+    caller: &Caller,
+    body: Posted<VacancyInput>,
+) -> Result<PostedVacancy, AppError> {
+    match body {
+        Posted::Own(input) => Ok(PostedVacancy {
+            vacancy: create::<VacancyRow>(svc, caller, input).await?,
+            unmapped: Vec::new(),
+        }),
+        Posted::JobPosting(doc) => create_from_job_posting(svc, caller, doc).await,
+    }
+}
+
+pub async fn post_training(
+    svc: &Services,
+    caller: &Caller,
+    body: Posted<TrainingInput>,
+) -> Result<TrainingView, AppError> {
+    match body {
+        Posted::Own(input) => create::<TrainingRow>(svc, caller, input).await,
+        Posted::JobPosting(_) => Err(AppError::bad_request(
+            "content_type",
+            "Een opleiding stuur je als 'Content-Type: application/json'; JSON-LD is voor vacatures. / Send a training as application/json.",
+        )),
+    }
+}
+
+/// A JobPosting from the employer's own system, stored under the
+/// organisation as its source: sent again with the same `identifier`, it
+/// is refused with the vacancy it already is.
+async fn create_from_job_posting(
+    svc: &Services,
+    caller: &Caller,
+    doc: serde_json::Value,
+) -> Result<PostedVacancy, AppError> {
+    // An admin names the organisation as the hiring organisation's identifier.
+    let named = (caller.role == Role::Admin)
+        .then(|| {
+            doc.pointer("/hiringOrganization/identifier")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .flatten();
+    let organisation = target_organisation(svc, caller, named, Role::Employer).await?;
+    let sector = svc
+        .store
+        .organisation_sector(&organisation)
+        .await?
+        .unwrap_or_default();
+    let ctx = svc.context();
+    let mapping = jobposting::read(doc, &ctx, &jobposting::Poster { sector: &sector }, today())?;
+    if let Some(identifier) = &mapping.identifier
+        && let Some(existing) = svc.store.vacancy_from_source(&organisation, identifier).await?
+    {
+        return Err(AppError::Conflict(format!(
+            "Deze vacature (identifier '{identifier}') staat er al als {existing}. Verander haar met PUT /api/v1/vacancies/{existing}. / This posting is already stored as {existing}."
+        )));
+    }
+    check_occupations(svc, VacancyRow::occupations(&mapping.input)).await?;
+    let id = new_id(VacancyRow::ID_PREFIX);
+    let row = mapping
+        .input
+        .into_row(&ctx, id.clone(), organisation.clone(), mapping.posted_on)
+        .map_err(jobposting::as_posting_errors)?;
+    let seq = match &mapping.identifier {
+        Some(identifier) => {
+            svc.store
+                .insert_sourced_vacancy(&row, &organisation, identifier, &mapping.digest)
+                .await?
+        }
+        None => svc.store.insert_offers(std::slice::from_ref(&row)).await?,
+    };
+    await_searchable(svc, seq).await;
+    Ok(PostedVacancy {
+        vacancy: get::<VacancyRow>(svc, &id).await?,
+        unmapped: mapping.unmapped,
+    })
 }
 
 pub async fn update<O: Offer>(

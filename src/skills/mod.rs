@@ -96,6 +96,12 @@ impl Vocabulary {
         self.by_name.get(&fold(name)).map(|&(i, _)| &self.skills[i])
     }
 
+    /// The skill linked to this ESCO skill URI.
+    pub fn by_esco_uri(&self, uri: &str) -> Option<&SkillRow> {
+        let uri = uri.trim();
+        self.skills.iter().find(|s| s.esco_uri.as_deref() == Some(uri))
+    }
+
     pub fn get(&self, id: &str) -> Option<&SkillRow> {
         self.skills
             .binary_search_by(|s| s.id.as_str().cmp(id))

@@ -9,6 +9,8 @@ use crate::storage::OccupationRow;
 pub struct Occupation {
     pub uri: String,
     pub label: String,
+    /// ISCO-08 unit group, as job boards' `occupationalCategory` gives it.
+    pub isco_code: String,
     pub sector: String,
     pub essential: Vec<String>,
 }
@@ -32,6 +34,7 @@ impl Taxonomy {
             let occupation = Occupation {
                 uri: o.uri.clone(),
                 label: o.label,
+                isco_code: o.isco_code,
                 sector: o.sector,
                 essential: Vec::new(),
             };
@@ -47,6 +50,17 @@ impl Taxonomy {
 
     pub fn get(&self, uri: &str) -> Option<&Occupation> {
         self.by_uri.get(uri)
+    }
+
+    /// The occupations in an ISCO-08 unit group, by URI.
+    pub fn in_isco_group(&self, isco_code: &str) -> Vec<&Occupation> {
+        let mut found: Vec<&Occupation> = self
+            .by_uri
+            .values()
+            .filter(|o| o.isco_code == isco_code)
+            .collect();
+        found.sort_by(|a, b| a.uri.cmp(&b.uri));
+        found
     }
 
     /// An occupation by URI, or by its Dutch label or an alternative label.

@@ -141,6 +141,52 @@ impl Store {
             .await?)
     }
 
+    pub async fn organisation_sector(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(Query::new("SELECT sector FROM organisations WHERE id = ?")
+            .bind(id)
+            .scalar_optional(self)
+            .await?)
+    }
+
+    /// The vacancy a source's posting was stored as.
+    pub async fn vacancy_from_source(
+        &self,
+        source: &str,
+        identifier: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            Query::new("SELECT vacancy_id FROM vacancy_sources WHERE source = ? AND identifier = ?")
+                .bind(source)
+                .bind(identifier)
+                .scalar_optional(self)
+                .await?,
+        )
+    }
+
+    /// A new vacancy with the `(source, identifier)` it came under, in one
+    /// transaction: a pair already taken is a unique violation.
+    pub async fn insert_sourced_vacancy(
+        &self,
+        row: &VacancyRow,
+        source: &str,
+        identifier: &str,
+        digest: &str,
+    ) -> Result<OutboxPosition, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let seq = insert_offers(&mut tx, std::slice::from_ref(row)).await?;
+        Query::new(
+            "INSERT INTO vacancy_sources (source, identifier, vacancy_id, digest) VALUES (?, ?, ?, ?)",
+        )
+        .bind(source)
+        .bind(identifier)
+        .bind(&row.id)
+        .bind(digest)
+        .execute(&mut tx)
+        .await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
     /// Inserts new offers of one kind in one transaction; returns the
     /// outbox position of the last one.
     pub async fn insert_offers<R: StoredOffer>(&self, rows: &[R]) -> Result<OutboxPosition, StoreError> {

@@ -21,6 +21,7 @@ mod shape_errors;
 pub mod state;
 pub mod visitor;
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -33,6 +34,7 @@ pub use state::AppState;
 
 use crate::auth::{Caller, hash_token};
 use crate::error::AppError;
+use crate::offers::Posted;
 
 /// JSON body; malformed JSON is a 400, a body of the wrong shape (missing,
 /// unknown or mistyped fields) a 422, an oversized body a 413.
@@ -46,6 +48,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
+    }
+}
+
+/// A new offer's body: Banenlift's own JSON, or a schema.org JobPosting
+/// when the content type is `application/ld+json`.
+pub struct OfferBody<T>(pub Posted<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OfferBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let linked_data = req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !linked_data {
+            let ApiJson(input) = ApiJson::from_request(req, state).await?;
+            return Ok(Self(Posted::Own(input)));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::bad_request("bad_body", rejection.body_text())
+            }
+        })?;
+        let doc = serde_json::from_slice(&bytes)
+            .map_err(|e| AppError::bad_request("malformed_json", shape_errors::malformed_json(&e)))?;
+        Ok(Self(Posted::JobPosting(doc)))
     }
 }
 

@@ -194,8 +194,8 @@ const ERRORS: [SharedError; 10] = [
         400,
         "BadRequest",
         GivenTo::Every,
-        "The request cannot be read: a query parameter that is unknown or out of range, malformed JSON, \
-         no JSON content type, or two Authorization headers",
+        "The request cannot be read: a query parameter that is unknown or out of range, malformed JSON, 
+         no JSON content type (JSON-LD for a posted vacancy), or two Authorization headers",
     ),
     shared(401, "Unauthorized", GivenTo::Secured, "No valid bearer token"),
     shared(

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod database;
 mod errors;
+mod feeds;
 mod hardening;
 mod helpers;
 mod journeys;

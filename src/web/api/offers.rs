@@ -15,7 +15,7 @@ use crate::offers;
 use crate::offers::query::{self, SearchResponse};
 use crate::storage::StoredOffer;
 use crate::web::params::{SearchParams, search_request};
-use crate::web::{ApiJson, ApiQuery, AppState};
+use crate::web::{ApiJson, ApiQuery, AppState, OfferBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,7 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// their own: `$list` is the collection's path, `$one` one offer's.
 macro_rules! offer_operations {
     ($module:ident, $row:ty, $input:ty, $view:ty, $tag:literal, $list:literal, $one:literal,
-     $noun:literal, $owner:literal) => {
+     $noun:literal, $owner:literal, post = $post:path, created = $created:ty,
+     posted = [$($posted:tt)+]) => {
         mod $module {
             use super::*;
             use utoipa_axum::routes;
@@ -57,15 +58,15 @@ macro_rules! offer_operations {
             #[doc = concat!("Post a ", $noun)]
             ///
             #[doc = concat!("For an ", $owner, " (for its own organisation) or an admin (who names `organisation_id`).")]
-            #[utoipa::path(post, path = $list, tag = $tag, request_body = $input,
+            #[utoipa::path(post, path = $list, tag = $tag, $($posted)+,
                 security(("bearer" = [])),
-                responses((status = 201, description = "Created", body = $view)))]
+                responses((status = 201, description = "Created", body = $created)))]
             async fn create(
                 State(state): State<AppState>,
                 caller: Caller,
-                ApiJson(input): ApiJson<$input>,
+                OfferBody(body): OfferBody<$input>,
             ) -> Result<impl IntoResponse, AppError> {
-                let created = offers::create::<$row>(&state, &caller, input).await?;
+                let created = $post(&state, &caller, body).await?;
                 Ok((StatusCode::CREATED, Json(created)))
             }
 
@@ -123,7 +124,17 @@ offer_operations!(
     "/vacancies",
     "/vacancies/{id}",
     "vacancy",
-    "employer"
+    "employer",
+    post = offers::post_vacancy,
+    created = crate::offers::PostedVacancy,
+    posted = [request_body(
+        description = "The vacancy in Banenlift's own JSON, or a schema.org JobPosting as JSON-LD \
+                       (the answer's `unmapped` lists what of it was not taken over)",
+        content(
+            (crate::offers::vacancy::VacancyInput = "application/json"),
+            (crate::offers::jobposting::JobPosting = "application/ld+json")
+        )
+    )]
 );
 offer_operations!(
     trainings,
@@ -134,5 +145,8 @@ offer_operations!(
     "/trainings",
     "/trainings/{id}",
     "training offer",
-    "training provider"
+    "training provider",
+    post = offers::post_training,
+    created = crate::offers::training::TrainingView,
+    posted = [request_body = crate::offers::training::TrainingInput]
 );

@@ -1093,61 +1093,7 @@ fn salary_text(lang: Lang, view: &VacancyView) -> String {
 
 /// schema.org `JobPosting`, so that job search engines can list the vacancy.
 fn job_posting_json_ld(view: &VacancyView) -> Markup {
-    let employment = match (view.contract.as_str(), view.parttime) {
-        ("tijdelijk" | "uitzend", _) => "TEMPORARY",
-        (_, true) => "PART_TIME",
-        _ => "FULL_TIME",
-    };
-    let mut posting = serde_json::json!({
-        "@context": "https://schema.org/",
-        "@type": "JobPosting",
-        "title": view.title,
-        "description": view.description,
-        "datePosted": view.posted_on,
-        "employmentType": employment,
-        "hiringOrganization": { "@type": "Organization", "name": view.employer },
-        "jobLocation": {
-            "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": "Den Haag",
-                "addressRegion": view.wijk.name,
-                "addressCountry": "NL"
-            },
-            "geo": { "@type": "GeoCoordinates", "latitude": view.lat, "longitude": view.lon }
-        },
-        "skills": view.skills_required.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(),
-        "identifier": { "@type": "PropertyValue", "name": "Banenlift", "value": view.id },
-    });
-    if let Some(closes) = &view.closes_on {
-        posting["validThrough"] = closes.clone().into();
-    }
-    posting["directApply"] = view.apply_url.is_some().into();
-    if let Some(url) = &view.apply_url {
-        posting["url"] = url.clone().into();
-    }
-    if view.apply_email.is_some() || view.apply_phone.is_some() {
-        let mut contact = serde_json::json!({ "@type": "ContactPoint", "contactType": "sollicitaties" });
-        if let Some(email) = &view.apply_email {
-            contact["email"] = email.clone().into();
-        }
-        if let Some(phone) = &view.apply_phone {
-            contact["telephone"] = phone.clone().into();
-        }
-        posting["applicationContact"] = contact;
-    }
-    if let (Some(min), Some(unit)) = (view.salary_min, view.salary_period.as_deref()) {
-        posting["baseSalary"] = serde_json::json!({
-            "@type": "MonetaryAmount",
-            "currency": "EUR",
-            "value": {
-                "@type": "QuantitativeValue",
-                "minValue": min,
-                "maxValue": view.salary_max.unwrap_or(min),
-                "unitText": if unit == "uur" { "HOUR" } else { "MONTH" }
-            }
-        });
-    }
+    let posting = crate::offers::jobposting::write(view);
     // No "<" at all inside the script element: "</script>" or "<!--"
     // in an employer's text must not end or bend it.
     let json = posting.to_string().replace('<', "\\u003c");
