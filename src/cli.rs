@@ -9,9 +9,9 @@ use tokio::net::TcpListener;
 use crate::app::{App, StartOptions};
 use crate::auth;
 use crate::config::{
-    Cli, Command, GenerateArgs, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs, ReportFormat, SeedArgs,
-    ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserContactArgs, UserPasswordArgs,
-    UserResetLinkArgs,
+    Cli, Command, GenerateArgs, ImportArgs, ImportCommand, OrgAddArgs, OrgCommand, PurgeArgs, ReportArgs,
+    ReportFormat, SeedArgs, ServeArgs, StorageArgs, TokenCommand, UserAddArgs, UserCommand, UserContactArgs,
+    UserPasswordArgs, UserResetLinkArgs,
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
@@ -36,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Reindex(args)) => reindex(args).await,
         Some(Command::Generate(args)) => generate_files(args),
         Some(Command::Report(args)) => report(args).await,
+        Some(Command::Import(ImportCommand::Vacancies(args))) => import_vacancies(args).await,
         Some(Command::Bench(args)) => {
             println!("{}", crate::bench::run(args).await?);
             Ok(())
@@ -86,6 +87,93 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// Shows how far an import is: a bar on a terminal, plain lines in a log.
+struct ImportProgress {
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+}
+
+impl ImportProgress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} vacatures ({per_sec}, nog {eta})",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self { bar, total }
+    }
+}
+
+impl crate::offers::import::Progress for ImportProgress {
+    fn advanced(&self, done: usize) {
+        match &self.bar {
+            Some(bar) => bar.set_position(done as u64),
+            None => eprintln!(
+                "{done} van {} gelezen / {done} of {} read",
+                self.total, self.total
+            ),
+        }
+    }
+}
+
+async fn import_vacancies(args: ImportArgs) -> anyhow::Result<()> {
+    use crate::offers::import;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("kan {} niet lezen / cannot read the file", args.file.display()))?;
+    let csv = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let feed = import::read_feed(&text, csv)?;
+    drop(text);
+    let store = Store::connect(&args.database.database_url).await?;
+    fixtures::ensure_reference(&store).await?;
+    let source = DocSource::load(&store).await?;
+    let options = import::ImportOptions {
+        source: args.source.unwrap_or_else(|| args.organisation.clone()),
+        organisation: args.organisation,
+        close_missing: args.close_missing,
+    };
+    let progress = ImportProgress::new(feed.records.len());
+    let outcome = import::import(&store, &source.context(), &options, feed.records, &progress).await;
+    if let Some(bar) = &progress.bar {
+        bar.finish_and_clear();
+    }
+    store.close().await;
+    let outcome = outcome?;
+    let rejects = args.rejects.unwrap_or_else(|| {
+        let mut name = args.file.clone().into_os_string();
+        name.push(if csv { ".rejects.csv" } else { ".rejects.ndjson" });
+        name.into()
+    });
+    if outcome.rejected.is_empty() {
+        // Last night's rejects must not read as tonight's.
+        let _ = std::fs::remove_file(&rejects);
+    } else {
+        std::fs::write(
+            &rejects,
+            import::rejects_file(feed.header.as_deref(), &outcome.rejected),
+        )?;
+    }
+    let s = &outcome.summary;
+    println!(
+        "Klaar / done: {} nieuw (created), {} bijgewerkt (updated), {} ongewijzigd (unchanged), {} gesloten (closed), {} afgewezen (rejected)",
+        s.created, s.updated, s.unchanged, s.closed, s.rejected
+    );
+    if !outcome.rejected.is_empty() {
+        println!(
+            "Afgewezen, met de reden / rejected, with the reason: {}",
+            rejects.display()
+        );
+    }
+    Ok(())
 }
 
 async fn add_organisation(args: OrgAddArgs) -> anyhow::Result<()> {

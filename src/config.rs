@@ -47,6 +47,39 @@ pub enum Command {
     /// The lift report per wijk or stadsdeel: does work reach the wijken
     /// that need it? Matches every resident first where needed.
     Report(ReportArgs),
+    /// Load a feed of vacancies (schema.org JobPosting JSON-LD or CSV);
+    /// run it again with the next feed to update
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// JobPostings as a JSON array or one per line (NDJSON), or CSV with
+    /// the header in README; upserted by (source, identifier)
+    Vacancies(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The feed: `.csv` is read as CSV, anything else as JSON-LD.
+    pub file: PathBuf,
+    /// The employer the vacancies belong to (its id, such as org-001).
+    #[arg(long)]
+    pub organisation: String,
+    /// The feed's name, with the identifiers unique within it; default:
+    /// the organisation, as for postings over the API.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Close the source's open vacancies that are not in this feed.
+    #[arg(long)]
+    pub close_missing: bool,
+    /// Where refused postings go, each with its reason; default: beside
+    /// the file, as FILE.rejects.csv or FILE.rejects.ndjson.
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

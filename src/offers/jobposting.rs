@@ -99,6 +99,9 @@ pub struct Mapping {
     pub posted_on: String,
     /// The poster's own id of the posting (`identifier`).
     pub identifier: Option<String>,
+    /// `validThrough` has passed: a new posting is refused, a stored one
+    /// closed.
+    pub expired: bool,
     /// SHA-256 of the document as sent: an unchanged posting in a feed has
     /// the same digest.
     pub digest: String,
@@ -145,15 +148,9 @@ pub fn read(doc: Value, ctx: &Context<'_>, poster: &Poster<'_>, today: Date) -> 
     let identifier = reader.identifier();
     let education = reader.education();
     let closes_on = date_part(posting.valid_through.as_ref());
-    if closes_on
+    let expired = closes_on
         .as_deref()
-        .is_some_and(|c| c < today.to_string().as_str())
-    {
-        reader.check.fail(
-            "validThrough",
-            "De sluitdatum is al voorbij. / The closing date has passed.",
-        );
-    }
+        .is_some_and(|c| c < today.to_string().as_str());
     let title = reader
         .html_text(posting.title.as_ref())
         .split_whitespace()
@@ -201,6 +198,7 @@ pub fn read(doc: Value, ctx: &Context<'_>, poster: &Poster<'_>, today: Date) -> 
         input,
         posted_on,
         identifier,
+        expired,
         digest,
         unmapped,
     })
@@ -292,6 +290,14 @@ pub fn write(view: &VacancyView) -> Value {
         });
     }
     posting
+}
+
+/// The refusal of a posting whose `validThrough` has passed.
+pub fn expired() -> AppError {
+    AppError::invalid(
+        "validThrough",
+        "De sluitdatum is al voorbij. / The closing date has passed.",
+    )
 }
 
 /// A vacancy check's field, told as the JobPosting property it came from.

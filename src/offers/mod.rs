@@ -1,6 +1,7 @@
 //! Vacancies and training offers: the service functions behind the API.
 //! Handlers call these; these call the store and the index.
 
+pub mod import;
 pub mod indexing;
 pub mod jobposting;
 pub mod query;
@@ -21,7 +22,7 @@ use crate::reference::Context;
 use crate::search::OfferDoc;
 use crate::search::{Filters, Near, OfferKind, SearchRequest, Sort};
 use crate::services::Services;
-use crate::storage::{Store, StoredOffer, TrainingRow, VacancyRow};
+use crate::storage::{ImportBatch, SourcedRow, Store, StoredOffer, TrainingRow, VacancyRow};
 use crate::validate::{Checker, Reach};
 use jobposting::Unmapped;
 use training::{TrainingInput, TrainingView};
@@ -371,6 +372,9 @@ async fn create_from_job_posting(
         .unwrap_or_default();
     let ctx = svc.context();
     let mapping = jobposting::read(doc, &ctx, &jobposting::Poster { sector: &sector }, today())?;
+    if mapping.expired {
+        return Err(jobposting::expired());
+    }
     if let Some(identifier) = &mapping.identifier
         && let Some(existing) = svc.store.vacancy_from_source(&organisation, identifier).await?
     {
@@ -384,11 +388,20 @@ async fn create_from_job_posting(
         .input
         .into_row(&ctx, id.clone(), organisation.clone(), mapping.posted_on)
         .map_err(jobposting::as_posting_errors)?;
-    let seq = match &mapping.identifier {
+    let seq = match mapping.identifier {
         Some(identifier) => {
+            let batch = ImportBatch {
+                created: vec![SourcedRow {
+                    row,
+                    identifier,
+                    digest: mapping.digest,
+                }],
+                ..ImportBatch::default()
+            };
             svc.store
-                .insert_sourced_vacancy(&row, &organisation, identifier, &mapping.digest)
+                .apply_import(&organisation, &batch)
                 .await?
+                .ok_or_else(missing_after_check)?
         }
         None => svc.store.insert_offers(std::slice::from_ref(&row)).await?,
     };

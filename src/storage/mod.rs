@@ -22,6 +22,7 @@ mod privacy;
 mod reference;
 mod residents;
 mod sessions;
+mod sources;
 mod sqlite;
 mod users;
 
@@ -41,6 +42,7 @@ pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
 pub use sessions::{Credentials, ResetTarget, SessionRow};
+pub use sources::{ImportBatch, SourcedRow, SourcedVacancy};
 pub use users::{TokenOwner, TokenRow, UserContact, UserRow};
 
 #[derive(Debug, thiserror::Error)]

@@ -148,45 +148,6 @@ impl Store {
             .await?)
     }
 
-    /// The vacancy a source's posting was stored as.
-    pub async fn vacancy_from_source(
-        &self,
-        source: &str,
-        identifier: &str,
-    ) -> Result<Option<String>, StoreError> {
-        Ok(
-            Query::new("SELECT vacancy_id FROM vacancy_sources WHERE source = ? AND identifier = ?")
-                .bind(source)
-                .bind(identifier)
-                .scalar_optional(self)
-                .await?,
-        )
-    }
-
-    /// A new vacancy with the `(source, identifier)` it came under, in one
-    /// transaction: a pair already taken is a unique violation.
-    pub async fn insert_sourced_vacancy(
-        &self,
-        row: &VacancyRow,
-        source: &str,
-        identifier: &str,
-        digest: &str,
-    ) -> Result<OutboxPosition, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let seq = insert_offers(&mut tx, std::slice::from_ref(row)).await?;
-        Query::new(
-            "INSERT INTO vacancy_sources (source, identifier, vacancy_id, digest) VALUES (?, ?, ?, ?)",
-        )
-        .bind(source)
-        .bind(identifier)
-        .bind(&row.id)
-        .bind(digest)
-        .execute(&mut tx)
-        .await?;
-        tx.commit().await?;
-        Ok(seq)
-    }
-
     /// Inserts new offers of one kind in one transaction; returns the
     /// outbox position of the last one.
     pub async fn insert_offers<R: StoredOffer>(&self, rows: &[R]) -> Result<OutboxPosition, StoreError> {
@@ -203,21 +164,9 @@ impl Store {
         offer: &R,
     ) -> Result<Option<OutboxPosition>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let now = now_unix();
-        let changed = update_row(&mut tx, R::TABLE, R::FIELDS, offer.id(), |values| {
-            offer.push_fields(values, now)
-        })
-        .await?;
-        if changed == 0 {
+        if !update_offer(&mut tx, offer).await? {
             return Ok(None);
         }
-        for table in R::link_tables() {
-            Query::new(format!("DELETE FROM {table} WHERE {} = ?", R::LINK_KEY))
-                .bind(offer.id())
-                .execute(&mut tx)
-                .await?;
-        }
-        insert_links(&mut tx, std::slice::from_ref(offer)).await?;
         let seq = append_outbox(&mut tx, R::KIND, [offer.id()]).await?;
         tx.commit().await?;
         Ok(Some(seq))
@@ -369,6 +318,27 @@ pub(super) async fn insert_organisations(tx: &mut Tx, rows: &[OrganisationRow]) 
 
 /// Inserts new offers with their links and outbox entries; returns the
 /// outbox position of the last one.
+/// Replaces an offer's editable fields and links, without the outbox;
+/// `false` when it does not exist.
+pub(super) async fn update_offer<R: StoredOffer>(tx: &mut Tx, offer: &R) -> Result<bool, StoreError> {
+    let now = now_unix();
+    let changed = update_row(tx, R::TABLE, R::FIELDS, offer.id(), |values| {
+        offer.push_fields(values, now)
+    })
+    .await?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    for table in R::link_tables() {
+        Query::new(format!("DELETE FROM {table} WHERE {} = ?", R::LINK_KEY))
+            .bind(offer.id())
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert_links(tx, std::slice::from_ref(offer)).await?;
+    Ok(true)
+}
+
 pub(super) async fn insert_offers<R: StoredOffer>(
     tx: &mut Tx,
     rows: &[R],

@@ -9,6 +9,7 @@ mod errors;
 mod feeds;
 mod hardening;
 mod helpers;
+mod imports;
 mod journeys;
 mod layers;
 mod lift;

@@ -1,0 +1,311 @@
+//! `banenlift import vacancies`: a nightly feed loaded with one command,
+//! again the next night, in JSON-LD and CSV, and after an interruption.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use banenlift::offers::import::{self, ImportOptions, Progress};
+use banenlift::offers::indexing::DocSource;
+use serde_json::Value;
+
+use crate::helpers::{EMPLOYER, TestApp, hit_ids};
+
+const FEED: &str = "tests/data/feed.ndjson";
+const NEXT_FEED: &str = "tests/data/feed-next.ndjson";
+const CSV_FEED: &str = "tests/data/feed.csv";
+
+fn import_cli(app: &TestApp, file: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_banenlift"))
+        .args(["import", "vacancies"])
+        .arg(file)
+        .args(["--organisation", EMPLOYER, "--database-url", &app.db.url])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("binary runs")
+}
+
+/// The summary line's count for each word, such as "nieuw".
+fn summary(out: &Output) -> BTreeMap<String, usize> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Klaar"))
+        .expect("summary line");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter_map(|pair| Some((pair[1].to_string(), pair[0].parse().ok()?)))
+        .collect()
+}
+
+fn counts(
+    created: usize,
+    updated: usize,
+    unchanged: usize,
+    closed: usize,
+    rejected: usize,
+) -> BTreeMap<String, usize> {
+    [
+        ("nieuw", created),
+        ("bijgewerkt", updated),
+        ("ongewijzigd", unchanged),
+        ("gesloten", closed),
+        ("afgewezen", rejected),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Each posting of `source` as GET shows its vacancy, by identifier, without
+/// the id Banenlift gave it.
+async fn vacancies_by_identifier(app: &TestApp, source: &str) -> BTreeMap<String, Value> {
+    let sources = app.state.store.vacancy_sources(source).await.expect("sources");
+    let mut found = BTreeMap::new();
+    for (identifier, sourced) in sources {
+        let (status, mut view) = app
+            .get(&format!("/api/v1/vacancies/{}", sourced.vacancy_id))
+            .await;
+        assert_eq!(status, 200, "{view}");
+        view.as_object_mut().expect("vacancy").remove("id");
+        found.insert(identifier, view);
+    }
+    found
+}
+
+fn copy_to(dir: &Path, feed: &str) -> std::path::PathBuf {
+    let target = dir.join(Path::new(feed).file_name().expect("file name"));
+    std::fs::copy(feed, &target).expect("copy feed");
+    target
+}
+
+#[tokio::test]
+async fn a_nightly_feed_loads_with_one_command_and_the_next_night_updates_it() {
+    let app = TestApp::spawn().await;
+    let feed = copy_to(app.dir.path(), FEED);
+    let first = import_cli(&app, &feed, &[]);
+    assert_eq!(summary(&first), counts(10, 0, 0, 0, 2));
+
+    let rejects =
+        std::fs::read_to_string(app.dir.path().join("feed.ndjson.rejects.ndjson")).expect("rejects file");
+    let rejected: Vec<Value> = rejects
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(rejected.len(), 2, "{rejects}");
+    assert_eq!(rejected[0]["line"], 11);
+    assert!(
+        rejected[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("jobLocation:")),
+        "{rejects}"
+    );
+    assert_eq!(rejected[1]["line"], 12);
+    assert!(
+        rejected[1]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("validThrough:")),
+        "{rejects}"
+    );
+    assert_eq!(
+        rejected[1]["posting"]["identifier"]["value"], "REQ-2012",
+        "the posting as the feed had it"
+    );
+
+    let loaded = vacancies_by_identifier(&app, EMPLOYER).await;
+    assert_eq!(loaded.len(), 10);
+    let title = loaded["REQ-2001"]["title"].as_str().unwrap().to_string();
+    let id = app
+        .state
+        .store
+        .vacancy_from_source(EMPLOYER, "REQ-2001")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut searchable = false;
+    for _ in 0..50 {
+        let found = app.search_ok("vacancies", &[("q", title.as_str())]).await;
+        if hit_ids(&found).contains(&id) {
+            searchable = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(searchable, "the running server's index follows the import");
+
+    let again = import_cli(&app, &feed, &[]);
+    assert_eq!(
+        summary(&again),
+        counts(0, 0, 10, 0, 2),
+        "the same feed again changes nothing"
+    );
+    assert_eq!(vacancies_by_identifier(&app, EMPLOYER).await, loaded);
+
+    let next = copy_to(app.dir.path(), NEXT_FEED);
+    let next_night = import_cli(&app, &next, &["--close-missing"]);
+    assert_eq!(summary(&next_night), counts(1, 1, 5, 4, 2));
+    let now = vacancies_by_identifier(&app, EMPLOYER).await;
+    for identifier in ["REQ-2007", "REQ-2008", "REQ-2009", "REQ-2010"] {
+        assert_eq!(
+            now[identifier]["status"], "closed",
+            "{identifier} is missing from the feed"
+        );
+    }
+    assert_eq!(now["REQ-2013"]["status"], "open");
+    assert_ne!(
+        now["REQ-2006"]["title"], loaded["REQ-2006"]["title"],
+        "the changed title"
+    );
+    for identifier in ["REQ-2001", "REQ-2002", "REQ-2003", "REQ-2004", "REQ-2005"] {
+        assert_eq!(now[identifier], loaded[identifier], "{identifier} is unchanged");
+    }
+    let demo_vacancy = app.get("/api/v1/vacancies/vac-0001").await.1;
+    assert_eq!(
+        demo_vacancy["status"], "open",
+        "vacancies from elsewhere stay as they were"
+    );
+
+    // Back in the feed, a closed vacancy opens again.
+    let back = import_cli(&app, &feed, &["--close-missing"]);
+    let back = summary(&back);
+    assert_eq!(back["gesloten"], 1, "REQ-2013 is missing now");
+    assert_eq!(
+        vacancies_by_identifier(&app, EMPLOYER).await["REQ-2008"]["status"],
+        "open"
+    );
+}
+
+#[tokio::test]
+async fn csv_and_json_ld_feeds_give_the_same_vacancies() {
+    let app = TestApp::spawn().await;
+    let csv = copy_to(app.dir.path(), CSV_FEED);
+    let json = copy_to(app.dir.path(), FEED);
+    assert_eq!(
+        summary(&import_cli(&app, &csv, &["--source", "csv"])),
+        counts(10, 0, 0, 0, 2)
+    );
+    assert_eq!(
+        summary(&import_cli(&app, &json, &["--source", "json"])),
+        counts(10, 0, 0, 0, 2)
+    );
+    let rejects = std::fs::read_to_string(app.dir.path().join("feed.csv.rejects.csv")).expect("rejects file");
+    let mut reader = csv::Reader::from_reader(rejects.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        &header[..3],
+        ["line", "reason", "identifier"],
+        "the feed's own columns after line and reason"
+    );
+    assert_eq!(reader.records().count(), 2);
+
+    let from_csv = vacancies_by_identifier(&app, "csv").await;
+    let from_json = vacancies_by_identifier(&app, "json").await;
+    assert_eq!(from_csv.len(), 10);
+    for (identifier, vacancy) in &from_json {
+        assert_eq!(from_csv.get(identifier), Some(vacancy), "{identifier}");
+    }
+}
+
+#[tokio::test]
+async fn a_feed_whose_csv_header_is_wrong_is_refused_whole() {
+    let app = TestApp::spawn().await;
+    let file = app.dir.path().join("feed.csv");
+    std::fs::write(&file, "identifier,titel\nREQ-1,Kok\n").unwrap();
+    let out = import_cli(&app, &file, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("title") && stderr.contains("description"),
+        "names the missing columns: {stderr}"
+    );
+    assert!(
+        app.state
+            .store
+            .vacancy_sources(EMPLOYER)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let out = import_cli(&app, &file, &["--organisation", "org-066"]);
+    assert!(!out.status.success(), "a training provider has no vacancies");
+}
+
+struct Steps(AtomicUsize);
+
+impl Progress for Steps {
+    fn advanced(&self, _done: usize) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// 1,200 postings: the feed's ten valid ones, each under many identifiers.
+fn large_feed() -> Vec<import::Record> {
+    let text = std::fs::read_to_string(FEED).unwrap();
+    let postings: Vec<Value> = text
+        .lines()
+        .take(10)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut lines = Vec::new();
+    for copy in 0..120 {
+        for posting in &postings {
+            let mut posting = posting.clone();
+            let identifier = format!("{}-{copy}", posting["identifier"]["value"].as_str().unwrap());
+            posting["identifier"]["value"] = identifier.into();
+            lines.push(posting.to_string());
+        }
+    }
+    import::read_feed(&lines.join("\n"), false).unwrap().records
+}
+
+async fn run_import(app: &TestApp, records: Vec<import::Record>, close_missing: bool) -> import::Summary {
+    let source = DocSource::load(&app.state.store).await.unwrap();
+    let options = ImportOptions {
+        organisation: EMPLOYER.into(),
+        source: "nightly".into(),
+        close_missing,
+    };
+    let steps = Steps(AtomicUsize::new(0));
+    let outcome = import::import(&app.state.store, &source.context(), &options, records, &steps)
+        .await
+        .unwrap();
+    assert!(steps.0.load(Ordering::Relaxed) >= 1, "progress is told");
+    outcome.summary
+}
+
+#[tokio::test]
+async fn an_interrupted_import_run_again_ends_as_one_uninterrupted_run() {
+    let whole = TestApp::spawn().await;
+    let interrupted = TestApp::spawn().await;
+    let records = large_feed();
+    let earlier = import::read_feed(&std::fs::read_to_string(FEED).unwrap(), false).unwrap();
+    for app in [&whole, &interrupted] {
+        let mut records = earlier.records.clone();
+        for r in &mut records {
+            if let Ok(posting) = &mut r.posting {
+                let identifier = format!("{}-0", posting["identifier"]["value"].as_str().unwrap());
+                posting["identifier"]["value"] = identifier.into();
+            }
+        }
+        run_import(app, records, false).await;
+    }
+
+    let uninterrupted = run_import(&whole, records.clone(), true).await;
+    assert_eq!(uninterrupted.created, 1190);
+    assert_eq!(uninterrupted.updated + uninterrupted.unchanged, 10);
+
+    // Stopped after the first of three steps had been written: what the
+    // second step had begun was rolled back with its transaction.
+    run_import(&interrupted, records[..500].to_vec(), false).await;
+    run_import(&interrupted, records, true).await;
+    assert_eq!(
+        vacancies_by_identifier(&interrupted, "nightly").await,
+        vacancies_by_identifier(&whole, "nightly").await
+    );
+}
