@@ -165,6 +165,8 @@ pub enum BenchPhase {
     Ingest,
     /// Residents' profiles imported, skills normalised.
     Residents,
+    /// The vacancies as a JobPosting feed through `import vacancies`.
+    Feed,
     /// The index rebuilt from the database.
     Rebuild,
     /// Search in-process, ours and raw tantivy.

@@ -3,6 +3,7 @@
 //! latency and server memory, on generated data of a chosen size.
 
 mod compare;
+mod feed;
 mod http;
 mod queries;
 
@@ -169,8 +170,12 @@ impl Plan {
     /// an earlier run left in `--dir`; ingest and the residents' import
     /// measure loading, so they always start empty.
     fn may_reuse(self) -> bool {
-        self.only
-            .is_some_and(|only| !matches!(only, BenchPhase::Ingest | BenchPhase::Residents))
+        self.only.is_some_and(|only| {
+            !matches!(
+                only,
+                BenchPhase::Ingest | BenchPhase::Residents | BenchPhase::Feed
+            )
+        })
     }
 }
 
@@ -310,6 +315,16 @@ async fn load_all(
                 "{:.0} offers/s ({:.0}% of the time in the database)",
                 median(ingest_rates),
                 median(database_shares)
+            ),
+        );
+    }
+    if plan.includes(BenchPhase::Feed) {
+        let (rate, made) = feed::import_rate(work, &set).await?;
+        report.add(
+            "vacancy feed import (JobPosting NDJSON into SQLite and the index)",
+            format!(
+                "{rate:.0} postings/s ({} created, {} rejected)",
+                made.created, made.rejected
             ),
         );
     }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
-use super::jobposting::{self, Poster};
+use super::jobposting::{self, Mapping, Poster};
 use crate::dates::today;
 use crate::error::AppError;
 use crate::reference::Context;
@@ -64,7 +64,30 @@ pub enum ImportError {
 pub struct Record {
     pub line: usize,
     pub raw: Raw,
-    pub posting: Result<Value, String>,
+    /// A CSV row's JobPosting (or why the row cannot be one); JSON text is
+    /// parsed when it is read, on every core.
+    from_csv: Option<Result<Value, String>>,
+}
+
+impl Record {
+    /// A posting given as JSON text, such as one line of NDJSON.
+    pub fn json(line: usize, text: String) -> Self {
+        Self {
+            line,
+            raw: Raw::Json(text),
+            from_csv: None,
+        }
+    }
+
+    pub fn posting(&self) -> Result<Value, String> {
+        match (&self.from_csv, &self.raw) {
+            (Some(posting), _) => posting.clone(),
+            (None, Raw::Json(text)) => {
+                serde_json::from_str(text).map_err(|e| format!("Geen geldige JSON: {e}. / Not valid JSON."))
+            }
+            (None, Raw::Csv(_)) => Err("Deze regel is geen vacature. / This row is no posting.".into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -98,23 +121,14 @@ fn json_records(text: &str) -> Result<Vec<Record>, ImportError> {
         return Ok(items
             .into_iter()
             .enumerate()
-            .map(|(i, posting)| Record {
-                line: i + 1,
-                raw: Raw::Json(posting.to_string()),
-                posting: Ok(posting),
-            })
+            .map(|(i, posting)| Record::json(i + 1, posting.to_string()))
             .collect());
     }
     Ok(text
         .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| Record {
-            line: i + 1,
-            raw: Raw::Json(line.to_string()),
-            posting: serde_json::from_str(line)
-                .map_err(|e| format!("Geen geldige JSON: {e}. / Not valid JSON.")),
-        })
+        .map(|(i, line)| Record::json(i + 1, line.to_string()))
         .collect())
 }
 
@@ -153,13 +167,15 @@ fn csv_records(text: &str) -> Result<Feed, ImportError> {
                 Record {
                     line,
                     raw: Raw::Csv(fields),
-                    posting,
+                    from_csv: Some(posting),
                 }
             }
             Err(e) => Record {
                 line,
                 raw: Raw::Csv(Vec::new()),
-                posting: Err(format!("Deze regel is geen geldige CSV: {e}. / Not valid CSV.")),
+                from_csv: Some(Err(format!(
+                    "Deze regel is geen geldige CSV: {e}. / Not valid CSV."
+                ))),
             },
         };
         records.push(record);
@@ -362,8 +378,9 @@ impl Run<'_> {
     /// repeated identifier later in the feed sees the earlier one.
     fn plan(&mut self, chunk: &[Record], stored: &mut HashMap<String, SourcedVacancy>) -> ImportBatch {
         let mut batch = ImportBatch::default();
-        for record in chunk {
-            match self.plan_one(record, stored) {
+        let mappings = self.read_all(chunk);
+        for (record, mapping) in chunk.iter().zip(mappings) {
+            match self.plan_one(mapping, stored) {
                 Ok(Step::Create(row)) => {
                     stored.insert(
                         row.identifier.clone(),
@@ -404,13 +421,45 @@ impl Run<'_> {
         batch
     }
 
+    /// Reads a chunk's postings on every core: reading their HTML is most
+    /// of an import's work.
+    fn read_all(&self, chunk: &[Record]) -> Vec<Result<Mapping, String>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_core = chunk.len().div_ceil(cores).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = chunk
+                .chunks(per_core)
+                .map(|part| {
+                    (
+                        part.len(),
+                        scope.spawn(move || part.iter().map(|r| self.read_one(r)).collect::<Vec<_>>()),
+                    )
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|(len, handle)| {
+                    handle.join().unwrap_or_else(|_| {
+                        let unread =
+                            "Deze vacature kon niet gelezen worden. / This posting could not be read.";
+                        (0..len).map(|_| Err(unread.to_string())).collect()
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn read_one(&self, record: &Record) -> Result<Mapping, String> {
+        let posting = record.posting()?;
+        jobposting::read(posting, self.ctx, &self.poster, today()).map_err(|e| reason(&e))
+    }
+
     fn plan_one(
         &mut self,
-        record: &Record,
+        mapping: Result<Mapping, String>,
         stored: &HashMap<String, SourcedVacancy>,
     ) -> Result<Step, String> {
-        let posting = record.posting.clone()?;
-        let mapping = jobposting::read(posting, self.ctx, &self.poster, today()).map_err(|e| reason(&e))?;
+        let mapping = mapping?;
         let Some(identifier) = mapping.identifier.clone() else {
             return Err("Er is geen identifier: zonder kan Banenlift de vacature de volgende keer niet terugvinden. / No identifier.".into());
         };
