@@ -64,7 +64,11 @@ async fn run_server(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     let listener = TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "Banenlift luistert / listening");
-    let state = AppState::new(app.services.clone(), args.secure_cookies)
+    let public_url = match &args.public_url {
+        Some(url) => url.clone(),
+        None => format!("http://{}", listener.local_addr()?),
+    };
+    let state = AppState::new(app.services.clone(), args.secure_cookies, &public_url)
         .with_trusted_proxies(TrustedProxies::new(args.trusted_proxies.clone()))
         .with_cors_origins(&args.cors_origins);
     serve_with_limits(listener, state, limits, shutdown_signal()).await?;

@@ -240,6 +240,11 @@ pub struct ServeArgs {
     /// browsers refuse cross-origin calls.
     #[arg(long = "cors-origin", env = "BANENLIFT_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
+    /// Where users reach the service, such as `https://werk.denhaag.nl`:
+    /// the start of absolute links in the sitemap and the change feed.
+    /// Default: `http://` and the address it listens on.
+    #[arg(long, env = "BANENLIFT_PUBLIC_URL", value_parser = parse_origin)]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub connections: ConnectionArgs,
 }

@@ -24,6 +24,9 @@ pub enum AppError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// What was once there is no longer kept, such as an expired cursor.
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("invalid fields")]
@@ -73,6 +76,7 @@ impl AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
@@ -90,6 +94,7 @@ impl AppError {
             Self::Forbidden(_) => ("forbidden", "Geen toegang / Forbidden"),
             Self::NotFound(_) => ("not_found", "Niet gevonden / Not found"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::Gone(_) => ("gone", "Niet meer beschikbaar / Gone"),
             Self::PayloadTooLarge => ("payload_too_large", "Te groot / Payload too large"),
             Self::Validation(_) => ("validation_failed", "Ongeldige velden / Invalid fields"),
             Self::IdempotencyKeyReused => (
@@ -112,7 +117,7 @@ impl AppError {
                 "Stuur een geldige API-token mee als 'Authorization: Bearer …'. / Send a valid bearer token."
                     .into()
             }
-            Self::Forbidden(d) | Self::NotFound(d) | Self::Conflict(d) => d.clone(),
+            Self::Forbidden(d) | Self::NotFound(d) | Self::Conflict(d) | Self::Gone(d) => d.clone(),
             Self::PayloadTooLarge => {
                 "De aanvraag is groter dan toegestaan (1 MiB). / The body exceeds 1 MiB.".into()
             }

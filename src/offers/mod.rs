@@ -1,6 +1,7 @@
 //! Vacancies and training offers: the service functions behind the API.
 //! Handlers call these; these call the store and the index.
 
+pub mod feed;
 pub mod import;
 pub mod indexing;
 pub mod jobposting;
@@ -64,13 +65,16 @@ fn ensure_manages(caller: &Caller, organisation_id: &str, role: Role) -> Result<
     }
 }
 
-fn check_id(id: &str) -> Result<(), AppError> {
-    let ok = !id.is_empty()
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
         && id.len() <= MAX_ID_CHARS
         && id
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(()) } else { Err(not_found()) }
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn check_id(id: &str) -> Result<(), AppError> {
+    if valid_id(id) { Ok(()) } else { Err(not_found()) }
 }
 
 fn not_found() -> AppError {

@@ -8,6 +8,7 @@
 
 mod batch;
 mod caseload;
+mod changes;
 mod contact;
 mod db;
 mod fulltext;
@@ -31,6 +32,7 @@ use postgres::PgPool;
 use sqlite::SqlitePool;
 
 pub use caseload::{CaseloadRow, LastStep};
+pub use changes::{ChangedVacancy, OpenVacancyStamp};
 pub use contact::{ContactRequestRow, ContactState, SharedContact};
 pub use fulltext::{FullTextBaseline, FullTextDoc, FullTextQuery};
 pub use idempotency::{Claim, StoredAnswer};

@@ -230,7 +230,7 @@ impl Store {
     }
 
     /// Rows of `R::SELECT` with their links, in one more query.
-    async fn offers_from<R: StoredOffer>(&self, rows: Vec<DbRow>) -> Result<Vec<R>, StoreError> {
+    pub(super) async fn offers_from<R: StoredOffer>(&self, rows: Vec<DbRow>) -> Result<Vec<R>, StoreError> {
         let ids: Vec<String> = rows.iter().map(|r| r.get("id")).collect();
         let mut links = self.links_for::<R>(&ids).await?;
         Ok(rows

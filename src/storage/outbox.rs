@@ -48,7 +48,8 @@ pub struct OutboxLag {
 /// The outbox's NOTIFY channel (see migrations/postgres/0009).
 const CHANNEL: &str = "banenlift_outbox";
 
-/// The condition that keeps a read to finished transactions.
+/// The line below which every transaction of this database has finished:
+/// an entry with a lower `xid` is final (committed or rolled back).
 ///
 /// On PostgreSQL transaction ids are shared by every database of the
 /// server, so the snapshot's plain `xmin` would let a long transaction in
@@ -59,18 +60,22 @@ const CHANNEL: &str = "banenlift_outbox";
 /// above the line anyway. An id is left out only when `pg_stat_activity`
 /// shows its session in another database (a session never changes
 /// database); where that view hides other roles' sessions, the line falls
-/// back to waiting for them, which delays but never skips.
-fn finished(postgres: bool) -> &'static str {
+/// back to waiting for them, which delays but never skips. The line only
+/// rises: a transaction gets its id at its first write, above `xmax`.
+const FINISHED_LINE: &str = "(SELECT COALESCE(
+       (SELECT MIN(x::text::bigint) FROM pg_snapshot_xip(s) AS x
+         WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+            WHERE a.backend_xid::text = (x::text::bigint % 4294967296)::text
+              AND a.datname IS DISTINCT FROM current_database())),
+       pg_snapshot_xmax(s)::text::bigint)
+    FROM pg_current_snapshot() AS s)";
+
+/// The condition that keeps a read to finished transactions.
+fn finished(postgres: bool) -> String {
     if postgres {
-        "xid < (SELECT COALESCE(
-                   (SELECT MIN(x::text::bigint) FROM pg_snapshot_xip(s) AS x
-                     WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-                        WHERE a.backend_xid::text = (x::text::bigint % 4294967296)::text
-                          AND a.datname IS DISTINCT FROM current_database())),
-                   pg_snapshot_xmax(s)::text::bigint)
-                FROM pg_current_snapshot() AS s)"
+        format!("xid < {FINISHED_LINE}")
     } else {
-        "TRUE"
+        "TRUE".to_string()
     }
 }
 
@@ -81,16 +86,36 @@ impl Store {
         after: OutboxPosition,
         limit: i64,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let rows = Query::new(format!(
-            "SELECT xid, seq, entity, entity_id FROM outbox WHERE (xid, seq) > (?, ?) AND {}
-             ORDER BY xid, seq LIMIT ?",
+        self.outbox_entries(None, after, limit).await
+    }
+
+    /// The same for one kind of offer only: a change feed of that kind.
+    pub async fn outbox_after_of(
+        &self,
+        kind: OfferKind,
+        after: OutboxPosition,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_entries(Some(kind), after, limit).await
+    }
+
+    async fn outbox_entries(
+        &self,
+        kind: Option<OfferKind>,
+        after: OutboxPosition,
+        limit: i64,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut query = Query::new(format!(
+            "SELECT xid, seq, entity, entity_id FROM outbox WHERE (xid, seq) > (?, ?) AND {}",
             finished(self.is_postgres())
         ))
         .bind(after.xid)
-        .bind(after.seq)
-        .bind(limit)
-        .fetch_all(self)
-        .await?;
+        .bind(after.seq);
+        if let Some(kind) = kind {
+            query.push(" AND entity = ").push_bind(kind.entity());
+        }
+        query.push(" ORDER BY xid, seq LIMIT ").push_bind(limit);
+        let rows = query.fetch_all(self).await?;
         Ok(rows
             .into_iter()
             .filter_map(|r| {
@@ -111,18 +136,20 @@ impl Store {
     /// and every later one is replayed afterwards.
     pub async fn outbox_head(&self) -> Result<OutboxPosition, StoreError> {
         if self.is_postgres() {
-            let oldest_running: i64 =
-                Query::new("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                    .scalar(self)
-                    .await?;
+            let line: i64 = Query::new(format!("SELECT {FINISHED_LINE}")).scalar(self).await?;
             return Ok(OutboxPosition {
-                xid: oldest_running - 1,
+                xid: line - 1,
                 seq: i64::MAX,
             });
         }
-        let seq = Query::new("SELECT COALESCE(MAX(seq), 0) FROM outbox")
-            .scalar(self)
-            .await?;
+        // Past the horizon even when pruning emptied the table (seq values
+        // are never reused: AUTOINCREMENT).
+        let seq = Query::new(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0),
+                        (SELECT seq FROM outbox_horizon WHERE id = 1))",
+        )
+        .scalar(self)
+        .await?;
         Ok(OutboxPosition { xid: 0, seq })
     }
 

@@ -36,6 +36,7 @@ impl PageError {
             Self::App(AppError::PayloadTooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::App(AppError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::App(AppError::Conflict(_)) => StatusCode::CONFLICT,
+            Self::App(AppError::Gone(_)) => StatusCode::GONE,
             Self::App(AppError::Http(status)) => *status,
             Self::App(_) => StatusCode::BAD_REQUEST,
         }

@@ -22,16 +22,21 @@ pub struct AppState {
     /// Origins whose pages may call the API from a browser (CORS); none by
     /// default.
     pub cors_origins: Arc<Vec<HeaderValue>>,
+    /// Where users reach this service (`https://banenlift.denhaag.nl`),
+    /// without a trailing slash: the start of absolute links, such as a
+    /// sitemap's and a feed's next page.
+    pub public_url: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(services: Services, secure_cookies: bool) -> Self {
+    pub fn new(services: Services, secure_cookies: bool, public_url: &str) -> Self {
         Self {
             services,
             secure_cookies,
             wijk_outlines: Arc::new(WijkOutlines::load()),
             trusted_proxies: Arc::default(),
             cors_origins: Arc::default(),
+            public_url: public_url.trim_end_matches('/').into(),
         }
     }
 

@@ -74,7 +74,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop_server, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(app.services.clone(), false).with_cors_origins(cors_origins);
+        let state = AppState::new(app.services.clone(), false, &base).with_cors_origins(cors_origins);
         let server = tokio::spawn(serve_with_limits(listener, state.clone(), limits, async {
             let _ = stopped.await;
         }));

@@ -3,6 +3,7 @@
 
 mod api_rules;
 mod browser;
+mod change_feed;
 mod cli;
 mod database;
 mod errors;

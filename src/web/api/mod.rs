@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one file of thin handlers per resource.
 
 mod contact;
+mod feeds;
 mod geo;
 pub(crate) mod lift;
 mod offers;
@@ -18,6 +19,7 @@ use super::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(offers::router())
+        .merge(feeds::router())
         .merge(residents::router())
         .merge(skills::router())
         .merge(geo::router())

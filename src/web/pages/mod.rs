@@ -15,6 +15,7 @@ mod offers;
 mod password;
 mod profile;
 mod profile_form;
+mod sitemap;
 mod widgets;
 
 use axum::Router;
@@ -109,6 +110,9 @@ pub fn router() -> Router<AppState> {
             HeaderValue::from_static("no-store"),
         ))
         .route(STYLESHEET_PATH, get(stylesheet))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/sitemap.xml", get(sitemap::index))
+        .route("/sitemaps/{file}", get(sitemap::part))
 }
 
 async fn stylesheet() -> Response {
