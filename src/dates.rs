@@ -16,3 +16,11 @@ pub fn date_day_number(date: Date) -> i64 {
 pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
+
+/// Unix seconds as an RFC 3339 moment in UTC, as the API writes times.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}

@@ -301,7 +301,7 @@ pub struct Rejected {
 }
 
 /// Told after each step: how many postings have been read so far.
-pub trait Progress {
+pub trait Progress: Sync {
     fn advanced(&self, done: usize);
 }
 

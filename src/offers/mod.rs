@@ -3,6 +3,7 @@
 
 pub mod feed;
 pub mod import;
+pub mod import_runs;
 pub mod indexing;
 pub mod jobposting;
 pub mod query;

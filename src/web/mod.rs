@@ -59,27 +59,67 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OfferBody<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let linked_data = req
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/ld+json"));
-        if !linked_data {
+        if media_type(&req).as_deref() != Some("application/ld+json") {
             let ApiJson(input) = ApiJson::from_request(req, state).await?;
             return Ok(Self(Posted::Own(input)));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
-            } else {
-                AppError::bad_request("bad_body", rejection.body_text())
-            }
-        })?;
+        let bytes = body_bytes(req, state).await?;
         let doc = serde_json::from_slice(&bytes)
             .map_err(|e| AppError::bad_request("malformed_json", shape_errors::malformed_json(&e)))?;
         Ok(Self(Posted::JobPosting(doc)))
     }
+}
+
+/// A vacancy feed as text: JSON-LD (an array or NDJSON of JobPostings) or,
+/// with `Content-Type: text/csv`, CSV with the documented header.
+pub struct FeedBody {
+    pub csv: bool,
+    pub text: String,
+}
+
+impl<S: Send + Sync> FromRequest<S> for FeedBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let csv = match media_type(&req).as_deref() {
+            Some("text/csv") => true,
+            Some("application/ld+json" | "application/json" | "application/x-ndjson") => false,
+            _ => {
+                return Err(AppError::bad_request(
+                    "content_type",
+                    "Stuur de feed als 'application/ld+json', 'application/x-ndjson' of 'text/csv'. \
+                     / Send the feed as JSON-LD, NDJSON or CSV.",
+                ));
+            }
+        };
+        let bytes = body_bytes(req, state).await?;
+        let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+            AppError::bad_request(
+                "bad_body",
+                "De feed is geen UTF-8-tekst. / The feed is not UTF-8 text.",
+            )
+        })?;
+        Ok(Self { csv, text })
+    }
+}
+
+/// The body's media type, lowercase, without parameters.
+fn media_type(req: &Request) -> Option<String> {
+    req.headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+}
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request("bad_body", rejection.body_text())
+        }
+    })
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {

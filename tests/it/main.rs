@@ -1,6 +1,7 @@
 //! One integration binary: a real SQLite file, a real tantivy index in a
 //! temp dir and the real router on a random loopback port per test.
 
+mod api_imports;
 mod api_rules;
 mod browser;
 mod change_feed;

@@ -13,6 +13,7 @@ use time::format_description::well_known::Rfc3339;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::dates::rfc3339;
 use crate::error::AppError;
 use crate::offers::feed::{self, Cursor, FeedItem, FeedPage, FeedStart};
 use crate::web::params::number;
@@ -159,13 +160,6 @@ fn moment(text: &str) -> Result<i64, AppError> {
              / updated_since is an RFC 3339 moment or a date.",
         )
     })
-}
-
-fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
 }
 
 fn feed_document(public_url: &str, page: FeedPage, limit: usize) -> VacancyFeed {

@@ -3,6 +3,7 @@
 mod contact;
 mod feeds;
 mod geo;
+pub(crate) mod imports;
 pub(crate) mod lift;
 mod offers;
 mod outcomes;
@@ -20,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(offers::router())
         .merge(feeds::router())
+        .merge(imports::router())
         .merge(residents::router())
         .merge(skills::router())
         .merge(geo::router())
