@@ -15,7 +15,10 @@ use crate::config::{
 };
 use crate::fixtures::{self, OfferSet};
 use crate::generate;
+use crate::offers::course::Trainings;
+use crate::offers::import::FeedKind;
 use crate::offers::indexing::{DocSource, rebuild};
+use crate::offers::jobposting::Vacancies;
 use crate::search::SearchIndex;
 use crate::storage::Store;
 use crate::web::client::TrustedProxies;
@@ -36,7 +39,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Reindex(args)) => reindex(args).await,
         Some(Command::Generate(args)) => generate_files(args),
         Some(Command::Report(args)) => report(args).await,
-        Some(Command::Import(ImportCommand::Vacancies(args))) => import_vacancies(args).await,
+        Some(Command::Import(ImportCommand::Vacancies(args))) => import_feed::<Vacancies>(args).await,
+        Some(Command::Import(ImportCommand::Trainings(args))) => import_feed::<Trainings>(args).await,
         Some(Command::Bench(args)) => {
             println!("{}", crate::bench::run(args).await?);
             Ok(())
@@ -100,13 +104,13 @@ struct ImportProgress {
 }
 
 impl ImportProgress {
-    fn new(total: usize) -> Self {
+    fn new(total: usize, noun: &str) -> Self {
         use std::io::IsTerminal;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} vacatures ({per_sec}, nog {eta})",
-            ) {
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {noun} ({{per_sec}}, nog {{eta}})"
+            )) {
                 bar.set_style(style);
             }
             bar
@@ -127,7 +131,7 @@ impl crate::offers::import::Progress for ImportProgress {
     }
 }
 
-async fn import_vacancies(args: ImportArgs) -> anyhow::Result<()> {
+async fn import_feed<K: FeedKind>(args: ImportArgs) -> anyhow::Result<()> {
     use crate::offers::import;
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("kan {} niet lezen / cannot read the file", args.file.display()))?;
@@ -135,7 +139,7 @@ async fn import_vacancies(args: ImportArgs) -> anyhow::Result<()> {
         .file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let feed = import::read_feed(&text, csv)?;
+    let feed = import::read_feed::<K>(&text, csv)?;
     drop(text);
     let store = Store::connect(&args.database.database_url).await?;
     fixtures::ensure_reference(&store).await?;
@@ -145,8 +149,8 @@ async fn import_vacancies(args: ImportArgs) -> anyhow::Result<()> {
         organisation: args.organisation,
         close_missing: args.close_missing,
     };
-    let progress = ImportProgress::new(feed.records.len());
-    let outcome = import::import(&store, &source.context(), &options, feed.records, &progress).await;
+    let progress = ImportProgress::new(feed.records.len(), K::NOUN);
+    let outcome = import::import::<K>(&store, &source.context(), &options, feed.records, &progress).await;
     if let Some(bar) = &progress.bar {
         bar.finish_and_clear();
     }

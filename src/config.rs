@@ -47,8 +47,9 @@ pub enum Command {
     /// The lift report per wijk or stadsdeel: does work reach the wijken
     /// that need it? Matches every resident first where needed.
     Report(ReportArgs),
-    /// Load a feed of vacancies (schema.org JobPosting JSON-LD or CSV);
-    /// run it again with the next feed to update
+    /// Load a feed of vacancies (schema.org JobPosting) or trainings
+    /// (schema.org Course), as JSON-LD or CSV; run it again with the next
+    /// feed to update
     #[command(subcommand)]
     Import(ImportCommand),
 }
@@ -58,23 +59,27 @@ pub enum ImportCommand {
     /// JobPostings as a JSON array or one per line (NDJSON), or CSV with
     /// the header in README; upserted by (source, identifier)
     Vacancies(ImportArgs),
+    /// schema.org Courses as a JSON array or NDJSON, or CSV with the
+    /// training header in README; upserted by (source, identifier)
+    Trainings(ImportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The feed: `.csv` is read as CSV, anything else as JSON-LD.
     pub file: PathBuf,
-    /// The employer the vacancies belong to (its id, such as org-001).
+    /// The organisation the offers belong to (its id, such as org-001): an
+    /// employer for vacancies, a provider for trainings.
     #[arg(long)]
     pub organisation: String,
     /// The feed's name, with the identifiers unique within it; default:
     /// the organisation, as for postings over the API.
     #[arg(long)]
     pub source: Option<String>,
-    /// Close the source's open vacancies that are not in this feed.
+    /// Close the source's open offers that are not in this feed.
     #[arg(long)]
     pub close_missing: bool,
-    /// Where refused postings go, each with its reason; default: beside
+    /// Where refused entries go, each with its reason; default: beside
     /// the file, as FILE.rejects.csv or FILE.rejects.ndjson.
     #[arg(long)]
     pub rejects: Option<PathBuf>,

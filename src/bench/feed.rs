@@ -10,6 +10,7 @@ use crate::fixtures::{self, OfferSet};
 use crate::offers::import::{self, ImportOptions, Progress, Summary};
 use crate::offers::indexing::{DocSource, drain_outbox};
 use crate::offers::jobposting;
+use crate::offers::jobposting::Vacancies;
 use crate::offers::vacancy::VacancyView;
 use crate::search::SearchIndex;
 use crate::storage::Store;
@@ -41,14 +42,14 @@ pub async fn import_rate(work: &Path, set: &OfferSet) -> anyhow::Result<(f64, Su
     let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
     let mut indexer = opened.indexer;
     let started = Instant::now();
-    let records = import::read_feed(&feed, false)?.records;
+    let records = import::read_feed::<Vacancies>(&feed, false)?.records;
     let count = records.len() as f64;
     let options = ImportOptions {
         organisation: employer.id.clone(),
         source: "bench".into(),
         close_missing: false,
     };
-    let outcome = import::import(&store, &source.context(), &options, records, &Quiet).await?;
+    let outcome = import::import::<Vacancies>(&store, &source.context(), &options, records, &Quiet).await?;
     loop {
         let (back, round) = drain_outbox(&source, indexer).await?;
         indexer = back;

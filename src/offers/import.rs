@@ -1,76 +1,116 @@
-//! Bulk import of a vacancy feed: schema.org JobPostings as a JSON array
-//! or one per line (NDJSON), or CSV with the documented header. Postings
-//! are upserted by `(source, identifier)`, so a feed can be loaded every
-//! night: unchanged postings are left alone, changed ones updated, expired
-//! ones closed, and (asked for) the source's vacancies missing from the
-//! feed closed too. Each step is written in its own transaction and the
-//! closing of missing vacancies comes last, so a run that is interrupted
-//! and started again ends as one run without interruption would.
+//! Bulk import of an offer feed: schema.org documents (JobPostings for
+//! vacancies, Courses for trainings) as a JSON array or one per line
+//! (NDJSON), or CSV with the documented header of the kind. Documents are
+//! upserted by `(source, identifier)`, so a feed can be loaded every
+//! night: unchanged ones are left alone, changed ones updated, expired
+//! ones closed, and (asked for) the source's offers missing from the feed
+//! closed too. Each step is written in its own transaction and the closing
+//! of missing offers comes last, so a run that is interrupted and started
+//! again ends as one run without interruption would.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
-use super::jobposting::{self, Mapping, Poster};
-use crate::dates::today;
+use super::Offer;
 use crate::error::AppError;
 use crate::reference::Context;
-use crate::storage::{ImportBatch, SourcedRow, SourcedVacancy, Store, StoreError, VacancyRow};
+use crate::storage::{ImportBatch, SourcedOffer, SourcedRow, Store, StoreError, StoredOffer as _};
 
-/// Postings per transaction: large enough for bulk speed, small enough
+/// Documents per transaction: large enough for bulk speed, small enough
 /// that an interruption loses little work.
 const BATCH: usize = 500;
-/// The CSV header, in this order (README documents each column).
-pub const CSV_HEADER: [&str; 22] = [
-    "identifier",
-    "title",
-    "description",
-    "date_posted",
-    "valid_through",
-    "employment_type",
-    "hours_min",
-    "hours_max",
-    "salary_min",
-    "salary_max",
-    "salary_period",
-    "postcode",
-    "lat",
-    "lon",
-    "employer",
-    "skills",
-    "occupation_uri",
-    "education",
-    "dutch_level",
-    "apply_url",
-    "apply_email",
-    "apply_phone",
-];
 
+/// A kind of offer a feed holds, and how its documents are read.
+pub trait FeedKind: Sync + Sized {
+    type Row: Offer + Send + Sync;
+    /// A document read, before it has an id and an organisation.
+    type Input: Send;
+    /// The CSV header, in this order (README documents each column).
+    const CSV_HEADER: &'static [&'static str];
+    /// What the feed holds, for the progress shown: "vacatures".
+    const NOUN: &'static str;
+    /// Who publishes such a feed, in Dutch: "werkgever".
+    const PUBLISHER: &'static str;
+
+    /// The reader for an organisation's feed, given the organisation's sector.
+    fn for_organisation(sector: String) -> Self;
+    /// A CSV row as the schema.org document it stands for, so that both
+    /// formats are read by the same rules.
+    fn csv_document(row: &CsvRow<'_>) -> Value;
+    fn read(&self, doc: Value, ctx: &Context<'_>) -> Result<Sourced<Self::Input>, AppError>;
+    /// The refusal of a new document whose end date has passed.
+    fn expired() -> AppError;
+    /// The offer to store; its errors are named as the document's fields.
+    fn row(
+        &self,
+        input: Self::Input,
+        ctx: &Context<'_>,
+        id: String,
+        organisation: String,
+    ) -> Result<Self::Row, AppError>;
+}
+
+/// A document read, with what an import needs to recognise it.
+pub struct Sourced<I> {
+    pub input: I,
+    /// The sender's own id of it (`identifier`).
+    pub identifier: Option<String>,
+    /// Its end date has passed: a new one is refused, a stored one closed.
+    pub expired: bool,
+    pub digest: String,
+}
+
+/// One CSV row by its header's columns.
+pub struct CsvRow<'a> {
+    header: &'a [String],
+    fields: &'a [String],
+}
+
+impl CsvRow<'_> {
+    /// A column's value; an empty one is none.
+    pub fn get(&self, column: &str) -> Option<&str> {
+        let i = self.header.iter().position(|h| h == column)?;
+        self.fields.get(i).map(|f| f.trim()).filter(|f| !f.is_empty())
+    }
+
+    /// A column's number, with a decimal comma or point.
+    pub fn number(&self, column: &str) -> Option<f64> {
+        self.get(column)
+            .and_then(|v| v.replace(',', ".").parse::<f64>().ok())
+            .filter(|n| n.is_finite())
+    }
+
+    /// A column's list, separated by `|`.
+    pub fn list(&self, column: &str) -> Option<Vec<&str>> {
+        self.get(column).map(|s| s.split('|').map(str::trim).collect())
+    }
+}
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("het bestand is geen JSON-LD en geen CSV dat Banenlift leest: {0} / the file cannot be read")]
     Unreadable(String),
     #[error("de CSV mist de kolom(men) {0}; de kop is: {1} / the CSV header lacks columns")]
     Header(String, String),
-    #[error("onbekende werkgever '{0}' / unknown employer organisation")]
-    UnknownOrganisation(String),
+    #[error("'{0}' is geen {1} in Banenlift / unknown organisation")]
+    UnknownOrganisation(String, &'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// One posting as the file holds it: its line, and the text or CSV fields
+/// One document as the file holds it: its line, and the text or CSV fields
 /// that go into the rejects file when it is refused.
 #[derive(Debug, Clone)]
 pub struct Record {
     pub line: usize,
     pub raw: Raw,
-    /// A CSV row's JobPosting (or why the row cannot be one); JSON text is
+    /// A CSV row's document (or why the row cannot be one); JSON text is
     /// parsed when it is read, on every core.
     from_csv: Option<Result<Value, String>>,
 }
 
 impl Record {
-    /// A posting given as JSON text, such as one line of NDJSON.
+    /// A document given as JSON text, such as one line of NDJSON.
     pub fn json(line: usize, text: String) -> Self {
         Self {
             line,
@@ -79,13 +119,13 @@ impl Record {
         }
     }
 
-    pub fn posting(&self) -> Result<Value, String> {
+    pub fn document(&self) -> Result<Value, String> {
         match (&self.from_csv, &self.raw) {
             (Some(posting), _) => posting.clone(),
             (None, Raw::Json(text)) => {
                 serde_json::from_str(text).map_err(|e| format!("Geen geldige JSON: {e}. / Not valid JSON."))
             }
-            (None, Raw::Csv(_)) => Err("Deze regel is geen vacature. / This row is no posting.".into()),
+            (None, Raw::Csv(_)) => Err("Deze regel is geen aanbod. / This row is no offer.".into()),
         }
     }
 }
@@ -96,16 +136,17 @@ pub enum Raw {
     Csv(Vec<String>),
 }
 
-/// A feed's postings, and a CSV's header (for the rejects file).
+/// A feed's documents, and a CSV's header (for the rejects file).
 pub struct Feed {
     pub header: Option<Vec<String>>,
     pub records: Vec<Record>,
 }
 
-/// The file's postings, read whole: a JSON array, NDJSON, or CSV.
-pub fn read_feed(text: &str, csv: bool) -> Result<Feed, ImportError> {
+/// The file's documents, read whole: a JSON array, NDJSON, or CSV with
+/// the kind's header.
+pub fn read_feed<K: FeedKind>(text: &str, csv: bool) -> Result<Feed, ImportError> {
     if csv {
-        return csv_records(text);
+        return csv_records::<K>(text);
     }
     Ok(Feed {
         header: None,
@@ -132,7 +173,7 @@ fn json_records(text: &str) -> Result<Vec<Record>, ImportError> {
         .collect())
 }
 
-fn csv_records(text: &str) -> Result<Feed, ImportError> {
+fn csv_records<K: FeedKind>(text: &str) -> Result<Feed, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -142,12 +183,13 @@ fn csv_records(text: &str) -> Result<Feed, ImportError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let missing: Vec<&str> = CSV_HEADER
-        .into_iter()
+    let missing: Vec<&str> = K::CSV_HEADER
+        .iter()
+        .copied()
         .filter(|c| !header.iter().any(|h| h == c))
         .collect();
     if !missing.is_empty() {
-        return Err(ImportError::Header(missing.join(", "), CSV_HEADER.join(",")));
+        return Err(ImportError::Header(missing.join(", "), K::CSV_HEADER.join(",")));
     }
     let mut records = Vec::new();
     for (i, row) in reader.records().enumerate() {
@@ -155,8 +197,11 @@ fn csv_records(text: &str) -> Result<Feed, ImportError> {
         let record = match row {
             Ok(row) => {
                 let fields: Vec<String> = row.iter().map(str::to_string).collect();
-                let posting = if fields.len() == header.len() {
-                    Ok(csv_posting(&header, &fields))
+                let document = if fields.len() == header.len() {
+                    Ok(K::csv_document(&CsvRow {
+                        header: &header,
+                        fields: &fields,
+                    }))
                 } else {
                     Err(format!(
                         "Deze regel heeft {} velden; de kop heeft er {}. / Wrong number of fields.",
@@ -167,7 +212,7 @@ fn csv_records(text: &str) -> Result<Feed, ImportError> {
                 Record {
                     line,
                     raw: Raw::Csv(fields),
-                    from_csv: Some(posting),
+                    from_csv: Some(document),
                 }
             }
             Err(e) => Record {
@@ -212,7 +257,7 @@ pub fn rejects_file(header: Option<&[String]>, rejected: &[Rejected]) -> String 
         None => rejected
             .iter()
             .map(|r| {
-                let posting = match &r.record.raw {
+                let document = match &r.record.raw {
                     Raw::Json(text) => {
                         serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
                     }
@@ -220,64 +265,42 @@ pub fn rejects_file(header: Option<&[String]>, rejected: &[Rejected]) -> String 
                 };
                 format!(
                     "{}\n",
-                    json!({"line": r.record.line, "reason": r.reason, "posting": posting})
+                    json!({"line": r.record.line, "reason": r.reason, "posting": document})
                 )
             })
             .collect(),
     }
 }
 
-/// A CSV row as the JobPosting it stands for, so that both formats are
-/// read by the same rules.
-fn csv_posting(header: &[String], fields: &[String]) -> Value {
-    let get = |column: &str| -> Option<&str> {
-        let i = header.iter().position(|h| h == column)?;
-        fields.get(i).map(|f| f.trim()).filter(|f| !f.is_empty())
-    };
-    let number = |column: &str| get(column).and_then(|v| v.replace(',', ".").parse::<f64>().ok());
-    let mut posting = json!({
-        "@type": "JobPosting",
-        "identifier": get("identifier"),
-        "title": get("title"),
-        "description": get("description"),
-        "datePosted": get("date_posted"),
-        "validThrough": get("valid_through"),
-        "employmentType": get("employment_type"),
-        "hiringOrganization": get("employer"),
-        "occupationalCategory": get("occupation_uri"),
-        "educationRequirements": get("education"),
-        "url": get("apply_url"),
-        "applicationContact": {"email": get("apply_email"), "telephone": get("apply_phone")},
-        "skills": get("skills").map(|s| s.split('|').map(str::trim).collect::<Vec<_>>()),
-        "jobLocation": {
-            "address": {"postalCode": get("postcode")},
-            "geo": {"latitude": number("lat"), "longitude": number("lon")}
-        },
-    });
-    if let Some(level) = get("dutch_level") {
-        posting["qualifications"] = format!("Nederlands op niveau {level}").into();
-    }
-    match (get("hours_min"), get("hours_max")) {
-        (Some(min), Some(max)) => posting["workHours"] = format!("{min}-{max}").into(),
-        (Some(one), None) | (None, Some(one)) => posting["workHours"] = one.into(),
-        (None, None) => {}
-    }
-    let unit = match get("salary_period") {
-        Some("uur") => "HOUR",
-        Some("maand") => "MONTH",
-        Some("jaar") => "YEAR",
-        _ => "",
-    };
-    if number("salary_min").or(number("salary_max")).is_some() {
-        posting["baseSalary"] = json!({
-            "currency": "EUR",
-            "value": {"minValue": number("salary_min"), "maxValue": number("salary_max"), "unitText": unit}
-        });
-    }
-    posting
+/// What an import loads: the kinds of feed.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedOf {
+    /// schema.org JobPostings, or the vacancy CSV.
+    #[default]
+    Vacancies,
+    /// schema.org Courses, or the training CSV.
+    Trainings,
 }
 
-/// Whose feed it is, and whether vacancies missing from it are closed.
+impl FeedOf {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vacancies => "vacancies",
+            Self::Trainings => "trainings",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Vacancies, Self::Trainings]
+            .into_iter()
+            .find(|f| f.as_str() == text)
+    }
+}
+
+/// Whose feed it is, and whether offers missing from it are closed.
 pub struct ImportOptions {
     pub organisation: String,
     pub source: String,
@@ -293,14 +316,14 @@ pub struct Summary {
     pub rejected: usize,
 }
 
-/// A refused posting: where it was, and why, in plain words.
+/// A refused document: where it was, and why, in plain words.
 #[derive(Debug, Clone)]
 pub struct Rejected {
     pub record: Record,
     pub reason: String,
 }
 
-/// Told after each step: how many postings have been read so far.
+/// Told after each step: how many documents have been read so far.
 pub trait Progress: Sync {
     fn advanced(&self, done: usize);
 }
@@ -310,26 +333,30 @@ pub struct Outcome {
     pub rejected: Vec<Rejected>,
 }
 
-/// Loads the records into the organisation's vacancies.
-pub async fn import(
+/// Loads the records into the organisation's offers of kind `K`.
+pub async fn import<K: FeedKind>(
     store: &Store,
     ctx: &Context<'_>,
     options: &ImportOptions,
     records: Vec<Record>,
     progress: &dyn Progress,
 ) -> Result<Outcome, ImportError> {
-    if store.organisation_kind(&options.organisation).await?.as_deref() != Some("employer") {
-        return Err(ImportError::UnknownOrganisation(options.organisation.clone()));
+    let owner = K::Row::OWNER.as_str();
+    if store.organisation_kind(&options.organisation).await?.as_deref() != Some(owner) {
+        return Err(ImportError::UnknownOrganisation(
+            options.organisation.clone(),
+            K::PUBLISHER,
+        ));
     }
     let sector = store
         .organisation_sector(&options.organisation)
         .await?
         .unwrap_or_default();
-    let mut stored = store.vacancy_sources(&options.source).await?;
+    let mut stored = store.offer_sources::<K::Row>(&options.source).await?;
     let mut run = Run {
         ctx,
         options,
-        poster: Poster { sector: &sector },
+        kind: K::for_organisation(sector),
         seen: HashSet::new(),
         summary: Summary::default(),
         rejected: Vec::new(),
@@ -344,11 +371,11 @@ pub async fn import(
     if options.close_missing {
         let missing: Vec<String> = stored
             .iter()
-            .filter(|(identifier, v)| v.open && !run.seen.contains(*identifier))
-            .map(|(_, v)| v.vacancy_id.clone())
+            .filter(|(identifier, o)| o.open && !run.seen.contains(*identifier))
+            .map(|(_, o)| o.offer_id.clone())
             .collect();
         for ids in missing.chunks(BATCH) {
-            let batch = ImportBatch {
+            let batch = ImportBatch::<K::Row> {
                 closed: ids.to_vec(),
                 ..ImportBatch::default()
             };
@@ -362,30 +389,30 @@ pub async fn import(
     })
 }
 
-struct Run<'a> {
+struct Run<'a, K> {
     ctx: &'a Context<'a>,
     options: &'a ImportOptions,
-    poster: Poster<'a>,
-    /// Identifiers met in the feed, refused ones too: a posting that is
+    kind: K,
+    /// Identifiers met in the feed, refused ones too: a document that is
     /// present but wrong is not "missing".
     seen: HashSet<String>,
     summary: Summary,
     rejected: Vec<Rejected>,
 }
 
-impl Run<'_> {
+impl<K: FeedKind> Run<'_, K> {
     /// What one chunk of records changes; `stored` follows along, so that a
     /// repeated identifier later in the feed sees the earlier one.
-    fn plan(&mut self, chunk: &[Record], stored: &mut HashMap<String, SourcedVacancy>) -> ImportBatch {
+    fn plan(&mut self, chunk: &[Record], stored: &mut HashMap<String, SourcedOffer>) -> ImportBatch<K::Row> {
         let mut batch = ImportBatch::default();
-        let mappings = self.read_all(chunk);
-        for (record, mapping) in chunk.iter().zip(mappings) {
-            match self.plan_one(mapping, stored) {
+        let read = self.read_all(chunk);
+        for (record, read) in chunk.iter().zip(read) {
+            match self.plan_one(read, stored) {
                 Ok(Step::Create(row)) => {
                     stored.insert(
                         row.identifier.clone(),
-                        SourcedVacancy {
-                            vacancy_id: row.row.id.clone(),
+                        SourcedOffer {
+                            offer_id: row.row.id().to_string(),
                             digest: row.digest.clone(),
                             open: true,
                         },
@@ -421,9 +448,9 @@ impl Run<'_> {
         batch
     }
 
-    /// Reads a chunk's postings on every core: reading their HTML is most
+    /// Reads a chunk's documents on every core: reading their HTML is most
     /// of an import's work.
-    fn read_all(&self, chunk: &[Record]) -> Vec<Result<Mapping, String>> {
+    fn read_all(&self, chunk: &[Record]) -> Vec<Result<Sourced<K::Input>, String>> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let per_core = chunk.len().div_ceil(cores).max(1);
         std::thread::scope(|scope| {
@@ -440,8 +467,7 @@ impl Run<'_> {
                 .into_iter()
                 .flat_map(|(len, handle)| {
                     handle.join().unwrap_or_else(|_| {
-                        let unread =
-                            "Deze vacature kon niet gelezen worden. / This posting could not be read.";
+                        let unread = "Deze regel kon niet gelezen worden. / This entry could not be read.";
                         (0..len).map(|_| Err(unread.to_string())).collect()
                     })
                 })
@@ -449,19 +475,19 @@ impl Run<'_> {
         })
     }
 
-    fn read_one(&self, record: &Record) -> Result<Mapping, String> {
-        let posting = record.posting()?;
-        jobposting::read(posting, self.ctx, &self.poster, today()).map_err(|e| reason(&e))
+    fn read_one(&self, record: &Record) -> Result<Sourced<K::Input>, String> {
+        let document = record.document()?;
+        self.kind.read(document, self.ctx).map_err(|e| reason(&e))
     }
 
     fn plan_one(
         &mut self,
-        mapping: Result<Mapping, String>,
-        stored: &HashMap<String, SourcedVacancy>,
-    ) -> Result<Step, String> {
-        let mapping = mapping?;
-        let Some(identifier) = mapping.identifier.clone() else {
-            return Err("Er is geen identifier: zonder kan Banenlift de vacature de volgende keer niet terugvinden. / No identifier.".into());
+        read: Result<Sourced<K::Input>, String>,
+        stored: &HashMap<String, SourcedOffer>,
+    ) -> Result<Step<K::Row>, String> {
+        let read = read?;
+        let Some(identifier) = read.identifier else {
+            return Err("Er is geen identifier: zonder kan Banenlift het aanbod de volgende keer niet terugvinden. / No identifier.".into());
         };
         if !self.seen.insert(identifier.clone()) {
             return Err(format!(
@@ -469,26 +495,25 @@ impl Run<'_> {
             ));
         }
         let existing = stored.get(&identifier);
-        if mapping.expired {
+        if read.expired {
             return match existing {
-                Some(v) if v.open => Ok(Step::Close(identifier, v.vacancy_id.clone())),
+                Some(o) if o.open => Ok(Step::Close(identifier, o.offer_id.clone())),
                 Some(_) => Ok(Step::Unchanged),
-                None => Err(reason(&jobposting::expired())),
+                None => Err(reason(&K::expired())),
             };
         }
-        if existing.is_some_and(|v| v.open && v.digest == mapping.digest) {
+        if existing.is_some_and(|o| o.open && o.digest == read.digest) {
             return Ok(Step::Unchanged);
         }
-        let id = existing.map_or_else(|| super::new_id("vac"), |v| v.vacancy_id.clone());
-        let digest = mapping.digest.clone();
-        let row: VacancyRow = mapping
-            .input
-            .into_row(self.ctx, id, self.options.organisation.clone(), mapping.posted_on)
-            .map_err(|e| reason(&jobposting::as_posting_errors(e)))?;
+        let id = existing.map_or_else(|| super::new_id(K::Row::ID_PREFIX), |o| o.offer_id.clone());
+        let row = self
+            .kind
+            .row(read.input, self.ctx, id, self.options.organisation.clone())
+            .map_err(|e| reason(&e))?;
         let sourced = SourcedRow {
             row,
             identifier,
-            digest,
+            digest: read.digest,
         };
         Ok(if existing.is_some() {
             Step::Update(sourced)
@@ -498,9 +523,9 @@ impl Run<'_> {
     }
 }
 
-enum Step {
-    Create(SourcedRow),
-    Update(SourcedRow),
+enum Step<R> {
+    Create(SourcedRow<R>),
+    Update(SourcedRow<R>),
     Close(String, String),
     Unchanged,
 }

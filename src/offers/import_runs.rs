@@ -1,13 +1,15 @@
 //! Feed imports over the API (`POST /api/v1/imports`): the same import as
-//! `banenlift import vacancies`, run after the answer, with a status that
-//! any replica can read while it runs and after it ends.
+//! `banenlift import vacancies` (or `trainings`), run after the answer,
+//! with a status that any replica can read while it runs and after it ends.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::import::{self, ImportOptions, Outcome, Progress, Record, Summary};
-use super::{new_id, target_organisation};
+use super::course::Trainings;
+use super::import::{self, FeedKind, FeedOf, ImportOptions, Outcome, Progress, Record, Summary};
+use super::jobposting::Vacancies;
+use super::{Offer, new_id, target_organisation};
 use crate::auth::{Caller, Role};
 use crate::dates::rfc3339;
 use crate::error::AppError;
@@ -24,7 +26,8 @@ const STALE_AFTER_SECS: i64 = 60;
 
 /// A feed to load, as it was posted.
 pub struct ImportRequest {
-    /// Required for an admin; an employer loads into its own.
+    pub kind: FeedOf,
+    /// Required for an admin; an employer or provider loads into its own.
     pub organisation_id: Option<String>,
     /// The feed's name among the organisation's (default: the organisation).
     pub source: Option<String>,
@@ -56,15 +59,17 @@ pub struct ImportView {
     pub id: String,
     pub organisation_id: String,
     pub source: String,
+    /// What the feed holds.
+    pub kind: FeedOf,
     pub close_missing: bool,
     pub status: ImportStatus,
-    /// Postings in the feed.
+    /// Documents (postings or courses) in the feed.
     pub total: i64,
-    /// Postings read so far.
+    /// Documents read so far.
     pub processed: i64,
     /// Filled in when the run is done.
     pub summary: Summary,
-    /// The first 1,000 rejected postings.
+    /// The first 1,000 rejected documents.
     pub rejects: Vec<RejectedPosting>,
     /// Why a failed run stopped, in plain words.
     pub error: Option<String>,
@@ -79,9 +84,20 @@ fn not_found() -> AppError {
 /// Checks the request and the feed, records the run and starts it; the
 /// answer is the run as it starts.
 pub async fn start(svc: &Services, caller: &Caller, request: ImportRequest) -> Result<ImportView, AppError> {
-    let organisation = target_organisation(svc, caller, request.organisation_id, Role::Employer).await?;
+    match request.kind {
+        FeedOf::Vacancies => start_of::<Vacancies>(svc, caller, request).await,
+        FeedOf::Trainings => start_of::<Trainings>(svc, caller, request).await,
+    }
+}
+
+async fn start_of<K: FeedKind + 'static>(
+    svc: &Services,
+    caller: &Caller,
+    request: ImportRequest,
+) -> Result<ImportView, AppError> {
+    let organisation = target_organisation(svc, caller, request.organisation_id, K::Row::OWNER).await?;
     let source = checked_source(request.source, &organisation)?;
-    let feed = import::read_feed(&request.body, request.csv)
+    let feed = import::read_feed::<K>(&request.body, request.csv)
         .map_err(|e| AppError::invalid("body", e.to_string()))?;
     drop(request.body);
     let now = now_unix();
@@ -89,6 +105,7 @@ pub async fn start(svc: &Services, caller: &Caller, request: ImportRequest) -> R
         id: new_id("imp"),
         organisation_id: organisation.clone(),
         source: source.clone(),
+        kind: request.kind.as_str().into(),
         close_missing: request.close_missing,
         status: "running".into(),
         total: feed.records.len() as i64,
@@ -106,7 +123,7 @@ pub async fn start(svc: &Services, caller: &Caller, request: ImportRequest) -> R
         source,
         close_missing: request.close_missing,
     };
-    spawn_run(svc.clone(), run.id.clone(), options, feed.records);
+    spawn_run::<K>(svc.clone(), run.id.clone(), options, feed.records);
     Ok(view(run, now))
 }
 
@@ -127,9 +144,9 @@ fn checked_source(source: Option<String>, organisation: &str) -> Result<String, 
 
 /// One import, on a blocking thread: reading a step's postings keeps every
 /// core busy, which must not stall the server's own workers.
-fn spawn_run(svc: Services, id: String, options: ImportOptions, records: Vec<Record>) {
+fn spawn_run<K: FeedKind + 'static>(svc: Services, id: String, options: ImportOptions, records: Vec<Record>) {
     let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(run(svc, id, options, records)));
+    tokio::task::spawn_blocking(move || handle.block_on(run::<K>(svc, id, options, records)));
 }
 
 struct Counter(AtomicUsize);
@@ -140,10 +157,10 @@ impl Progress for Counter {
     }
 }
 
-async fn run(svc: Services, id: String, options: ImportOptions, records: Vec<Record>) {
+async fn run<K: FeedKind>(svc: Services, id: String, options: ImportOptions, records: Vec<Record>) {
     let counter = Arc::new(Counter(AtomicUsize::new(0)));
     let heartbeat = tokio::spawn(beat(svc.clone(), id.clone(), counter.clone()));
-    let outcome = import::import(&svc.store, &svc.context(), &options, records, counter.as_ref()).await;
+    let outcome = import::import::<K>(&svc.store, &svc.context(), &options, records, counter.as_ref()).await;
     heartbeat.abort();
     let rejects;
     let end = match &outcome {
@@ -210,15 +227,20 @@ fn rejects_json(outcome: &Outcome) -> String {
     serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
 }
 
-/// The run's status, for the employer of its organisation or an admin;
-/// anyone else is told it does not exist.
+/// The run's status, for the employer or provider of its organisation or
+/// an admin; anyone else is told it does not exist.
 pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ImportView, AppError> {
     if !super::valid_id(id) {
         return Err(not_found());
     }
     let run = svc.store.import_run(id).await?.ok_or_else(not_found)?;
+    let kind = FeedOf::parse(&run.kind).unwrap_or_default();
+    let owner = match kind {
+        FeedOf::Vacancies => <Vacancies as FeedKind>::Row::OWNER,
+        FeedOf::Trainings => <Trainings as FeedKind>::Row::OWNER,
+    };
     let may_read =
-        matches!(caller.role, Role::Employer | Role::Admin) && caller.manages(&run.organisation_id);
+        (caller.role == owner || caller.role == Role::Admin) && caller.manages(&run.organisation_id);
     if !may_read {
         return Err(not_found());
     }
@@ -237,6 +259,7 @@ fn view(run: ImportRun, now: i64) -> ImportView {
         id: run.id,
         organisation_id: run.organisation_id,
         source: run.source,
+        kind: FeedOf::parse(&run.kind).unwrap_or_default(),
         close_missing: run.close_missing,
         status,
         total: run.total,

@@ -3,23 +3,27 @@
 //! body. What cannot be mapped is reported, never silently dropped; a
 //! posting Banenlift cannot place in Den Haag is refused with the reason.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+use serde::Deserialize;
+use serde_json::{Value, json};
 use time::Date;
 
+use super::import::{CsvRow, FeedKind, Sourced};
+pub use super::schema_org::Unmapped;
+use super::schema_org::{
+    self, PlaceAsked, date_part, dutch_level, education_named, number, text_of, values, whole_numbers,
+};
 use super::vacancy::{VacancyInput, VacancyView};
 use crate::codes::{Code, Contract, Education, Sector};
-use crate::error::{AppError, FieldError};
-use crate::geo::Point;
+use crate::dates::today;
+use crate::error::AppError;
 use crate::reference::{Context, SkillInput, WijkInput};
+use crate::storage::VacancyRow;
 use crate::validate::Checker;
 
-/// How far a `geo` point may lie from the nearest known place in Den Haag.
-const MAX_KM_FROM_KNOWN_PLACE: f64 = 1.5;
-const MAX_IDENTIFIER_CHARS: usize = 200;
-/// Wide enough that the text is never wrapped: the page wraps it.
-const TEXT_WIDTH: usize = 100_000;
+const WORK_PLACE: PlaceAsked = PlaceAsked {
+    none_given: "Geef de plek van het werk: een adres met postcode, of geo met latitude en longitude. Werk op afstand kan hier niet. / Give the place of work: an address with a postcode, or geo.",
+    outside: "Banenlift is voor werk in Den Haag. / This place is not in Den Haag.",
+};
 
 /// The schema.org `JobPosting` properties Banenlift reads
 /// (<https://schema.org/JobPosting>). Each may be given in any of the shapes
@@ -81,16 +85,6 @@ pub struct JobPosting {
     pub identifier: Option<Value>,
 }
 
-/// A property of the posting that was not (fully) taken over, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Unmapped {
-    /// The JobPosting property, such as `skills` or `baseSalary`.
-    pub field: String,
-    /// What the posting gave, as text.
-    pub value: String,
-    pub reason: String,
-}
-
 /// A posting read into a vacancy body, with what it could not map.
 #[derive(Debug)]
 pub struct Mapping {
@@ -117,7 +111,7 @@ pub struct Poster<'a> {
 /// Reads a posting. Refused (422, fields named as in JobPosting) when it is
 /// not a JobPosting or has no place in Den Haag.
 pub fn read(doc: Value, ctx: &Context<'_>, poster: &Poster<'_>, today: Date) -> Result<Mapping, AppError> {
-    let digest = hex::encode(Sha256::digest(doc.to_string().as_bytes()));
+    let digest = schema_org::digest(&doc);
     let mut check = Checker::default();
     let posting = match serde_json::from_value::<JobPosting>(doc) {
         Ok(posting) if posting.kind.as_ref().is_none_or(is_job_posting) => posting,
@@ -131,32 +125,37 @@ pub fn read(doc: Value, ctx: &Context<'_>, poster: &Poster<'_>, today: Date) -> 
     };
     let mut reader = Reader {
         posting: &posting,
-        ctx,
-        check,
-        unmapped: Vec::new(),
+        doc: schema_org::Reader::new(ctx, check),
     };
-    let place = reader.place();
-    let occupation_uri = reader.occupation();
+    let place = reader
+        .doc
+        .place("jobLocation", posting.job_location.as_ref(), &WORK_PLACE);
+    let occupation_uri = reader
+        .doc
+        .occupations("occupationalCategory", posting.occupational_category.as_ref())
+        .into_iter()
+        .next();
     let sector = reader.sector(occupation_uri.as_deref(), poster.sector);
     let (contract, hours) = reader.contract_and_hours();
-    let (skills, free_skills) = reader.skills();
-    let description = with_free_skills(reader.html_text(posting.description.as_ref()), &free_skills);
-    let dutch_level = reader.dutch_level(&description);
+    let (skills, free_skills) = reader.doc.skills("skills", posting.skills.as_ref());
+    let description = with_free_skills(reader.doc.html_text(posting.description.as_ref()), &free_skills);
+    let dutch_level = dutch_level(posting.qualifications.as_ref(), &description);
     let (salary_min, salary_max, salary_period) = reader.salary();
     let apply = reader.ways_to_apply();
     let posted_on = reader.posted_on(today);
-    let identifier = reader.identifier();
+    let identifier = reader.doc.identifier(posting.identifier.as_ref());
     let education = reader.education();
     let closes_on = date_part(posting.valid_through.as_ref());
     let expired = closes_on
         .as_deref()
         .is_some_and(|c| c < today.to_string().as_str());
     let title = reader
+        .doc
         .html_text(posting.title.as_ref())
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let Reader { check, unmapped, .. } = reader;
+    let schema_org::Reader { check, unmapped, .. } = reader.doc;
     check.finish()?;
     let Some((wijk, point)) = place else {
         return Err(super::missing_after_check());
@@ -302,18 +301,7 @@ pub fn expired() -> AppError {
 
 /// A vacancy check's field, told as the JobPosting property it came from.
 pub fn as_posting_errors(error: AppError) -> AppError {
-    match error {
-        AppError::Validation(errors) => AppError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: posting_property(&e.field).to_string(),
-                    message: e.message,
-                })
-                .collect(),
-        ),
-        other => other,
-    }
+    schema_org::as_document_errors(error, posting_property)
 }
 
 fn posting_property(field: &str) -> &str {
@@ -334,167 +322,27 @@ fn posting_property(field: &str) -> &str {
     }
 }
 
+/// The JobPosting's own properties, read beside the shared ones.
 struct Reader<'a> {
     posting: &'a JobPosting,
-    ctx: &'a Context<'a>,
-    check: Checker,
-    unmapped: Vec<Unmapped>,
+    doc: schema_org::Reader<'a>,
 }
 
 impl Reader<'_> {
-    fn note(&mut self, field: &str, value: impl Into<String>, reason: &str) {
-        self.unmapped.push(Unmapped {
-            field: field.to_string(),
-            value: value.into(),
-            reason: reason.to_string(),
-        });
-    }
-
-    /// A property's text with its HTML reduced to plain text.
-    fn html_text(&self, property: Option<&Value>) -> String {
-        property
-            .and_then(text_of)
-            .map(|html| plain_text(&html))
-            .unwrap_or_default()
-    }
-
-    /// The first place of `jobLocation` that lies in Den Haag.
-    fn place(&mut self) -> Option<(String, Point)> {
-        let places: Vec<&Value> = self
-            .posting
-            .job_location
-            .as_ref()
-            .map(values)
-            .into_iter()
-            .flatten()
-            .collect();
-        let mut refused = Vec::new();
-        let mut found = None;
-        for place in &places {
-            match self.place_in_den_haag(place) {
-                Ok(location) if found.is_none() => found = Some(location),
-                Ok(_) => {}
-                Err(reason) => refused.push(reason),
-            }
-        }
-        match (&found, refused.first()) {
-            (Some(_), Some(_)) => self.note(
-                "jobLocation",
-                refused.join("; "),
-                "Alleen de plek in Den Haag is overgenomen. / Only the place in Den Haag was taken over.",
-            ),
-            (None, Some(reason)) => self.check.fail(
-                "jobLocation",
-                format!("{reason} Banenlift is voor werk in Den Haag. / This place is not in Den Haag."),
-            ),
-            (None, None) => self.check.fail(
-                "jobLocation",
-                "Geef de plek van het werk: een adres met postcode, of geo met latitude en longitude. Werk op afstand kan hier niet. / Give the place of work: an address with a postcode, or geo.",
-            ),
-            (Some(_), None) => {}
-        }
-        found
-    }
-
-    fn place_in_den_haag(&self, place: &Value) -> Result<(String, Point), String> {
-        let address = place.get("address").map(values).into_iter().flatten().next();
-        let postcode = address.and_then(|a| match a {
-            Value::String(line) => pc4_in(line),
-            _ => a.get("postalCode").and_then(text_of).and_then(|p| pc4_in(&p)),
-        });
-        let geo = place.get("geo").and_then(|g| {
-            let lat = g.get("latitude").and_then(number)?;
-            let lon = g.get("longitude").and_then(number)?;
-            Point::new(lat, lon)
-        });
-        let named_wijk = address
-            .and_then(|a| a.get("addressRegion"))
-            .and_then(text_of)
-            .and_then(|name| self.ctx.geo.find_wijk(&name));
-        if let (Some(wijk), Some(point)) = (named_wijk, geo)
-            && point.distance_km(wijk.centroid()) <= MAX_KM_FROM_KNOWN_PLACE * 2.0
-        {
-            return Ok((wijk.code.clone(), point));
-        }
-        if let Some(pc4) = postcode {
-            let known = self.ctx.geo.find_postcode(&pc4);
-            let Some((code, centre)) = known.and_then(|p| {
-                Some((
-                    p.wijk_code.clone()?,
-                    Point {
-                        lat: p.lat,
-                        lon: p.lon,
-                    },
-                ))
-            }) else {
-                return Err(format!("Postcode {pc4} ligt niet in een wijk van Den Haag."));
-            };
-            return Ok((code, geo.unwrap_or(centre)));
-        }
-        match geo {
-            Some(point) => match self.ctx.geo.wijk_near(point, MAX_KM_FROM_KNOWN_PLACE) {
-                Some(wijk) => Ok((wijk.code.clone(), point)),
-                None => Err(format!(
-                    "Het punt {:.3}, {:.3} ligt niet in Den Haag.",
-                    point.lat, point.lon
-                )),
-            },
-            None => Err("Deze plek heeft geen postcode en geen geo.".to_string()),
-        }
-    }
-
-    /// The ESCO occupation `occupationalCategory` names: a URI, a label, or
-    /// an ISCO-08 code that only one known occupation has.
-    fn occupation(&mut self) -> Option<String> {
-        let given: Vec<String> = self
-            .posting
-            .occupational_category
-            .as_ref()
-            .map(values)
-            .into_iter()
-            .flatten()
-            .filter_map(|v| match v {
-                Value::Object(_) => v.get("codeValue").or_else(|| v.get("name")).and_then(text_of),
-                other => text_of(other),
-            })
-            .collect();
-        if given.is_empty() {
-            return None;
-        }
-        let taxonomy = self.ctx.taxonomy;
-        for text in &given {
-            if let Some(occupation) = taxonomy.resolve(text) {
-                return Some(occupation.uri.clone());
-            }
-            if let Some(isco) = isco_code_in(text) {
-                let group = taxonomy.in_isco_group(&isco);
-                if let [only] = group.as_slice() {
-                    return Some(only.uri.clone());
-                }
-            }
-        }
-        self.note(
-            "occupationalCategory",
-            given.join("; "),
-            "Geen bekend ESCO-beroep (of de ISCO-code past bij meer beroepen). Geef een ESCO-link. / No single known ESCO occupation; give an ESCO URI.",
-        );
-        None
-    }
-
     fn sector(&mut self, occupation_uri: Option<&str>, poster_sector: &str) -> String {
         let industry = self.posting.industry.as_ref().and_then(text_of);
         if let Some(sector) = industry.as_deref().and_then(sector_named) {
             return sector.code().into();
         }
         if let Some(industry) = industry {
-            self.note(
+            self.doc.note(
                 "industry",
                 industry,
                 "Geen bekende sector; de sector van het beroep of de organisatie is gekozen. / Unknown sector.",
             );
         }
         occupation_uri
-            .and_then(|uri| self.ctx.taxonomy.get(uri))
+            .and_then(|uri| self.doc.ctx.taxonomy.get(uri))
             .map_or_else(|| poster_sector.to_string(), |o| o.sector.clone())
     }
 
@@ -525,7 +373,7 @@ impl Reader<'_> {
             }
         }
         if !unknown.is_empty() || contract.is_none() {
-            self.note(
+            self.doc.note(
                 "employmentType",
                 types.join(", "),
                 "Geen soort contract dat Banenlift kent; 'vast' is gekozen. Pas het aan als dat niet klopt. / No known contract type; 'vast' was chosen.",
@@ -551,65 +399,12 @@ impl Reader<'_> {
             (false, true) => ((12, 32), "12 tot 32"),
             _ => ((0, 40), "0 tot 40"),
         };
-        self.note(
+        self.doc.note(
             "workHours",
             given.unwrap_or_default(),
             &format!("Geen aantal uren per week gevonden; {assumed} uur is aangenomen. / No hours a week found; {assumed} assumed."),
         );
         hours
-    }
-
-    /// Skills the vocabulary knows (by name, alias or ESCO URI), and the
-    /// rest as the posting wrote them.
-    fn skills(&mut self) -> (Vec<String>, Vec<String>) {
-        let given: Vec<(String, Option<String>)> = self
-            .posting
-            .skills
-            .as_ref()
-            .map(values)
-            .into_iter()
-            .flatten()
-            .flat_map(skill_names)
-            .collect();
-        let vocabulary = self.ctx.vocabulary;
-        let mut known: Vec<String> = Vec::new();
-        let mut free = Vec::new();
-        for (name, uri) in given {
-            let skill = uri
-                .as_deref()
-                .and_then(|u| vocabulary.by_esco_uri(u))
-                .or_else(|| vocabulary.resolve(&name));
-            match skill {
-                Some(skill) if !known.contains(&skill.id) => known.push(skill.id.clone()),
-                Some(_) => {}
-                None if !name.is_empty() => free.push(name),
-                None => {}
-            }
-        }
-        if !free.is_empty() {
-            self.note(
-                "skills",
-                free.join(", "),
-                "Niet in de lijst van vaardigheden; als tekst in de omschrijving gezet. / Not in the vocabulary; kept as text in the description.",
-            );
-        }
-        (known, free)
-    }
-
-    /// The Dutch level the text asks for (A1 to C2), else A2: the posting
-    /// has no property for it.
-    fn dutch_level(&self, description: &str) -> String {
-        let qualifications = self
-            .posting
-            .qualifications
-            .as_ref()
-            .and_then(text_of)
-            .unwrap_or_default();
-        let text = format!("{qualifications} {description}");
-        text.split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|word| matches!(*word, "A1" | "A2" | "B1" | "B2" | "C1" | "C2"))
-            .unwrap_or("A2")
-            .to_string()
     }
 
     fn salary(&mut self) -> (Option<f64>, Option<f64>, Option<String>) {
@@ -646,7 +441,7 @@ impl Reader<'_> {
         match (euro, period, min.or(max)) {
             (true, Some(period), Some(_)) => (min, max, Some(period.to_string())),
             _ => {
-                self.note(
+                self.doc.note(
                     "baseSalary",
                     salary.to_string(),
                     "Alleen een salaris in euro per uur, maand of jaar wordt overgenomen. / Only a salary in euros per hour, month or year is taken over.",
@@ -686,31 +481,13 @@ impl Reader<'_> {
             Some(date) if date <= today => date.to_string(),
             _ => {
                 if let Some(given) = given {
-                    self.note(
+                    self.doc.note(
                         "datePosted",
                         given,
                         "Geen datum die al geweest is; vandaag is genomen. / Not a past date; today was used.",
                     );
                 }
                 today.to_string()
-            }
-        }
-    }
-
-    fn identifier(&mut self) -> Option<String> {
-        let given = self.posting.identifier.as_ref()?;
-        let value = match given {
-            Value::Object(_) => given.get("value").and_then(text_of),
-            other => text_of(other),
-        };
-        match value.filter(|v| !v.is_empty()) {
-            Some(v) if v.chars().count() <= MAX_IDENTIFIER_CHARS => Some(v),
-            _ => {
-                self.check.fail(
-                    "identifier",
-                    format!("Een identifier is tekst van 1 tot {MAX_IDENTIFIER_CHARS} tekens. / An identifier is 1 to {MAX_IDENTIFIER_CHARS} characters."),
-                );
-                None
             }
         }
     }
@@ -737,7 +514,7 @@ impl Reader<'_> {
         match levels.into_iter().min_by_key(|e| e.ordinal()) {
             Some(level) => level,
             None => {
-                self.note(
+                self.doc.note(
                     "educationRequirements",
                     given.join("; "),
                     "Geen opleidingsniveau dat Banenlift kent; 'geen diploma nodig' is gekozen. / No known level; 'none' was chosen.",
@@ -752,141 +529,12 @@ fn is_job_posting(kind: &Value) -> bool {
     values(kind).any(|k| k.as_str() == Some("JobPosting"))
 }
 
-/// A single value or each value of an array.
-fn values(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match value {
-        Value::Array(items) => Box::new(items.iter()),
-        Value::Null => Box::new(std::iter::empty()),
-        other => Box::new(std::iter::once(other)),
-    }
-}
-
-/// A value as text: a string, a number, or the `name`, `value` or
-/// `@value` of an object.
-fn text_of(value: &Value) -> Option<String> {
-    let text = match value {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Object(_) => {
-            return ["name", "value", "@value"]
-                .iter()
-                .find_map(|k| value.get(*k).and_then(text_of));
-        }
-        Value::Array(items) => return items.first().and_then(text_of),
-        _ => return None,
-    };
-    (!text.is_empty()).then_some(text)
-}
-
-fn number(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().replace(',', ".").parse().ok(),
-        _ => None,
-    }
-    .filter(|n: &f64| n.is_finite())
-}
-
-/// The `YYYY-MM-DD` of a date or date-time.
-fn date_part(value: Option<&Value>) -> Option<String> {
-    let text = text_of(value?)?;
-    Some(text.get(..10).unwrap_or(&text).to_string())
-}
-
-/// The four digits of a Dutch postcode ("2525 AB", "2525") in a text.
-fn pc4_in(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    (0..chars.len().saturating_sub(3)).find_map(|i| {
-        let four = &chars[i..i + 4];
-        let alone = (i == 0 || !chars[i - 1].is_ascii_digit())
-            && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
-        (alone && four.iter().all(char::is_ascii_digit) && four[0] != '0').then(|| four.iter().collect())
-    })
-}
-
-/// A four-digit ISCO-08 unit group at the start of a text ("9333 Laders").
-fn isco_code_in(text: &str) -> Option<String> {
-    let code: String = text.trim().chars().take_while(char::is_ascii_digit).collect();
-    (code.len() == 4).then_some(code)
-}
-
-/// The whole numbers in a text, such as "32-38 uur" → [32, 38].
-fn whole_numbers(text: &str) -> Vec<i64> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .take(2)
-        .collect()
-}
-
-/// Each skill a `skills` value names, with its ESCO URI when a
-/// `DefinedTerm` carries one; a text may list several, comma-separated.
-fn skill_names(value: &Value) -> Vec<(String, Option<String>)> {
-    match value {
-        Value::Object(_) => {
-            let uri = ["termCode", "url", "sameAs", "@id"]
-                .iter()
-                .filter_map(|k| value.get(*k).and_then(text_of))
-                .find(|v| v.starts_with("http"));
-            let name = value.get("name").and_then(text_of).unwrap_or_default();
-            vec![(name, uri)]
-        }
-        other => text_of(other)
-            .map(|text| {
-                plain_text(&text)
-                    .split([',', ';', '\n', '•'])
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .map(|s| (s, None))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    }
-}
-
 fn sector_named(text: &str) -> Option<Sector> {
     let wanted = text.trim().to_lowercase();
     Sector::ALL
         .iter()
         .copied()
         .find(|s| s.code() == wanted || s.label().to_lowercase() == wanted)
-}
-
-/// An education level named in English (schema.org's credential
-/// categories) or Dutch ("mbo 2", "vmbo", "hbo").
-fn education_named(text: &str) -> Option<Education> {
-    let text = text.to_lowercase();
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    let mbo_level = words.windows(2).find_map(|pair| match pair {
-        ["mbo", level] => level.parse::<u8>().ok(),
-        _ => None,
-    });
-    let glued = words
-        .iter()
-        .find_map(|w| w.strip_prefix("mbo").and_then(|l| l.parse::<u8>().ok()));
-    match mbo_level.or(glued) {
-        Some(1) => return Some(Education::Mbo1),
-        Some(2) => return Some(Education::Mbo2),
-        Some(3) => return Some(Education::Mbo3),
-        Some(4) => return Some(Education::Mbo4),
-        _ => {}
-    }
-    if text.contains("postgraduate") || text.contains("master") || has("wo") || text.contains("universit") {
-        Some(Education::Wo)
-    } else if text.contains("bachelor") || text.contains("associate") || has("hbo") {
-        Some(Education::Hbo)
-    } else if has("vmbo") || has("entree") {
-        Some(Education::Mbo1)
-    } else if text.contains("high school") || has("havo") || has("vwo") || has("mbo") {
-        Some(Education::Mbo2)
-    } else if text.contains("no requirements") || has("geen") {
-        Some(Education::Geen)
-    } else {
-        None
-    }
 }
 
 /// Plain text as the HTML that search engines expect of a description:
@@ -900,43 +548,6 @@ fn as_html(text: &str) -> String {
         .collect()
 }
 
-/// Whether a text holds markup at all: plain text keeps its own lines.
-fn has_markup(text: &str) -> bool {
-    text.char_indices().any(|(i, c)| {
-        c == '<' && text[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!')
-    })
-}
-
-/// HTML reduced to plain text: first sanitised to the structure a
-/// description keeps (paragraphs, line breaks, lists), scripts and styles
-/// dropped with their content, then rendered as lines.
-pub fn plain_text(html: &str) -> String {
-    if !has_markup(html) && !html.contains('&') {
-        return html.trim().to_string();
-    }
-    let allowed = [
-        "p", "br", "ul", "ol", "li", "div", "h1", "h2", "h3", "h4", "strong", "em", "b", "i",
-    ];
-    let safe = ammonia::Builder::empty()
-        .tags(allowed.into())
-        .clean(html)
-        .to_string();
-    let text = html2text::config::plain_no_decorate()
-        .string_from_read(safe.as_bytes(), TEXT_WIDTH)
-        .unwrap_or(safe);
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let mut out = String::new();
-    for line in lines {
-        // One blank line at most between paragraphs.
-        if line.is_empty() && (out.is_empty() || out.ends_with("\n\n")) {
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string()
-}
-
 /// Skills the vocabulary does not know stay findable as text.
 fn with_free_skills(description: String, free: &[String]) -> String {
     if free.is_empty() {
@@ -945,30 +556,124 @@ fn with_free_skills(description: String, free: &[String]) -> String {
     format!("{description}\n\nGevraagde vaardigheden: {}.", free.join(", "))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The CSV header, in this order (README documents each column).
+const CSV_HEADER: [&str; 22] = [
+    "identifier",
+    "title",
+    "description",
+    "date_posted",
+    "valid_through",
+    "employment_type",
+    "hours_min",
+    "hours_max",
+    "salary_min",
+    "salary_max",
+    "salary_period",
+    "postcode",
+    "lat",
+    "lon",
+    "employer",
+    "skills",
+    "occupation_uri",
+    "education",
+    "dutch_level",
+    "apply_url",
+    "apply_email",
+    "apply_phone",
+];
 
-    #[test]
-    fn html_becomes_lines_without_markup_or_scripts() {
-        let text = plain_text(
-            "<p>Werk in het <strong>magazijn</strong> &amp; de winkel.</p><ul><li>24 uur</li><li>&euro; 14</li></ul><script>alert(1)</script>",
-        );
-        assert!(text.contains("Werk in het magazijn & de winkel."), "{text}");
-        assert!(text.contains("24 uur") && text.contains("€ 14"), "{text}");
-        assert!(!text.contains('<') && !text.contains("alert"), "{text}");
+/// A CSV row as the JobPosting it stands for.
+fn csv_posting(row: &CsvRow<'_>) -> Value {
+    let get = |column: &str| row.get(column);
+    let number = |column: &str| row.number(column);
+    let mut posting = json!({
+        "@type": "JobPosting",
+        "identifier": get("identifier"),
+        "title": get("title"),
+        "description": get("description"),
+        "datePosted": get("date_posted"),
+        "validThrough": get("valid_through"),
+        "employmentType": get("employment_type"),
+        "hiringOrganization": get("employer"),
+        "occupationalCategory": get("occupation_uri"),
+        "educationRequirements": get("education"),
+        "url": get("apply_url"),
+        "applicationContact": {"email": get("apply_email"), "telephone": get("apply_phone")},
+        "skills": row.list("skills"),
+        "jobLocation": {
+            "address": {"postalCode": get("postcode")},
+            "geo": {"latitude": number("lat"), "longitude": number("lon")}
+        },
+    });
+    if let Some(level) = get("dutch_level") {
+        posting["qualifications"] = format!("Nederlands op niveau {level}").into();
+    }
+    match (get("hours_min"), get("hours_max")) {
+        (Some(min), Some(max)) => posting["workHours"] = format!("{min}-{max}").into(),
+        (Some(one), None) | (None, Some(one)) => posting["workHours"] = one.into(),
+        (None, None) => {}
+    }
+    let unit = match get("salary_period") {
+        Some("uur") => "HOUR",
+        Some("maand") => "MONTH",
+        Some("jaar") => "YEAR",
+        _ => "",
+    };
+    if number("salary_min").or(number("salary_max")).is_some() {
+        posting["baseSalary"] = json!({
+            "currency": "EUR",
+            "value": {"minValue": number("salary_min"), "maxValue": number("salary_max"), "unitText": unit}
+        });
+    }
+    posting
+}
+
+/// A vacancy feed: JobPostings, or CSV rows read as JobPostings.
+pub struct Vacancies {
+    /// The employer's sector: the vacancy's when the posting names none.
+    sector: String,
+}
+
+impl FeedKind for Vacancies {
+    type Row = VacancyRow;
+    type Input = Mapping;
+    const CSV_HEADER: &'static [&'static str] = &CSV_HEADER;
+    const PUBLISHER: &'static str = "werkgever";
+    const NOUN: &'static str = "vacatures";
+
+    fn for_organisation(sector: String) -> Self {
+        Self { sector }
     }
 
-    #[test]
-    fn postcodes_hours_and_levels_are_read_from_everyday_text() {
-        assert_eq!(pc4_in("Laan 12, 2525 AB Den Haag").as_deref(), Some("2525"));
-        assert_eq!(pc4_in("postbus 123456"), None);
-        assert_eq!(whole_numbers("32-38 uur per week"), vec![32, 38]);
-        assert_eq!(education_named("mbo 2"), Some(Education::Mbo2));
-        assert_eq!(education_named("MBO-3 diploma"), Some(Education::Mbo3));
-        assert_eq!(education_named("vmbo"), Some(Education::Mbo1));
-        assert_eq!(education_named("bachelor degree"), Some(Education::Hbo));
-        assert_eq!(education_named("professional certificate"), None);
-        assert_eq!(isco_code_in("9333 Laders"), Some("9333".into()));
+    fn csv_document(row: &CsvRow<'_>) -> Value {
+        csv_posting(row)
+    }
+
+    fn read(&self, doc: Value, ctx: &Context<'_>) -> Result<Sourced<Mapping>, AppError> {
+        let poster = Poster { sector: &self.sector };
+        let mapping = read(doc, ctx, &poster, today())?;
+        Ok(Sourced {
+            identifier: mapping.identifier.clone(),
+            expired: mapping.expired,
+            digest: mapping.digest.clone(),
+            input: mapping,
+        })
+    }
+
+    fn expired() -> AppError {
+        expired()
+    }
+
+    fn row(
+        &self,
+        mapping: Mapping,
+        ctx: &Context<'_>,
+        id: String,
+        organisation: String,
+    ) -> Result<VacancyRow, AppError> {
+        mapping
+            .input
+            .into_row(ctx, id, organisation, mapping.posted_on)
+            .map_err(as_posting_errors)
     }
 }

@@ -1,12 +1,14 @@
 //! Vacancies and training offers: the service functions behind the API.
 //! Handlers call these; these call the store and the index.
 
+pub mod course;
 pub mod feed;
 pub mod import;
 pub mod import_runs;
 pub mod indexing;
 pub mod jobposting;
 pub mod query;
+pub mod schema_org;
 pub mod training;
 pub mod vacancy;
 
@@ -381,7 +383,10 @@ async fn create_from_job_posting(
         return Err(jobposting::expired());
     }
     if let Some(identifier) = &mapping.identifier
-        && let Some(existing) = svc.store.vacancy_from_source(&organisation, identifier).await?
+        && let Some(existing) = svc
+            .store
+            .offer_from_source::<VacancyRow>(&organisation, identifier)
+            .await?
     {
         return Err(AppError::Conflict(format!(
             "Deze vacature (identifier '{identifier}') staat er al als {existing}. Verander haar met PUT /api/v1/vacancies/{existing}. / This posting is already stored as {existing}."

@@ -9,6 +9,8 @@ pub struct ImportRun {
     pub id: String,
     pub organisation_id: String,
     pub source: String,
+    /// `vacancies` or `trainings`.
+    pub kind: String,
     pub close_missing: bool,
     /// `running`, `done` or `failed`.
     pub status: String,
@@ -43,12 +45,13 @@ pub struct ImportEnd<'a> {
 impl Store {
     pub async fn insert_import(&self, run: &ImportRun) -> Result<(), StoreError> {
         Query::new(
-            "INSERT INTO imports (id, organisation_id, source, close_missing, status, total, started_at, heartbeat_at)
-             VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+            "INSERT INTO imports (id, organisation_id, source, kind, close_missing, status, total, started_at, heartbeat_at)
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
         )
         .bind(&run.id)
         .bind(&run.organisation_id)
         .bind(&run.source)
+        .bind(&run.kind)
         .bind(run.close_missing)
         .bind(run.total)
         .bind(Time(run.started_at))
@@ -111,6 +114,7 @@ fn import_from(r: &DbRow) -> ImportRun {
         id: r.get("id"),
         organisation_id: r.get("organisation_id"),
         source: r.get("source"),
+        kind: r.get("kind"),
         close_missing: r.get("close_missing"),
         status: r.get("status"),
         total: r.get("total"),

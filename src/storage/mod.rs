@@ -46,7 +46,7 @@ pub use privacy::{AuditEntry, ConsentEventRow, OutcomeRow, ViewRow};
 pub use reference::{OccupationRow, ReferenceData, SkillRow};
 pub use residents::{CandidateScope, ConsentBy, OccupationRef, ResidentRow, ResidentSkill};
 pub use sessions::{Credentials, ResetTarget, SessionRow};
-pub use sources::{ImportBatch, SourcedRow, SourcedVacancy};
+pub use sources::{ImportBatch, SourcedOffer, SourcedRow};
 pub use users::{TokenOwner, TokenRow, UserContact, UserRow};
 
 #[derive(Debug, thiserror::Error)]

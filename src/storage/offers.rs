@@ -406,6 +406,8 @@ pub trait StoredOffer: Sized + Send + Unpin {
     const CREATED_FIELD_COUNT: usize;
     /// The link tables' column that names the offer.
     const LINK_KEY: &'static str;
+    /// The table of the feeds' identifiers of these offers.
+    const SOURCES: &'static str;
     const LINKS: &'static [LinkSpec];
 
     fn id(&self) -> &str;
@@ -447,6 +449,7 @@ impl StoredOffer for VacancyRow {
     const CREATED_FIELDS: &'static str = "id, organisation_id, posted_on, fictitious, created_at";
     const CREATED_FIELD_COUNT: usize = 5;
     const LINK_KEY: &'static str = "vacancy_id";
+    const SOURCES: &'static str = "vacancy_sources";
     const LINKS: &'static [LinkSpec] = &[
         LinkSpec {
             table: "vacancy_skills",
@@ -564,6 +567,7 @@ impl StoredOffer for TrainingRow {
     const CREATED_FIELDS: &'static str = "id, organisation_id, fictitious, created_at";
     const CREATED_FIELD_COUNT: usize = 4;
     const LINK_KEY: &'static str = "training_id";
+    const SOURCES: &'static str = "training_sources";
     const LINKS: &'static [LinkSpec] = &[
         LinkSpec {
             table: "training_skills",

@@ -1,57 +1,73 @@
-//! Vacancies that came from an applicant-tracking system or a feed, by
-//! `(source, identifier)`: so that the same posting sent again, or loaded
-//! again the next night, updates the vacancy it already is.
+//! Offers that came from an applicant-tracking system or a feed, by
+//! `(source, identifier)`: so that the same posting or course sent again,
+//! or loaded again the next night, updates the offer it already is.
 
 use std::collections::HashMap;
 
 use super::batch::insert_rows;
 use super::db::{Query, Time};
-use super::offers::{insert_offers, update_offer};
+use super::offers::{StoredOffer, insert_offers, update_offer};
 use super::outbox::append_outbox;
-use super::{Store, StoreError, VacancyRow, now_unix};
-use crate::codes::OfferKind;
+use super::{Store, StoreError, now_unix};
 use crate::outbox::OutboxPosition;
 
 /// A source's posting as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SourcedVacancy {
-    pub vacancy_id: String,
+pub struct SourcedOffer {
+    pub offer_id: String,
     pub digest: String,
     pub open: bool,
 }
 
-/// A new vacancy with the identifier and digest of the posting it came from.
+/// A new or changed offer with the identifier and digest of the document
+/// it came from.
 #[derive(Debug, Clone)]
-pub struct SourcedRow {
-    pub row: VacancyRow,
+pub struct SourcedRow<R> {
+    pub row: R,
     pub identifier: String,
     pub digest: String,
 }
 
 /// What one step of an import writes, in one transaction: rerun after an
 /// interruption, the steps already written read as unchanged.
-#[derive(Debug, Default)]
-pub struct ImportBatch {
-    pub created: Vec<SourcedRow>,
-    /// Changed postings: the row keeps the stored vacancy's id.
-    pub updated: Vec<SourcedRow>,
-    /// Vacancies to close, by id.
+#[derive(Debug)]
+pub struct ImportBatch<R> {
+    pub created: Vec<SourcedRow<R>>,
+    /// Changed documents: the row keeps the stored offer's id.
+    pub updated: Vec<SourcedRow<R>>,
+    /// Offers to close, by id.
     pub closed: Vec<String>,
 }
 
-impl ImportBatch {
+impl<R> Default for ImportBatch<R> {
+    fn default() -> Self {
+        Self {
+            created: Vec::new(),
+            updated: Vec::new(),
+            closed: Vec::new(),
+        }
+    }
+}
+
+impl<R> ImportBatch<R> {
     pub fn is_empty(&self) -> bool {
         self.created.is_empty() && self.updated.is_empty() && self.closed.is_empty()
     }
 }
 
 impl Store {
-    /// Every posting a source has sent, by its identifier.
-    pub async fn vacancy_sources(&self, source: &str) -> Result<HashMap<String, SourcedVacancy>, StoreError> {
-        let rows = Query::new(
-            "SELECT s.identifier, s.vacancy_id, s.digest, v.status FROM vacancy_sources s \
-             JOIN vacancies v ON v.id = s.vacancy_id WHERE s.source = ?",
-        )
+    /// Every document a source has sent, by its identifier.
+    pub async fn offer_sources<R: StoredOffer>(
+        &self,
+        source: &str,
+    ) -> Result<HashMap<String, SourcedOffer>, StoreError> {
+        let rows = Query::new(format!(
+            "SELECT s.identifier, s.{key} AS offer_id, s.digest, o.status FROM {sources} s \
+             JOIN {table} o ON o.id = s.{key} WHERE s.source = ?",
+            key = R::LINK_KEY,
+            sources = R::SOURCES,
+            table = R::TABLE,
+        ))
         .bind(source)
         .fetch_all(self)
         .await?;
@@ -59,8 +75,8 @@ impl Store {
             .iter()
             .map(|r| {
                 let status: String = r.get("status");
-                let sourced = SourcedVacancy {
-                    vacancy_id: r.get("vacancy_id"),
+                let sourced = SourcedOffer {
+                    offer_id: r.get("offer_id"),
                     digest: r.get("digest"),
                     open: status == "open",
                 };
@@ -69,45 +85,51 @@ impl Store {
             .collect())
     }
 
-    /// The vacancy a source's posting was stored as.
-    pub async fn vacancy_from_source(
+    /// The offer a source's document was stored as.
+    pub async fn offer_from_source<R: StoredOffer>(
         &self,
         source: &str,
         identifier: &str,
     ) -> Result<Option<String>, StoreError> {
-        Ok(
-            Query::new("SELECT vacancy_id FROM vacancy_sources WHERE source = ? AND identifier = ?")
-                .bind(source)
-                .bind(identifier)
-                .scalar_optional(self)
-                .await?,
-        )
+        Ok(Query::new(format!(
+            "SELECT {} FROM {} WHERE source = ? AND identifier = ?",
+            R::LINK_KEY,
+            R::SOURCES
+        ))
+        .bind(source)
+        .bind(identifier)
+        .scalar_optional(self)
+        .await?)
     }
 
     /// Writes one step of an import for `source`; `None` when there was
     /// nothing to write. A pair already taken is a unique violation.
-    pub async fn apply_import(
+    pub async fn apply_import<R: StoredOffer + Clone>(
         &self,
         source: &str,
-        batch: &ImportBatch,
+        batch: &ImportBatch<R>,
     ) -> Result<Option<OutboxPosition>, StoreError> {
         if batch.is_empty() {
             return Ok(None);
         }
         let mut tx = self.begin_write().await?;
-        let created: Vec<VacancyRow> = batch.created.iter().map(|c| c.row.clone()).collect();
+        let created: Vec<R> = batch.created.iter().map(|c| c.row.clone()).collect();
         if !created.is_empty() {
             insert_offers(&mut tx, &created).await?;
             insert_rows(
                 &mut tx,
-                "INSERT INTO vacancy_sources (source, identifier, vacancy_id, digest)",
+                &format!(
+                    "INSERT INTO {} (source, identifier, {}, digest)",
+                    R::SOURCES,
+                    R::LINK_KEY
+                ),
                 4,
                 &batch.created,
                 |values, c| {
                     values
                         .push_bind(source)
                         .push_bind(&c.identifier)
-                        .push_bind(&c.row.id)
+                        .push_bind(c.row.id())
                         .push_bind(&c.digest);
                 },
             )
@@ -115,24 +137,31 @@ impl Store {
         }
         for changed in &batch.updated {
             update_offer(&mut tx, &changed.row).await?;
-            Query::new("UPDATE vacancy_sources SET digest = ? WHERE vacancy_id = ?")
-                .bind(&changed.digest)
-                .bind(&changed.row.id)
-                .execute(&mut tx)
-                .await?;
+            Query::new(format!(
+                "UPDATE {} SET digest = ? WHERE {} = ?",
+                R::SOURCES,
+                R::LINK_KEY
+            ))
+            .bind(&changed.digest)
+            .bind(changed.row.id())
+            .execute(&mut tx)
+            .await?;
         }
         if !batch.closed.is_empty() {
-            let mut close = Query::new("UPDATE vacancies SET status = 'closed', updated_at = ");
+            let mut close = Query::new(format!(
+                "UPDATE {} SET status = 'closed', updated_at = ",
+                R::TABLE
+            ));
             close.push_bind(Time(now_unix())).push(" WHERE id IN (");
             close.push_id_list(&batch.closed);
             close.execute(&mut tx).await?;
         }
         let ids = created
             .iter()
-            .map(|r| r.id.as_str())
-            .chain(batch.updated.iter().map(|c| c.row.id.as_str()))
+            .map(R::id)
+            .chain(batch.updated.iter().map(|c| c.row.id()))
             .chain(batch.closed.iter().map(String::as_str));
-        let seq = append_outbox(&mut tx, OfferKind::Vacancy, ids).await?;
+        let seq = append_outbox(&mut tx, R::KIND, ids).await?;
         tx.commit().await?;
         Ok(Some(seq))
     }

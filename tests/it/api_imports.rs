@@ -7,7 +7,11 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{Value, json};
 
+use banenlift::storage::{TrainingRow, VacancyRow};
+
 use crate::helpers::{EMPLOYER, OTHER_EMPLOYER, TestApp, error_fields};
+
+const PROVIDER: &str = "org-066";
 
 const FEED: &str = "tests/data/feed.ndjson";
 const NEXT_FEED: &str = "tests/data/feed-next.ndjson";
@@ -109,7 +113,7 @@ async fn an_employer_loads_the_nightly_feed_over_the_api_and_follows_its_status(
     let id = app
         .state
         .store
-        .vacancy_from_source(EMPLOYER, "REQ-2001")
+        .offer_from_source::<VacancyRow>(EMPLOYER, "REQ-2001")
         .await
         .expect("store")
         .expect("REQ-2001 was loaded");
@@ -131,7 +135,7 @@ async fn an_employer_loads_the_nightly_feed_over_the_api_and_follows_its_status(
     let closed = app
         .state
         .store
-        .vacancy_from_source(EMPLOYER, "REQ-2007")
+        .offer_from_source::<VacancyRow>(EMPLOYER, "REQ-2007")
         .await
         .unwrap()
         .unwrap();
@@ -159,7 +163,7 @@ async fn a_csv_feed_loads_under_its_own_source() {
     assert!(
         app.state
             .store
-            .vacancy_from_source("wsp", "REQ-2001")
+            .offer_from_source::<VacancyRow>("wsp", "REQ-2001")
             .await
             .unwrap()
             .is_some()
@@ -276,8 +280,81 @@ async fn a_feed_that_cannot_be_read_is_refused_before_it_starts() {
     let none = app
         .state
         .store
-        .vacancy_from_source(EMPLOYER, "REQ-2001")
+        .offer_from_source::<VacancyRow>(EMPLOYER, "REQ-2001")
         .await
         .unwrap();
     assert_eq!(none, None, "nothing was loaded");
+}
+
+#[tokio::test]
+async fn a_provider_loads_a_course_feed_and_only_a_provider_or_admin_may() {
+    let app = TestApp::spawn().await;
+    let provider = app.token("provider", Some(PROVIDER)).await;
+    let employer = app.token("employer", Some(EMPLOYER)).await;
+    let courses = feed("tests/data/courses.ndjson");
+
+    let (location, first) = started(
+        &app,
+        &provider,
+        "?kind=trainings",
+        "application/x-ndjson",
+        courses.clone(),
+    )
+    .await;
+    assert_eq!(
+        (&first["kind"], &first["total"]),
+        (&json!("trainings"), &json!(7))
+    );
+    let run = until_ended(&app, &provider, &location).await;
+    assert_eq!(run["status"], "done", "{run}");
+    assert_eq!(summary(&run), [3, 0, 0, 0, 4], "{run}");
+    let lines: Vec<u64> = run["rejects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [4, 5, 6, 7]);
+    let id = app
+        .state
+        .store
+        .offer_from_source::<TrainingRow>(PROVIDER, "OPL-101")
+        .await
+        .unwrap()
+        .expect("stored under the provider as its source");
+    let (status, training) = app.get(&format!("/api/v1/trainings/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(training["organisation_id"], PROVIDER);
+
+    let (status, problem) = app.get_with(&location, &employer).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    let posted = post_feed(
+        &app,
+        &employer,
+        "?kind=trainings",
+        "application/x-ndjson",
+        courses.clone(),
+    )
+    .await;
+    assert_eq!(
+        posted.status,
+        StatusCode::FORBIDDEN,
+        "an employer posts no trainings"
+    );
+    let posted = post_feed(&app, &provider, "", "application/x-ndjson", feed(FEED)).await;
+    assert_eq!(
+        posted.status,
+        StatusCode::FORBIDDEN,
+        "a provider posts no vacancies"
+    );
+    let posted = post_feed(
+        &app,
+        &provider,
+        "?kind=cursussen",
+        "application/x-ndjson",
+        courses,
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::BAD_REQUEST);
+    assert_eq!(posted.body["code"], "invalid_query");
 }

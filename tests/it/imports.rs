@@ -1,5 +1,6 @@
-//! `banenlift import vacancies`: a nightly feed loaded with one command,
-//! again the next night, in JSON-LD and CSV, and after an interruption.
+//! `banenlift import vacancies` and `banenlift import trainings`: a nightly
+//! feed loaded with one command, again the next night, in JSON-LD and CSV,
+//! and after an interruption.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,6 +10,8 @@ use std::time::Duration;
 
 use banenlift::offers::import::{self, ImportOptions, Progress};
 use banenlift::offers::indexing::DocSource;
+use banenlift::offers::jobposting::Vacancies;
+use banenlift::storage::{StoredOffer, TrainingRow, VacancyRow};
 use serde_json::Value;
 
 use crate::helpers::{EMPLOYER, TestApp, hit_ids};
@@ -16,12 +19,21 @@ use crate::helpers::{EMPLOYER, TestApp, hit_ids};
 const FEED: &str = "tests/data/feed.ndjson";
 const NEXT_FEED: &str = "tests/data/feed-next.ndjson";
 const CSV_FEED: &str = "tests/data/feed.csv";
+const COURSES: &str = "tests/data/courses.ndjson";
+const NEXT_COURSES: &str = "tests/data/courses-next.ndjson";
+const CSV_COURSES: &str = "tests/data/courses.csv";
+/// A training provider of the demo data.
+const PROVIDER: &str = "org-066";
 
 fn import_cli(app: &TestApp, file: &Path, extra: &[&str]) -> Output {
+    import_cli_of(app, "vacancies", EMPLOYER, file, extra)
+}
+
+fn import_cli_of(app: &TestApp, kind: &str, organisation: &str, file: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_banenlift"))
-        .args(["import", "vacancies"])
+        .args(["import", kind])
         .arg(file)
-        .args(["--organisation", EMPLOYER, "--database-url", &app.db.url])
+        .args(["--organisation", organisation, "--database-url", &app.db.url])
         .args(extra)
         .env("RUST_LOG", "warn")
         .output()
@@ -65,12 +77,18 @@ fn counts(
 /// Each posting of `source` as GET shows its vacancy, by identifier, without
 /// the id Banenlift gave it.
 async fn vacancies_by_identifier(app: &TestApp, source: &str) -> BTreeMap<String, Value> {
-    let sources = app.state.store.vacancy_sources(source).await.expect("sources");
+    offers_by_identifier::<VacancyRow>(app, "vacancies", source).await
+}
+
+async fn offers_by_identifier<R: StoredOffer>(
+    app: &TestApp,
+    path: &str,
+    source: &str,
+) -> BTreeMap<String, Value> {
+    let sources = app.state.store.offer_sources::<R>(source).await.expect("sources");
     let mut found = BTreeMap::new();
     for (identifier, sourced) in sources {
-        let (status, mut view) = app
-            .get(&format!("/api/v1/vacancies/{}", sourced.vacancy_id))
-            .await;
+        let (status, mut view) = app.get(&format!("/api/v1/{path}/{}", sourced.offer_id)).await;
         assert_eq!(status, 200, "{view}");
         view.as_object_mut().expect("vacancy").remove("id");
         found.insert(identifier, view);
@@ -123,7 +141,7 @@ async fn a_nightly_feed_loads_with_one_command_and_the_next_night_updates_it() {
     let id = app
         .state
         .store
-        .vacancy_from_source(EMPLOYER, "REQ-2001")
+        .offer_from_source::<VacancyRow>(EMPLOYER, "REQ-2001")
         .await
         .unwrap()
         .unwrap();
@@ -226,14 +244,16 @@ async fn a_feed_whose_csv_header_is_wrong_is_refused_whole() {
     assert!(
         app.state
             .store
-            .vacancy_sources(EMPLOYER)
+            .offer_sources::<VacancyRow>(EMPLOYER)
             .await
             .unwrap()
             .is_empty()
     );
 
-    let out = import_cli(&app, &file, &["--organisation", "org-066"]);
+    let feed = copy_to(app.dir.path(), FEED);
+    let out = import_cli_of(&app, "vacancies", PROVIDER, &feed, &[]);
     assert!(!out.status.success(), "a training provider has no vacancies");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("geen werkgever"));
 }
 
 struct Steps(AtomicUsize);
@@ -262,7 +282,9 @@ fn copies_of_feed(copies: std::ops::Range<usize>) -> Vec<import::Record> {
             lines.push(posting.to_string());
         }
     }
-    import::read_feed(&lines.join("\n"), false).unwrap().records
+    import::read_feed::<Vacancies>(&lines.join("\n"), false)
+        .unwrap()
+        .records
 }
 
 async fn run_import(app: &TestApp, records: Vec<import::Record>, close_missing: bool) -> import::Summary {
@@ -273,7 +295,7 @@ async fn run_import(app: &TestApp, records: Vec<import::Record>, close_missing: 
         close_missing,
     };
     let steps = Steps(AtomicUsize::new(0));
-    let outcome = import::import(&app.state.store, &source.context(), &options, records, &steps)
+    let outcome = import::import::<Vacancies>(&app.state.store, &source.context(), &options, records, &steps)
         .await
         .unwrap();
     assert!(steps.0.load(Ordering::Relaxed) >= 1, "progress is told");
@@ -301,4 +323,212 @@ async fn an_interrupted_import_run_again_ends_as_one_uninterrupted_run() {
         vacancies_by_identifier(&interrupted, "nightly").await,
         vacancies_by_identifier(&whole, "nightly").await
     );
+}
+
+fn rejects_ndjson(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .expect("rejects file")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn skill_ids(training: &Value) -> Vec<&str> {
+    let mut ids: Vec<&str> = training["skills"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|s| s["id"].as_str().expect("skill id"))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[tokio::test]
+async fn a_course_feed_loads_with_one_command_and_the_next_night_updates_it() {
+    let app = TestApp::spawn().await;
+    let feed = copy_to(app.dir.path(), COURSES);
+    let first = import_cli_of(&app, "trainings", PROVIDER, &feed, &[]);
+    assert_eq!(summary(&first), counts(3, 0, 0, 0, 4));
+
+    let rejected = rejects_ndjson(&app.dir.path().join("courses.ndjson.rejects.ndjson"));
+    let reasons: Vec<(u64, &str)> = rejected
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(reasons.len(), 4, "{rejected:?}");
+    assert!(reasons[0].0 == 4 && reasons[0].1.starts_with("location:") && reasons[0].1.contains("3011"));
+    assert!(reasons[1].0 == 5 && reasons[1].1.starts_with("expires:"));
+    assert!(reasons[2].0 == 6 && reasons[2].1.contains("identifier"));
+    assert!(
+        reasons[3].0 == 7 && reasons[3].1.contains("courseWorkload:") && reasons[3].1.contains("offers:"),
+        "both missing properties are named: {}",
+        reasons[3].1
+    );
+
+    let loaded = offers_by_identifier::<TrainingRow>(&app, "trainings", PROVIDER).await;
+    let mbo = &loaded["OPL-101"];
+    assert_eq!(
+        (
+            &mbo["kind"],
+            &mbo["crebo"],
+            &mbo["level"],
+            &mbo["duration_weeks"],
+            &mbo["hours_per_week"]
+        ),
+        (
+            &"mbo".into(),
+            &"25371".into(),
+            &"mbo2".into(),
+            &104.into(),
+            &32.into()
+        )
+    );
+    assert_eq!(
+        (&mbo["cost"], &mbo["price_eur"]),
+        (&"betaald".into(), &1400.0.into())
+    );
+    assert_eq!(
+        mbo["wijk"]["code"], "WK051838",
+        "postcode 2521 of the course instance"
+    );
+    assert_eq!(mbo["languages"], serde_json::json!(["nl"]), "nl-NL is Dutch");
+    assert_eq!(mbo["starts_on"], "2027-02-08");
+    assert_eq!(
+        mbo["start_dates"],
+        serde_json::json!(["2027-02-08", "2027-09-01"])
+    );
+    assert_eq!(
+        skill_ids(mbo),
+        ["heftruck-rijden", "orderpicken"],
+        "a label and an ESCO termCode"
+    );
+    assert_eq!(mbo["signup_phone"], "070 123 4567");
+    assert_eq!(mbo["bbl"], false, "BOL is not work-based learning");
+
+    let short = &loaded["KORT-7"];
+    assert_eq!(short["title"], "Veilig werken met een pompwagen");
+    let text = short["description"].as_str().unwrap();
+    assert!(
+        text.contains("pompwagen & pallets") && !text.contains('<') && !text.contains("alert"),
+        "{text}"
+    );
+    assert_eq!(
+        (&short["kind"], &short["cost"]),
+        (&"cursus".into(), &"gratis".into())
+    );
+    assert_eq!(
+        (&short["duration_weeks"], &short["hours_per_week"]),
+        (&1.into(), &16.into())
+    );
+    assert_eq!(short["wijk"]["code"], "WK051843", "geo in Forepark");
+    assert_eq!(short["languages"], serde_json::json!(["nl", "en"]));
+    assert_eq!(skill_ids(short), ["laden-en-lossen", "pompwagen"]);
+
+    let language = &loaded["NT2-12"];
+    assert_eq!(
+        (&language["kind"], &language["cost"]),
+        (&"taal".into(), &"gesubsidieerd".into())
+    );
+    assert_eq!(
+        (&language["duration_weeks"], &language["dutch_level"]),
+        (&13.into(), &"A1".into())
+    );
+    assert_eq!(language["starts_on"], "2027-03-01", "the start in 2025 is past");
+    assert!(
+        language["description"]
+            .as_str()
+            .unwrap()
+            .contains("sollicitatiebrief schrijven"),
+        "a skill the vocabulary lacks stays as text"
+    );
+
+    let title = mbo["title"].as_str().unwrap().to_string();
+    let id = app
+        .state
+        .store
+        .offer_from_source::<TrainingRow>(PROVIDER, "OPL-101")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut searchable = false;
+    for _ in 0..50 {
+        let found = app.search_ok("trainings", &[("q", title.as_str())]).await;
+        if hit_ids(&found).contains(&id) {
+            searchable = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(searchable, "the running server's index follows the import");
+
+    let again = import_cli_of(&app, "trainings", PROVIDER, &feed, &[]);
+    assert_eq!(
+        summary(&again),
+        counts(0, 0, 3, 0, 4),
+        "the same feed again changes nothing"
+    );
+    assert_eq!(
+        offers_by_identifier::<TrainingRow>(&app, "trainings", PROVIDER).await,
+        loaded
+    );
+
+    let next = copy_to(app.dir.path(), NEXT_COURSES);
+    let next_night = import_cli_of(&app, "trainings", PROVIDER, &next, &["--close-missing"]);
+    assert_eq!(summary(&next_night), counts(1, 1, 1, 1, 0));
+    assert!(
+        !app.dir.path().join("courses-next.ndjson.rejects.ndjson").exists(),
+        "no rejects file when nothing was refused"
+    );
+    let now = offers_by_identifier::<TrainingRow>(&app, "trainings", PROVIDER).await;
+    assert_eq!(now["KORT-7"]["status"], "closed", "missing from the feed");
+    assert_eq!(now["ZORG-1"]["status"], "open");
+    assert_eq!(
+        now["OPL-101"]["start_dates"].as_array().unwrap().len(),
+        3,
+        "a third start"
+    );
+    assert_eq!(now["NT2-12"], loaded["NT2-12"]);
+    assert_eq!(
+        app.get("/api/v1/trainings/trn-001").await.1["status"],
+        "open",
+        "the provider's trainings from elsewhere stay as they were"
+    );
+}
+
+#[tokio::test]
+async fn csv_and_json_ld_course_feeds_give_the_same_trainings() {
+    let app = TestApp::spawn().await;
+    let csv = copy_to(app.dir.path(), CSV_COURSES);
+    let json = copy_to(app.dir.path(), COURSES);
+    let from_csv = import_cli_of(&app, "trainings", PROVIDER, &csv, &["--source", "csv"]);
+    assert_eq!(summary(&from_csv), counts(2, 0, 0, 0, 2));
+    let from_json = import_cli_of(&app, "trainings", PROVIDER, &json, &["--source", "json"]);
+    assert_eq!(summary(&from_json), counts(3, 0, 0, 0, 4));
+    let rejects =
+        std::fs::read_to_string(app.dir.path().join("courses.csv.rejects.csv")).expect("rejects file");
+    let mut reader = csv::Reader::from_reader(rejects.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((&rows[0][0], &rows[0][2]), ("4", "RTM-1"));
+
+    let csv_trainings = offers_by_identifier::<TrainingRow>(&app, "trainings", "csv").await;
+    let json_trainings = offers_by_identifier::<TrainingRow>(&app, "trainings", "json").await;
+    assert_eq!(csv_trainings.len(), 2);
+    for (identifier, training) in &csv_trainings {
+        assert_eq!(json_trainings.get(identifier), Some(training), "{identifier}");
+    }
+
+    let wrong = app.dir.path().join("wrong.csv");
+    std::fs::write(&wrong, "identifier,title\nOPL-1,Kok\n").unwrap();
+    let out = import_cli_of(&app, "trainings", PROVIDER, &wrong, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("duration_weeks"),
+        "names the missing columns: {stderr}"
+    );
+    let out = import_cli_of(&app, "trainings", EMPLOYER, &json, &[]);
+    assert!(!out.status.success(), "an employer has no trainings");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("geen opleider"));
 }
