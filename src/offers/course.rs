@@ -25,22 +25,12 @@ const TRAINING_PLACE: PlaceAsked = PlaceAsked {
 };
 const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
 
-/// A course read, with the sender's id and whether it has ended.
-pub struct CourseMapping {
-    pub input: TrainingInput,
-    pub identifier: Option<String>,
-    /// `expires` or the offer's `validThrough` has passed.
-    pub expired: bool,
-    pub digest: String,
-    pub unmapped: Vec<schema_org::Unmapped>,
-}
-
 /// Reads a `Course`. Refused (422, fields named as in Course) when it is
 /// not one, or lacks what a resident must know: place, length, hours, cost.
-pub fn read(doc: Value, ctx: &Context<'_>, today: Date) -> Result<CourseMapping, AppError> {
+pub fn read(doc: Value, ctx: &Context<'_>, today: Date) -> Result<Sourced<TrainingInput>, AppError> {
     let digest = schema_org::digest(&doc);
     let mut reader = schema_org::Reader::new(ctx, Checker::default());
-    if !doc.get("@type").is_some_and(is_course) || !doc.is_object() {
+    if !doc.get("@type").is_some_and(is_course) {
         reader.check.fail(
             "@type",
             "Stuur één schema.org Course (een object met \"@type\": \"Course\"). / Send one schema.org Course.",
@@ -75,12 +65,13 @@ pub fn read(doc: Value, ctx: &Context<'_>, today: Date) -> Result<CourseMapping,
         .collect::<Vec<_>>()
         .join(" ");
     let identifier = reader.identifier(doc.get("identifier"));
-    let crebo = crebo(&mut reader, &doc);
-    let level = level(&mut reader, &doc);
+    let crebo = crebo(&doc);
+    let level = level(&doc);
     let duration_weeks = duration_weeks(&mut reader, &doc, &instances);
     let hours_per_week = hours_per_week(&mut reader, &doc, &instances);
     let (cost, price_eur) = cost(&mut reader, &doc);
-    let start_dates = start_dates(&mut reader, &instances, today);
+    let today_text = today.to_string();
+    let start_dates = start_dates(&instances, &today_text);
     let (signup_url, signup_email, signup_phone) = ways_to_sign_up(&doc);
     let kind = kind(&doc, crebo.is_some() || level.is_some(), &title);
     let expired = [
@@ -89,8 +80,10 @@ pub fn read(doc: Value, ctx: &Context<'_>, today: Date) -> Result<CourseMapping,
     ]
     .into_iter()
     .filter_map(date_part)
-    .any(|end| end < today.to_string());
-    let schema_org::Reader { check, unmapped, .. } = reader;
+    .any(|end| end < today_text);
+    // What the shared reader noted as not mapped has no answer to go into:
+    // a feed's summary counts documents, not properties.
+    let schema_org::Reader { check, .. } = reader;
     check.finish()?;
     let Some((wijk, point)) = place else {
         return Err(super::missing_after_check());
@@ -126,12 +119,11 @@ pub fn read(doc: Value, ctx: &Context<'_>, today: Date) -> Result<CourseMapping,
         status: None,
         fictitious: None,
     };
-    Ok(CourseMapping {
+    Ok(Sourced {
         input,
         identifier,
         expired,
         digest,
-        unmapped,
     })
 }
 
@@ -176,23 +168,17 @@ fn offers(doc: &Value) -> Option<&Value> {
     doc.get("offers").map(values).into_iter().flatten().next()
 }
 
-/// A `courseCode` of five digits is an MBO crebo code.
-fn crebo(reader: &mut schema_org::Reader<'_>, doc: &Value) -> Option<String> {
-    let code = doc.get("courseCode").and_then(text_of)?;
-    if code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()) {
-        return Some(code);
-    }
-    reader.note(
-        "courseCode",
-        code,
-        "Geen crebocode (5 cijfers); niet overgenomen. / Not a crebo code.",
-    );
-    None
+/// A `courseCode` of five digits is an MBO crebo code; any other code is
+/// the provider's own and not taken over.
+fn crebo(doc: &Value) -> Option<String> {
+    doc.get("courseCode")
+        .and_then(text_of)
+        .filter(|code| code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The MBO level the course leads to, from `educationalCredentialAwarded`
-/// or `educationalLevel`.
-fn level(reader: &mut schema_org::Reader<'_>, doc: &Value) -> Option<Education> {
+/// or `educationalLevel`; another level (hbo, a certificate) is none.
+fn level(doc: &Value) -> Option<Education> {
     let given: Vec<String> = ["educationalCredentialAwarded", "educationalLevel"]
         .iter()
         .filter_map(|k| doc.get(*k))
@@ -204,19 +190,12 @@ fn level(reader: &mut schema_org::Reader<'_>, doc: &Value) -> Option<Education> 
             other => text_of(other),
         })
         .collect();
-    let level = given.iter().find_map(|t| education_named(t));
-    match level {
-        Some(level @ (Education::Mbo1 | Education::Mbo2 | Education::Mbo3 | Education::Mbo4)) => Some(level),
-        _ if given.is_empty() => None,
-        _ => {
-            reader.note(
-                "educationalCredentialAwarded",
-                given.join("; "),
-                "Geen MBO-niveau (1 tot 4); niet overgenomen. / No MBO level.",
-            );
-            None
-        }
-    }
+    given.iter().find_map(|t| education_named(t)).filter(|level| {
+        matches!(
+            level,
+            Education::Mbo1 | Education::Mbo2 | Education::Mbo3 | Education::Mbo4
+        )
+    })
 }
 
 /// The length in weeks, from `timeRequired` (an ISO 8601 duration such as
@@ -323,16 +302,10 @@ fn cost(reader: &mut schema_org::Reader<'_>, doc: &Value) -> (Cost, Option<f64>)
     match (free, price) {
         (true, _) | (false, Some(0.0)) => (Cost::Gratis, None),
         (false, Some(price)) => {
+            // Only a price in euros is shown as one.
             let currency = offer.and_then(|o| o.get("priceCurrency")).and_then(text_of);
-            if currency.is_some_and(|c| !c.eq_ignore_ascii_case("EUR")) {
-                reader.note(
-                    "offers",
-                    price.to_string(),
-                    "Alleen een prijs in euro wordt overgenomen. / Only a price in euros is taken over.",
-                );
-                return (Cost::Betaald, None);
-            }
-            (Cost::Betaald, Some(price))
+            let euros = currency.is_none_or(|c| c.eq_ignore_ascii_case("EUR"));
+            (Cost::Betaald, euros.then_some(price))
         }
         (false, None) => {
             reader.check.fail(
@@ -344,21 +317,13 @@ fn cost(reader: &mut schema_org::Reader<'_>, doc: &Value) -> (Cost, Option<f64>)
     }
 }
 
-/// The instances' start dates still to come; past ones are noted.
-fn start_dates(reader: &mut schema_org::Reader<'_>, instances: &[&Value], today: Date) -> Vec<String> {
-    let today = today.to_string();
-    let (coming, past): (Vec<String>, Vec<String>) = instances
+/// The instances' start dates still to come.
+fn start_dates(instances: &[&Value], today: &str) -> Vec<String> {
+    instances
         .iter()
         .filter_map(|i| date_part(i.get("startDate")))
-        .partition(|d| *d >= today);
-    if !past.is_empty() {
-        reader.note(
-            "hasCourseInstance",
-            past.join(", "),
-            "Startdata die al voorbij zijn, zijn niet overgenomen. / Past start dates were left out.",
-        );
-    }
-    coming
+        .filter(|d| d.as_str() >= today)
+        .collect()
 }
 
 /// The course's `url`, and the provider's e-mail address and phone.
@@ -523,13 +488,7 @@ impl FeedKind for Trainings {
     }
 
     fn read(&self, doc: Value, ctx: &Context<'_>) -> Result<Sourced<TrainingInput>, AppError> {
-        let mapping = read(doc, ctx, today())?;
-        Ok(Sourced {
-            input: mapping.input,
-            identifier: mapping.identifier,
-            expired: mapping.expired,
-            digest: mapping.digest,
-        })
+        read(doc, ctx, today())
     }
 
     fn expired() -> AppError {

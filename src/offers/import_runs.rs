@@ -14,7 +14,7 @@ use crate::auth::{Caller, Role};
 use crate::dates::rfc3339;
 use crate::error::AppError;
 use crate::services::Services;
-use crate::storage::{ImportCounts, ImportEnd, ImportRun, now_unix};
+use crate::storage::{ImportCounts, ImportEnd, ImportRun, TrainingRow, VacancyRow, now_unix};
 
 /// Rejected postings kept with a run, with their line and reason.
 pub const MAX_REJECTS_KEPT: usize = 1_000;
@@ -234,17 +234,21 @@ pub async fn get(svc: &Services, caller: &Caller, id: &str) -> Result<ImportView
         return Err(not_found());
     }
     let run = svc.store.import_run(id).await?.ok_or_else(not_found)?;
-    let kind = FeedOf::parse(&run.kind).unwrap_or_default();
-    let owner = match kind {
-        FeedOf::Vacancies => <Vacancies as FeedKind>::Row::OWNER,
-        FeedOf::Trainings => <Trainings as FeedKind>::Row::OWNER,
-    };
-    let may_read =
-        (caller.role == owner || caller.role == Role::Admin) && caller.manages(&run.organisation_id);
+    let run = view(run, now_unix());
+    let may_read = (caller.role == owner(run.kind) || caller.role == Role::Admin)
+        && caller.manages(&run.organisation_id);
     if !may_read {
         return Err(not_found());
     }
-    Ok(view(run, now_unix()))
+    Ok(run)
+}
+
+/// Who loads and reads feeds of this kind, besides an admin.
+fn owner(kind: FeedOf) -> Role {
+    match kind {
+        FeedOf::Vacancies => VacancyRow::OWNER,
+        FeedOf::Trainings => TrainingRow::OWNER,
+    }
 }
 
 fn view(run: ImportRun, now: i64) -> ImportView {

@@ -636,7 +636,8 @@ pub struct Vacancies {
 
 impl FeedKind for Vacancies {
     type Row = VacancyRow;
-    type Input = Mapping;
+    /// The vacancy body and the day it was posted.
+    type Input = (VacancyInput, String);
     const CSV_HEADER: &'static [&'static str] = &CSV_HEADER;
     const PUBLISHER: &'static str = "werkgever";
     const NOUN: &'static str = "vacatures";
@@ -649,14 +650,21 @@ impl FeedKind for Vacancies {
         csv_posting(row)
     }
 
-    fn read(&self, doc: Value, ctx: &Context<'_>) -> Result<Sourced<Mapping>, AppError> {
+    fn read(&self, doc: Value, ctx: &Context<'_>) -> Result<Sourced<Self::Input>, AppError> {
         let poster = Poster { sector: &self.sector };
-        let mapping = read(doc, ctx, &poster, today())?;
+        let Mapping {
+            input,
+            posted_on,
+            identifier,
+            expired,
+            digest,
+            ..
+        } = read(doc, ctx, &poster, today())?;
         Ok(Sourced {
-            identifier: mapping.identifier.clone(),
-            expired: mapping.expired,
-            digest: mapping.digest.clone(),
-            input: mapping,
+            input: (input, posted_on),
+            identifier,
+            expired,
+            digest,
         })
     }
 
@@ -666,14 +674,13 @@ impl FeedKind for Vacancies {
 
     fn row(
         &self,
-        mapping: Mapping,
+        (input, posted_on): Self::Input,
         ctx: &Context<'_>,
         id: String,
         organisation: String,
     ) -> Result<VacancyRow, AppError> {
-        mapping
-            .input
-            .into_row(ctx, id, organisation, mapping.posted_on)
+        input
+            .into_row(ctx, id, organisation, posted_on)
             .map_err(as_posting_errors)
     }
 }

@@ -126,7 +126,8 @@ pub fn search_request(geo: &Geo, kind: OfferKind, p: &SearchParams) -> Result<Se
     })
 }
 
-fn present(value: Option<&str>) -> Option<&str> {
+/// A query value, trimmed; an empty one counts as absent.
+pub fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -96,6 +96,18 @@ async fn offers_by_identifier<R: StoredOffer>(
     found
 }
 
+/// Whether a search for `title` finds offer `id` within ten seconds.
+async fn found_within_10s(app: &TestApp, kind: &str, title: &str, id: &String) -> bool {
+    for _ in 0..50 {
+        let found = app.search_ok(kind, &[("q", title)]).await;
+        if hit_ids(&found).contains(id) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
 fn copy_to(dir: &Path, feed: &str) -> std::path::PathBuf {
     let target = dir.join(Path::new(feed).file_name().expect("file name"));
     std::fs::copy(feed, &target).expect("copy feed");
@@ -145,16 +157,10 @@ async fn a_nightly_feed_loads_with_one_command_and_the_next_night_updates_it() {
         .await
         .unwrap()
         .unwrap();
-    let mut searchable = false;
-    for _ in 0..50 {
-        let found = app.search_ok("vacancies", &[("q", title.as_str())]).await;
-        if hit_ids(&found).contains(&id) {
-            searchable = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert!(searchable, "the running server's index follows the import");
+    assert!(
+        found_within_10s(&app, "vacancies", &title, &id).await,
+        "the running server's index follows the import"
+    );
 
     let again = import_cli(&app, &feed, &[]);
     assert_eq!(
@@ -451,16 +457,10 @@ async fn a_course_feed_loads_with_one_command_and_the_next_night_updates_it() {
         .await
         .unwrap()
         .unwrap();
-    let mut searchable = false;
-    for _ in 0..50 {
-        let found = app.search_ok("trainings", &[("q", title.as_str())]).await;
-        if hit_ids(&found).contains(&id) {
-            searchable = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert!(searchable, "the running server's index follows the import");
+    assert!(
+        found_within_10s(&app, "trainings", &title, &id).await,
+        "the running server's index follows the import"
+    );
 
     let again = import_cli_of(&app, "trainings", PROVIDER, &feed, &[]);
     assert_eq!(

@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::offers::import::FeedOf;
 use crate::offers::import_runs::{self, ImportRequest, ImportView};
-use crate::web::params::flag;
+use crate::web::params::{flag, present};
 use crate::web::{ApiQuery, AppState, FeedBody};
 
 const TAG: &str = "vacancies";
@@ -67,7 +67,7 @@ async fn start(
     ApiQuery(params): ApiQuery<ImportParams>,
     body: FeedBody,
 ) -> Result<impl IntoResponse, AppError> {
-    let kind = match params.kind.as_deref() {
+    let kind = match present(params.kind.as_deref()) {
         None => FeedOf::Vacancies,
         Some(kind) => FeedOf::parse(kind).ok_or_else(|| {
             AppError::bad_request(
