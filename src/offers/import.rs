@@ -11,11 +11,12 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
+use tokio::task::JoinHandle;
 
 use super::Offer;
 use crate::error::AppError;
 use crate::reference::Context;
-use crate::storage::{ImportBatch, SourcedOffer, SourcedRow, Store, StoreError, StoredOffer as _};
+use crate::storage::{ImportBatch, SourcedOffer, SourcedRow, Store, StoreError, StoredOffer};
 
 /// Documents per transaction: large enough for bulk speed, small enough
 /// that an interruption loses little work.
@@ -23,7 +24,7 @@ const BATCH: usize = 500;
 
 /// A kind of offer a feed holds, and how its documents are read.
 pub trait FeedKind: Sync + Sized {
-    type Row: Offer + Send + Sync;
+    type Row: Offer + Send + Sync + 'static;
     /// A document read, before it has an id and an organisation.
     type Input: Send;
     /// The CSV header, in this order (README documents each column).
@@ -96,6 +97,9 @@ pub enum ImportError {
     UnknownOrganisation(String, &'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The runtime went down while a step was being written.
+    #[error("de import werd afgebroken / the import was stopped")]
+    Stopped,
 }
 
 /// One document as the file holds it: its line, and the text or CSV fields
@@ -361,12 +365,10 @@ pub async fn import<K: FeedKind>(
         summary: Summary::default(),
         rejected: Vec::new(),
     };
-    let mut done = 0;
+    let mut writer = Writer::new(store, &options.source);
     for chunk in records.chunks(BATCH) {
         let batch = run.plan(chunk, &mut stored);
-        store.apply_import(&options.source, &batch).await?;
-        done += chunk.len();
-        progress.advanced(done);
+        writer.write(chunk.len(), batch, progress).await?;
     }
     if options.close_missing {
         let missing: Vec<String> = stored
@@ -379,14 +381,69 @@ pub async fn import<K: FeedKind>(
                 closed: ids.to_vec(),
                 ..ImportBatch::default()
             };
-            store.apply_import(&options.source, &batch).await?;
+            writer.write(0, batch, progress).await?;
         }
         run.summary.closed += missing.len();
     }
+    writer.finish(progress).await?;
     Ok(Outcome {
         summary: run.summary,
         rejected: run.rejected,
     })
+}
+
+/// Writes an import's steps in order, each on a task of its own while the
+/// next step is read: the reading keeps the cores busy and the database
+/// mostly waits on the disk, so the two share the time instead of taking
+/// turns.
+struct Writer {
+    store: Store,
+    source: String,
+    /// The step being written, with how many documents it holds.
+    pending: Option<(usize, JoinHandle<Result<(), StoreError>>)>,
+    done: usize,
+}
+
+impl Writer {
+    fn new(store: &Store, source: &str) -> Self {
+        Self {
+            store: store.clone(),
+            source: source.to_string(),
+            pending: None,
+            done: 0,
+        }
+    }
+
+    /// Waits for the step before, then starts writing this one.
+    async fn write<R: StoredOffer + Clone + Sync + 'static>(
+        &mut self,
+        documents: usize,
+        batch: ImportBatch<R>,
+        progress: &dyn Progress,
+    ) -> Result<(), ImportError> {
+        self.finish(progress).await?;
+        let (store, source) = (self.store.clone(), self.source.clone());
+        let task = tokio::spawn(async move { store.apply_import(&source, &batch).await.map(drop) });
+        self.pending = Some((documents, task));
+        Ok(())
+    }
+
+    /// Waits for the step being written, and tells how far the import is.
+    async fn finish(&mut self, progress: &dyn Progress) -> Result<(), ImportError> {
+        let Some((documents, task)) = self.pending.take() else {
+            return Ok(());
+        };
+        match task.await {
+            Ok(written) => written?,
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            Err(_) => return Err(ImportError::Stopped),
+        }
+        if documents > 0 {
+            self.done += documents;
+            progress.advanced(self.done);
+        }
+        Ok(())
+    }
 }
 
 struct Run<'a, K> {
