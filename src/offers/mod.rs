@@ -3,6 +3,7 @@
 
 pub mod course;
 pub mod feed;
+mod html_text;
 pub mod import;
 pub mod import_runs;
 pub mod indexing;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::html_text::plain_text;
 use crate::codes::Education;
 use crate::error::{AppError, FieldError};
 use crate::geo::Point;
@@ -17,8 +18,6 @@ use crate::validate::Checker;
 /// How far a `geo` point may lie from the nearest known place in Den Haag.
 const MAX_KM_FROM_KNOWN_PLACE: f64 = 1.5;
 const MAX_IDENTIFIER_CHARS: usize = 200;
-/// Wide enough that the text is never wrapped: the page wraps it.
-const TEXT_WIDTH: usize = 100_000;
 
 /// A property of the document that was not (fully) taken over, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -409,56 +408,9 @@ pub fn education_named(text: &str) -> Option<Education> {
     }
 }
 
-/// Whether a text holds markup at all: plain text keeps its own lines.
-fn has_markup(text: &str) -> bool {
-    text.char_indices().any(|(i, c)| {
-        c == '<' && text[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!')
-    })
-}
-
-/// HTML reduced to plain text: first sanitised to the structure a
-/// description keeps (paragraphs, line breaks, lists), scripts and styles
-/// dropped with their content, then rendered as lines.
-pub fn plain_text(html: &str) -> String {
-    if !has_markup(html) && !html.contains('&') {
-        return html.trim().to_string();
-    }
-    let allowed = [
-        "p", "br", "ul", "ol", "li", "div", "h1", "h2", "h3", "h4", "strong", "em", "b", "i",
-    ];
-    let safe = ammonia::Builder::empty()
-        .tags(allowed.into())
-        .clean(html)
-        .to_string();
-    let text = html2text::config::plain_no_decorate()
-        .string_from_read(safe.as_bytes(), TEXT_WIDTH)
-        .unwrap_or(safe);
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let mut out = String::new();
-    for line in lines {
-        // One blank line at most between paragraphs.
-        if line.is_empty() && (out.is_empty() || out.ends_with("\n\n")) {
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.trim().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_becomes_lines_without_markup_or_scripts() {
-        let text = plain_text(
-            "<p>Werk in het <strong>magazijn</strong> &amp; de winkel.</p><ul><li>24 uur</li><li>&euro; 14</li></ul><script>alert(1)</script>",
-        );
-        assert!(text.contains("Werk in het magazijn & de winkel."), "{text}");
-        assert!(text.contains("24 uur") && text.contains("€ 14"), "{text}");
-        assert!(!text.contains('<') && !text.contains("alert"), "{text}");
-    }
 
     #[test]
     fn postcodes_hours_and_levels_are_read_from_everyday_text() {
