@@ -40,7 +40,7 @@ pub async fn import_rate(work: &Path, set: &OfferSet) -> anyhow::Result<(f64, Su
         .ok_or_else(|| anyhow::anyhow!("the generated set has no employer"))?;
     let feed = feed_text(set, &source);
     let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
-    let mut indexer = opened.indexer;
+    let indexer = opened.indexer;
     let started = Instant::now();
     let records = import::read_feed::<Vacancies>(&feed, false)?.records;
     let count = records.len() as f64;
@@ -50,13 +50,8 @@ pub async fn import_rate(work: &Path, set: &OfferSet) -> anyhow::Result<(f64, Su
         close_missing: false,
     };
     let outcome = import::import::<Vacancies>(&store, &source.context(), &options, records, &Quiet).await?;
-    loop {
-        let (back, round) = drain_outbox(&source, indexer).await?;
-        indexer = back;
-        if !round? {
-            break;
-        }
-    }
+    let (_, drained) = drain_outbox(&source, indexer).await?;
+    drained?;
     let seconds = started.elapsed().as_secs_f64();
     store.close().await;
     Ok((count / seconds, outcome.summary))

@@ -396,7 +396,7 @@ async fn ingest(dir: &Path, url: &str, set: &OfferSet) -> anyhow::Result<(f64, f
     fixtures::ensure_reference(&store).await?;
     let source = DocSource::load(&store).await?;
     let opened = SearchIndex::open(&dir.join("index"), source.vocabulary.skill_names())?;
-    let mut indexer = opened.indexer;
+    let indexer = opened.indexer;
     let started = Instant::now();
     let mut load = store.begin_load().await?;
     anyhow::ensure!(
@@ -406,13 +406,8 @@ async fn ingest(dir: &Path, url: &str, set: &OfferSet) -> anyhow::Result<(f64, f
     fixtures::load_offers(&mut load, set).await?;
     load.commit().await?;
     let database = started.elapsed().as_secs_f64();
-    loop {
-        let (back, round) = drain_outbox(&source, indexer).await?;
-        indexer = back;
-        if !round? {
-            break;
-        }
-    }
+    let (_, drained) = drain_outbox(&source, indexer).await?;
+    drained?;
     let index = started.elapsed().as_secs_f64() - database;
     store.close().await;
     Ok((database, index))

@@ -176,21 +176,32 @@ pub async fn read_docs_of<O: Offer>(
     Ok(())
 }
 
-/// Applies outbox entries after the index's committed position. The outer
-/// error is fatal (the writer was lost to a panic); the inner one is a
-/// failed round that the next poll retries. `Ok(true)` when it applied some.
+/// Applies the outbox after the index's committed position until nothing
+/// is left. Each round of entries is read from the database while the round
+/// before is being indexed, so the two work at once instead of taking
+/// turns. The outer error is fatal (the writer was lost to a panic); the
+/// inner one is a failed round that the next poll retries.
 pub async fn drain_outbox(
     source: &DocSource,
-    indexer: Indexer,
-) -> anyhow::Result<(Indexer, anyhow::Result<bool>)> {
-    let from = indexer.search().committed_position();
-    let (changes, last) = match pending_changes(source, from).await {
-        Ok(Some(pending)) => pending,
-        Ok(None) => return Ok((indexer, Ok(false))),
-        Err(error) => return Ok((indexer, Err(error))),
-    };
-    let (indexer, applied) = with_indexer(indexer, move |indexer| indexer.apply(changes, last)).await?;
-    Ok((indexer, applied.map(|()| true).map_err(Into::into)))
+    mut indexer: Indexer,
+) -> anyhow::Result<(Indexer, anyhow::Result<()>)> {
+    let mut next = pending_changes(source, indexer.search().committed_position()).await;
+    loop {
+        let (changes, last) = match next {
+            Ok(Some(pending)) => pending,
+            Ok(None) => return Ok((indexer, Ok(()))),
+            Err(error) => return Ok((indexer, Err(error))),
+        };
+        // Reading ahead is safe: a later round holds each offer's newest row.
+        let applying = with_indexer(indexer, move |indexer| indexer.apply(changes, last));
+        let (applied, read_ahead) = tokio::join!(applying, pending_changes(source, last));
+        let (back, applied) = applied?;
+        indexer = back;
+        if let Err(error) = applied {
+            return Ok((indexer, Err(error.into())));
+        }
+        next = read_ahead;
+    }
 }
 
 async fn pending_changes(
@@ -286,10 +297,7 @@ async fn sync_round(
         },
         Ok(false) => {}
         Err(error) => {
-            tracing::warn!(
-                error = format!("{error:#}"),
-                "index sync round failed; retrying on the next poll"
-            );
+            retry_later(&error);
             return Ok(indexer);
         }
     }
@@ -307,21 +315,18 @@ async fn sync_round(
             }
         }
     }
-    loop {
-        let (back, round) = drain_outbox(source, indexer).await?;
-        indexer = back;
-        match round {
-            Ok(true) => continue,
-            Ok(false) => return Ok(indexer),
-            Err(error) => {
-                tracing::warn!(
-                    error = format!("{error:#}"),
-                    "index sync round failed; retrying on the next poll"
-                );
-                return Ok(indexer);
-            }
-        }
+    let (indexer, drained) = drain_outbox(source, indexer).await?;
+    if let Err(error) = drained {
+        retry_later(&error);
     }
+    Ok(indexer)
+}
+
+fn retry_later(error: &anyhow::Error) {
+    tracing::warn!(
+        error = format!("{error:#}"),
+        "index sync round failed; retrying on the next poll"
+    );
 }
 
 /// Wakes the sync on every outbox commit another replica (or the CLI)
