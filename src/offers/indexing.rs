@@ -297,7 +297,7 @@ async fn sync_round(
         },
         Ok(false) => {}
         Err(error) => {
-            retry_later(&error);
+            warn_round_failed(&error);
             return Ok(indexer);
         }
     }
@@ -317,12 +317,13 @@ async fn sync_round(
     }
     let (indexer, drained) = drain_outbox(source, indexer).await?;
     if let Err(error) = drained {
-        retry_later(&error);
+        warn_round_failed(&error);
     }
     Ok(indexer)
 }
 
-fn retry_later(error: &anyhow::Error) {
+/// A failed read or write is logged; the next poll tries the round again.
+fn warn_round_failed(error: &anyhow::Error) {
     tracing::warn!(
         error = format!("{error:#}"),
         "index sync round failed; retrying on the next poll"
