@@ -15,7 +15,7 @@ use crate::auth::{Caller, Role, create_user};
 use crate::config::{BenchArgs, BenchPhase, BenchSize, GenerateArgs};
 use crate::fixtures::{self, OfferSet};
 use crate::lift::summaries;
-use crate::offers::indexing::{DocSource, drain_outbox, rebuild};
+use crate::offers::indexing::{DocSource, catch_up, rebuild};
 use crate::privacy::CONSENT_VERSION;
 use crate::residents::matches::{MatchOptions, candidates, matches};
 use crate::search::SearchIndex;
@@ -406,8 +406,7 @@ async fn ingest(dir: &Path, url: &str, set: &OfferSet) -> anyhow::Result<(f64, f
     fixtures::load_offers(&mut load, set).await?;
     load.commit().await?;
     let database = started.elapsed().as_secs_f64();
-    let (_, drained) = drain_outbox(&source, indexer).await?;
-    drained?;
+    catch_up(&source, indexer).await?;
     let index = started.elapsed().as_secs_f64() - database;
     store.close().await;
     Ok((database, index))

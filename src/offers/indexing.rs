@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, watch};
+use tokio::time::Instant;
 
 use super::Offer;
 use crate::geo::Geo;
@@ -23,6 +24,12 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// How long to wait before listening again after the listener failed.
 const RELISTEN_AFTER: Duration = Duration::from_secs(5);
 const OUTBOX_BATCH: i64 = 10_000;
+/// During a burst of writes, the index commits at most this often.
+const BURST_COMMIT_EVERY: Duration = Duration::from_secs(5);
+/// A burst has ended when no entry came for this long.
+const BURST_SETTLE: Duration = Duration::from_millis(100);
+/// Rounds up to this size are edits someone waits for: committed at once.
+const EDIT_ENTRIES: usize = 100;
 const REBUILD_PAGE: i64 = 2_000;
 
 /// What turning database rows into index documents needs.
@@ -176,32 +183,145 @@ pub async fn read_docs_of<O: Offer>(
     Ok(())
 }
 
-/// Applies the outbox after the index's committed position until nothing
-/// is left. Each round of entries is read from the database while the round
-/// before is being indexed, so the two work at once instead of taking
-/// turns. The outer error is fatal (the writer was lost to a panic); the
-/// inner one is a failed round that the next poll retries.
+/// The index writer as the sync holds it: what it staged but did not commit
+/// yet, and when it last committed. A tantivy commit flushes a segment and
+/// starts merges; during a large import, which writes a step of 500 every
+/// few milliseconds, a commit per step would take the cores from the import.
+/// So one person's edit is committed at once, and a burst of steps at most
+/// every `BURST_COMMIT_EVERY`, and as soon as it has settled.
+pub struct Follower {
+    indexer: Indexer,
+    staged: Option<Staged>,
+    last_commit: Instant,
+}
+
+#[derive(Clone, Copy)]
+struct Staged {
+    position: OutboxPosition,
+    entries: usize,
+}
+
+impl Follower {
+    pub fn new(indexer: Indexer) -> Self {
+        Self {
+            indexer,
+            staged: None,
+            last_commit: Instant::now(),
+        }
+    }
+
+    pub fn indexer(&self) -> &Indexer {
+        &self.indexer
+    }
+
+    pub fn into_indexer(self) -> Indexer {
+        self.indexer
+    }
+
+    /// Where the outbox is read on from: after what is staged.
+    fn position(&self) -> OutboxPosition {
+        self.staged
+            .map_or_else(|| self.indexer.search().committed_position(), |s| s.position)
+    }
+
+    fn burst_commit_due(&self) -> bool {
+        self.last_commit.elapsed() >= BURST_COMMIT_EVERY
+    }
+
+    /// Whether what is staged is committed when the outbox has been read
+    /// to its end: a few entries are someone's edit, which they wait for.
+    fn commit_when_drained(&self) -> bool {
+        self.staged
+            .is_some_and(|s| s.entries <= EDIT_ENTRIES || self.burst_commit_due())
+    }
+
+    /// When the staged entries of a burst are committed, should no further
+    /// entry arrive: once it has settled, or when a commit is due anyway.
+    pub fn commit_deadline(&self) -> Option<Instant> {
+        self.staged
+            .map(|_| (Instant::now() + BURST_SETTLE).min(self.last_commit + BURST_COMMIT_EVERY))
+    }
+
+    /// Stages a round, and commits it with what came before when `commit`.
+    async fn apply(
+        mut self,
+        changes: Vec<IndexChange>,
+        last: OutboxPosition,
+        commit: bool,
+    ) -> anyhow::Result<(Self, anyhow::Result<()>)> {
+        let entries = changes.len() + self.staged.map_or(0, |s| s.entries);
+        let (indexer, applied) = with_indexer(self.indexer, move |indexer| {
+            indexer.stage(changes)?;
+            if commit {
+                indexer.commit(last)?;
+            }
+            Ok::<_, crate::search::SearchError>(())
+        })
+        .await?;
+        self.indexer = indexer;
+        if let Err(error) = applied {
+            return Ok((self, Err(error.into())));
+        }
+        self.record(last, entries, commit);
+        Ok((self, Ok(())))
+    }
+
+    /// Commits what is staged, if anything.
+    pub async fn commit(self) -> anyhow::Result<(Self, anyhow::Result<()>)> {
+        match self.staged {
+            Some(staged) => self.apply(Vec::new(), staged.position, true).await,
+            None => Ok((self, Ok(()))),
+        }
+    }
+
+    fn record(&mut self, position: OutboxPosition, entries: usize, committed: bool) {
+        if committed {
+            self.staged = None;
+            self.last_commit = Instant::now();
+        } else {
+            self.staged = Some(Staged { position, entries });
+        }
+    }
+}
+
+/// Applies the outbox after the follower's position until nothing is left.
+/// Each round of entries is read from the database while the round before
+/// is being indexed, so the two work at once instead of taking turns. What
+/// is staged at the end stays staged unless `Follower::commit_when_drained`.
+/// The outer error is fatal (the writer was lost to a panic); the inner one
+/// is a failed round that the next poll retries.
 pub async fn drain_outbox(
     source: &DocSource,
-    mut indexer: Indexer,
-) -> anyhow::Result<(Indexer, anyhow::Result<()>)> {
-    let mut next = pending_changes(source, indexer.search().committed_position()).await;
+    mut follower: Follower,
+) -> anyhow::Result<(Follower, anyhow::Result<()>)> {
+    let mut next = pending_changes(source, follower.position()).await;
     loop {
         let (changes, last) = match next {
             Ok(Some(pending)) => pending,
-            Ok(None) => return Ok((indexer, Ok(()))),
-            Err(error) => return Ok((indexer, Err(error))),
+            Ok(None) if follower.commit_when_drained() => return follower.commit().await,
+            Ok(None) => return Ok((follower, Ok(()))),
+            Err(error) => return Ok((follower, Err(error))),
         };
         // Reading ahead is safe: a later round holds each offer's newest row.
-        let applying = with_indexer(indexer, move |indexer| indexer.apply(changes, last));
+        let commit = follower.burst_commit_due();
+        let applying = follower.apply(changes, last, commit);
         let (applied, read_ahead) = tokio::join!(applying, pending_changes(source, last));
         let (back, applied) = applied?;
-        indexer = back;
+        follower = back;
         if let Err(error) = applied {
-            return Ok((indexer, Err(error.into())));
+            return Ok((follower, Err(error)));
         }
         next = read_ahead;
     }
+}
+
+/// Drains the outbox and commits all of it: for a one-off catch-up.
+pub async fn catch_up(source: &DocSource, indexer: Indexer) -> anyhow::Result<Indexer> {
+    let (follower, drained) = drain_outbox(source, Follower::new(indexer)).await?;
+    drained?;
+    let (follower, committed) = follower.commit().await?;
+    committed?;
+    Ok(follower.into_indexer())
 }
 
 async fn pending_changes(
@@ -245,35 +365,58 @@ pub async fn needs_rebuild(source: &DocSource, indexer: &Indexer, outdated: bool
 /// Keeps the index in step until shutdown: rebuilds it first when needed
 /// (the replica reports "not ready" meanwhile), then drains the outbox
 /// whenever a write notifies, on each poll, and rebuilds again should it
-/// ever fall behind the pruned outbox. The task owns the index writer.
+/// ever fall behind the pruned outbox. A burst's staged entries are
+/// committed when it settles. The task owns the index writer.
 pub fn spawn_sync(
     source: DocSource,
-    mut indexer: Indexer,
+    indexer: Indexer,
     mut outdated: bool,
     notify: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut reload_table = false;
+        let mut follower = Follower::new(indexer);
         loop {
-            match sync_round(&source, indexer, outdated, &mut reload_table).await {
-                Ok(back) => indexer = back,
-                Err(error) => {
-                    tracing::error!(
-                        error = format!("{error:#}"),
-                        "index writer lost; restart to recover"
-                    );
-                    return;
-                }
-            }
+            follower = match sync_round(&source, follower, outdated, &mut reload_table).await {
+                Ok(back) => back,
+                Err(error) => return writer_lost(&error),
+            };
             outdated = false;
-            tokio::select! {
-                _ = notify.notified() => {}
-                _ = tokio::time::sleep(POLL_INTERVAL) => {}
-                _ = shutdown.changed() => break,
+            let deadline = follower.commit_deadline();
+            let stopping = tokio::select! {
+                _ = notify.notified() => false,
+                _ = tokio::time::sleep(POLL_INTERVAL) => false,
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => false,
+                _ = shutdown.changed() => true,
+            };
+            if deadline.is_some_and(|at| at <= Instant::now()) || stopping {
+                follower = match commit_logged(follower).await {
+                    Ok(back) => back,
+                    Err(error) => return writer_lost(&error),
+                };
+            }
+            if stopping {
+                break;
             }
         }
     })
+}
+
+fn writer_lost(error: &anyhow::Error) {
+    tracing::error!(
+        error = format!("{error:#}"),
+        "index writer lost; restart to recover"
+    );
+}
+
+/// Commits what is staged; a failed commit is logged and tried again.
+async fn commit_logged(follower: Follower) -> anyhow::Result<Follower> {
+    let (follower, committed) = follower.commit().await?;
+    if let Err(error) = committed {
+        warn_round_failed(&error);
+    }
+    Ok(follower)
 }
 
 /// A rebuild if needed, then the outbox drained until nothing is left. The
@@ -281,15 +424,16 @@ pub fn spawn_sync(
 /// to the next round.
 async fn sync_round(
     source: &DocSource,
-    mut indexer: Indexer,
+    mut follower: Follower,
     outdated: bool,
     reload_table: &mut bool,
-) -> anyhow::Result<Indexer> {
-    match needs_rebuild(source, &indexer, outdated).await {
-        Ok(true) => match rebuild(source, indexer).await {
+) -> anyhow::Result<Follower> {
+    match needs_rebuild(source, follower.indexer(), outdated).await {
+        // The rebuild holds everything staged, and commits it.
+        Ok(true) => match rebuild(source, follower.into_indexer()).await {
             Ok((back, count)) => {
                 tracing::info!(documents = count, "rebuilt the search index from the database");
-                indexer = back;
+                follower = Follower::new(back);
                 // Whatever made the index fall behind left the table behind too.
                 *reload_table = true;
             }
@@ -298,7 +442,7 @@ async fn sync_round(
         Ok(false) => {}
         Err(error) => {
             warn_round_failed(&error);
-            return Ok(indexer);
+            return Ok(follower);
         }
     }
     if *reload_table {
@@ -315,11 +459,11 @@ async fn sync_round(
             }
         }
     }
-    let (indexer, drained) = drain_outbox(source, indexer).await?;
+    let (follower, drained) = drain_outbox(source, follower).await?;
     if let Err(error) = drained {
         warn_round_failed(&error);
     }
-    Ok(indexer)
+    Ok(follower)
 }
 
 /// A failed read or write is logged; the next poll tries the round again.

@@ -202,10 +202,9 @@ impl Indexer {
         &self.search
     }
 
-    /// Applies resolved outbox entries and commits them with the position
-    /// they reach, so a restart resumes after it. Blocking: call it off the
-    /// async runtime.
-    pub fn apply(&mut self, changes: Vec<IndexChange>, position: OutboxPosition) -> Result<(), SearchError> {
+    /// Stages resolved outbox entries: searchable only after the next
+    /// `commit`. Blocking: call it off the async runtime.
+    pub fn stage(&mut self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
         let fields = self.search.fields;
         for change in changes {
             self.writer
@@ -214,7 +213,7 @@ impl Indexer {
                 self.writer.add_document(doc.to_document(&fields))?;
             }
         }
-        self.commit(position)
+        Ok(())
     }
 
     /// Reports the index as rebuilding from now on, for a rebuild about to
@@ -252,7 +251,9 @@ impl Indexer {
         Ok(count)
     }
 
-    fn commit(&mut self, position: OutboxPosition) -> Result<(), SearchError> {
+    /// Commits what was staged with the outbox position it reaches, so a
+    /// restart resumes after it, and makes it searchable. Blocking.
+    pub fn commit(&mut self, position: OutboxPosition) -> Result<(), SearchError> {
         let payload = serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION,
             outbox_seq: position.seq,
