@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use tokio::sync::Notify;
+
 use super::course::Trainings;
 use super::import::{self, FeedKind, FeedOf, ImportOptions, Outcome, Progress, Record, Summary};
 use super::jobposting::Vacancies;
@@ -149,16 +151,20 @@ fn spawn_run<K: FeedKind + 'static>(svc: Services, id: String, options: ImportOp
     tokio::task::spawn_blocking(move || handle.block_on(run::<K>(svc, id, options, records)));
 }
 
-struct Counter(AtomicUsize);
+/// How far the import is, for its heartbeat; each step also wakes the index
+/// sync, which then sees the import as the burst it is and commits it in
+/// few rounds instead of one per poll.
+struct Counter(AtomicUsize, Arc<Notify>);
 
 impl Progress for Counter {
     fn advanced(&self, done: usize) {
         self.0.store(done, Ordering::Relaxed);
+        self.1.notify_one();
     }
 }
 
 async fn run<K: FeedKind>(svc: Services, id: String, options: ImportOptions, records: Vec<Record>) {
-    let counter = Arc::new(Counter(AtomicUsize::new(0)));
+    let counter = Arc::new(Counter(AtomicUsize::new(0), svc.index_notify.clone()));
     let heartbeat = tokio::spawn(beat(svc.clone(), id.clone(), counter.clone()));
     let outcome = import::import::<K>(&svc.store, &svc.context(), &options, records, counter.as_ref()).await;
     heartbeat.abort();

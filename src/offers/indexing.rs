@@ -189,7 +189,7 @@ pub async fn read_docs_of<O: Offer>(
 /// few milliseconds, a commit per step would take the cores from the import.
 /// So one person's edit is committed at once, and a burst of steps at most
 /// every `BURST_COMMIT_EVERY`, and as soon as it has settled.
-pub struct Follower {
+struct Follower {
     indexer: Indexer,
     staged: Option<Staged>,
     last_commit: Instant,
@@ -202,7 +202,7 @@ struct Staged {
 }
 
 impl Follower {
-    pub fn new(indexer: Indexer) -> Self {
+    fn new(indexer: Indexer) -> Self {
         Self {
             indexer,
             staged: None,
@@ -210,11 +210,11 @@ impl Follower {
         }
     }
 
-    pub fn indexer(&self) -> &Indexer {
+    fn indexer(&self) -> &Indexer {
         &self.indexer
     }
 
-    pub fn into_indexer(self) -> Indexer {
+    fn into_indexer(self) -> Indexer {
         self.indexer
     }
 
@@ -237,7 +237,7 @@ impl Follower {
 
     /// When the staged entries of a burst are committed, should no further
     /// entry arrive: once it has settled, or when a commit is due anyway.
-    pub fn commit_deadline(&self) -> Option<Instant> {
+    fn commit_deadline(&self) -> Option<Instant> {
         self.staged
             .map(|_| (Instant::now() + BURST_SETTLE).min(self.last_commit + BURST_COMMIT_EVERY))
     }
@@ -267,7 +267,7 @@ impl Follower {
     }
 
     /// Commits what is staged, if anything.
-    pub async fn commit(self) -> anyhow::Result<(Self, anyhow::Result<()>)> {
+    async fn commit(self) -> anyhow::Result<(Self, anyhow::Result<()>)> {
         match self.staged {
             Some(staged) => self.apply(Vec::new(), staged.position, true).await,
             None => Ok((self, Ok(()))),
@@ -290,7 +290,7 @@ impl Follower {
 /// is staged at the end stays staged unless `Follower::commit_when_drained`.
 /// The outer error is fatal (the writer was lost to a panic); the inner one
 /// is a failed round that the next poll retries.
-pub async fn drain_outbox(
+async fn drain_outbox(
     source: &DocSource,
     mut follower: Follower,
 ) -> anyhow::Result<(Follower, anyhow::Result<()>)> {
@@ -384,23 +384,34 @@ pub fn spawn_sync(
             };
             outdated = false;
             let deadline = follower.commit_deadline();
-            let stopping = tokio::select! {
-                _ = notify.notified() => false,
-                _ = tokio::time::sleep(POLL_INTERVAL) => false,
-                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => false,
-                _ = shutdown.changed() => true,
+            let woken = tokio::select! {
+                _ = notify.notified() => Woken::Round,
+                _ = tokio::time::sleep(POLL_INTERVAL) => Woken::Round,
+                _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => Woken::Commit,
+                _ = shutdown.changed() => Woken::Stop,
             };
-            if deadline.is_some_and(|at| at <= Instant::now()) || stopping {
+            if woken != Woken::Round {
                 follower = match commit_logged(follower).await {
                     Ok(back) => back,
                     Err(error) => return writer_lost(&error),
                 };
             }
-            if stopping {
+            if woken == Woken::Stop {
                 break;
             }
         }
     })
+}
+
+/// What woke the sync between rounds.
+#[derive(PartialEq)]
+enum Woken {
+    /// A write, or the poll: read the outbox on.
+    Round,
+    /// A burst's staged entries are due.
+    Commit,
+    /// Shutdown: commit what is staged and end.
+    Stop,
 }
 
 fn writer_lost(error: &anyhow::Error) {
